@@ -1,0 +1,13 @@
+// Public API for test authors and plugin writers.
+export * from './node/types.js';
+export * from './os/types.js';
+export * from './tool/tool.js';
+export * from './tool/registry.js';
+export * from './tool/quote.js';
+export * from './testing/types.js';
+export * from './testing/errors.js';
+export * from './platform/types.js';
+export * from './notifiers/types.js';
+export * from './results/events.js';
+export * from './logging/logger.js';
+export * from './logging/secrets.js';

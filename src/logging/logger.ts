@@ -1,0 +1,67 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SecretMasker } from './secrets.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface LogSink {
+  write(level: LogLevel, source: string, message: string, time: Date): void;
+}
+
+/** A logger writes each line to every sink it has; secrets are masked before any sink sees them. */
+export class Logger {
+  constructor(
+    readonly source: string,
+    private readonly sinks: LogSink[],
+    private readonly masker: SecretMasker,
+  ) {}
+
+  child(source: string, extraSinks: LogSink[] = []): Logger {
+    return new Logger(source, [...this.sinks, ...extraSinks], this.masker);
+  }
+
+  debug(message: string): void {
+    this.emit('debug', message);
+  }
+  info(message: string): void {
+    this.emit('info', message);
+  }
+  warn(message: string): void {
+    this.emit('warn', message);
+  }
+  error(message: string): void {
+    this.emit('error', message);
+  }
+
+  private emit(level: LogLevel, message: string): void {
+    const masked = this.masker.mask(message);
+    const time = new Date();
+    for (const sink of this.sinks) sink.write(level, this.source, masked, time);
+  }
+}
+
+/** Appends lines to a file synchronously so that nothing is lost when the process dies. */
+export class FileSink implements LogSink {
+  constructor(
+    readonly path: string,
+    private readonly minLevel: LogLevel = 'debug',
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  write(level: LogLevel, source: string, message: string, time: Date): void {
+    if (ORDER[level] < ORDER[this.minLevel]) return;
+    appendFileSync(this.path, `${time.toISOString()} ${level.toUpperCase().padEnd(5)} [${source}] ${message}\n`);
+  }
+}
+
+export class MemorySink implements LogSink {
+  readonly lines: string[] = [];
+  write(level: LogLevel, source: string, message: string): void {
+    this.lines.push(`${level} [${source}] ${message}`);
+  }
+}
+
+export function levelEnabled(level: LogLevel, min: LogLevel): boolean {
+  return ORDER[level] >= ORDER[min];
+}

@@ -1,0 +1,62 @@
+import type { Logger } from '../logging/logger.js';
+import type { SecretMasker } from '../logging/secrets.js';
+import type { Node, NodeCapability } from '../node/types.js';
+import type { Requirement } from '../testing/types.js';
+
+/** A set of nodes that cases run on together. */
+export interface Environment {
+  readonly id: string;
+  readonly platform: string;
+  readonly nodes: readonly Node[];
+  /** Capability of each node, in the order of `nodes`. */
+  readonly capabilities: readonly NodeCapability[];
+  /** Feature implementations this environment offers, looked up by name. */
+  feature<T extends Feature>(name: string): T | undefined;
+  /** Set when a case left the environment unusable; the scheduler will not reuse it. */
+  broken?: string;
+}
+
+/** A platform capability that cases can require and use, e.g. SerialConsole, StartStop, Disk. */
+export interface Feature {
+  readonly name: string;
+}
+
+/** Why a requirement cannot be met: the first unmet item, named for the SKIPPED message. */
+export type Match = { ok: true } | { ok: false; unmet: string };
+
+export interface PlatformContext {
+  /** The run's directory; platform files (serial logs, overlays, registries) live below it. */
+  runDir: string;
+  log: Logger;
+  masker: SecretMasker;
+  /** Fires on Ctrl-C; long deploys must stop and clean up. */
+  signal: AbortSignal;
+  /** The runbook's `environment` section, variables already substituted. */
+  environmentConfig: unknown;
+}
+
+/**
+ * A place to run environments: machines that already exist (`ready`), local QEMU guests, Azure,
+ * Hyper-V or bare metal. Chosen by the runbook's `platform[0].type`.
+ */
+export interface Platform {
+  readonly type: string;
+  /** Validates config, checks host tools, connects to fixed machines. Throws a clear error. */
+  prepare(ctx: PlatformContext): Promise<void>;
+  /** Whether the platform can ever provide an environment meeting the requirement. */
+  match(requirement: Requirement): Promise<Match>;
+  /** How many environments this platform can usefully run at once. */
+  maxParallel(): number;
+  /**
+   * Provides an environment for the requirement: deploys a new one, or leases a free existing one.
+   * Returns undefined when nothing is free right now (callers wait for a release).
+   */
+  deploy(requirement: Requirement, ctx: PlatformContext): Promise<Environment | undefined>;
+  /** Gives the environment back: deleted, or returned to the pool when `reusable` and not broken. */
+  release(env: Environment, ctx: PlatformContext, outcome: { failed: boolean }): Promise<void>;
+  /** Removes everything still deployed; called at the end, on errors and on Ctrl-C. */
+  dispose(ctx: PlatformContext): Promise<void>;
+}
+
+/** Constructs a platform from its runbook entry (`platform: [{type: X, ...}]`). */
+export type PlatformFactory = (config: Record<string, unknown>) => Platform;

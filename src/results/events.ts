@@ -1,0 +1,82 @@
+import type { SubResultStatus } from '../testing/types.js';
+
+export type CaseStatus = 'QUEUED' | 'RUNNING' | 'PASSED' | 'FAILED' | 'SKIPPED' | 'ATTEMPTED';
+
+/** One combination of a `combinator` (grid or batch) or `default` when there is none. */
+export interface CombinationInfo {
+  name: string;
+  variables: Record<string, unknown>;
+}
+
+export interface CaseRef {
+  /** Unique within the run: `<combination>/<suite>.<case>#<iteration>` */
+  runCaseId: string;
+  caseId: string;
+  name: string;
+  suite: string;
+  area: string;
+  priority: number;
+  tags: string[];
+  combination: string;
+  iteration: number;
+}
+
+interface Base {
+  /** ISO time. */
+  time: string;
+}
+
+export type RunEvent = Base &
+  (
+    | { type: 'run.begin'; runId: string; name: string; runDir: string; combinations: string[]; platform: string }
+    | { type: 'combination.begin'; combination: CombinationInfo }
+    | { type: 'combination.end'; combination: string }
+    | { type: 'case.queued'; case: CaseRef }
+    | {
+        type: 'env.begin';
+        envId: string;
+        platform: string;
+        combination: string;
+        nodes: { name: string; address?: string; os?: string; cores?: number; memoryMiB?: number }[];
+      }
+    | { type: 'env.end'; envId: string; combination: string; broken?: string }
+    | { type: 'case.begin'; case: CaseRef; envId: string; attempt: number; logPath: string }
+    | {
+        type: 'case.end';
+        case: CaseRef;
+        status: Exclude<CaseStatus, 'QUEUED' | 'RUNNING'>;
+        message: string;
+        envId?: string;
+        attempt: number;
+        durationMs: number;
+        logPath?: string;
+      }
+    | { type: 'case.subresult'; case: CaseRef; name: string; status: SubResultStatus; message?: string }
+    | {
+        type: 'case.metric';
+        case: CaseRef;
+        name: string;
+        value: number;
+        unit?: string;
+        higherIsBetter?: boolean;
+        description?: string;
+      }
+    | { type: 'run.end'; status: 'PASSED' | 'FAILED' | 'INTERRUPTED'; summary: RunSummary; durationMs: number }
+  );
+
+export interface RunSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  attempted: number;
+  /** Cases that never finished because the run was interrupted. */
+  unfinished: number;
+}
+
+export type RunEventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+
+/** Anything that consumes the event stream: notifiers, the events.jsonl writer, the exit-code keeper. */
+export interface EventListener {
+  onEvent(event: RunEvent): void | Promise<void>;
+}

@@ -1,0 +1,117 @@
+/**
+ * The runbook after loading, include-merging, variable substitution and validation.
+ * One `ResolvedRunbook` exists per combination of the combinator (or one, named `default`).
+ */
+
+export interface VariableValue {
+  value: unknown;
+  isSecret: boolean;
+  /** Where it came from, for messages: `cli`, `env:LISA_x`, `runbooks/a.yml:12`, `combinator`. */
+  source: string;
+}
+
+export type SelectAction = 'include' | 'exclude' | 'forceInclude' | 'forceExclude';
+
+export interface CaseCriteria {
+  /** Regular expressions matched against the case id (`suite.case`) and the case name. */
+  name?: string;
+  area?: string;
+  category?: string;
+  priority?: number[];
+  /** A case matches when it has every listed tag. */
+  tags?: string[];
+}
+
+export interface TestCaseRule {
+  criteria: CaseCriteria;
+  selectAction: SelectAction;
+  times?: number;
+  retry?: number;
+  /** Seconds, overrides the case's own timeout. */
+  timeout?: number;
+  useNewEnvironment?: boolean;
+  ignoreFailure?: boolean;
+  /** `file:line` of the rule, for `lisa list` explanations. */
+  where: string;
+}
+
+export interface RemoteNodeConfig {
+  type: 'remote';
+  name?: string;
+  address: string;
+  port: number;
+  username: string;
+  password?: string;
+  privateKeyFile?: string;
+  sudoPassword?: string;
+  useAgent?: boolean;
+}
+
+export interface LocalNodeConfig {
+  type: 'local';
+  name?: string;
+}
+
+export type NodeConfig = RemoteNodeConfig | LocalNodeConfig;
+
+export interface EnvironmentConfig {
+  name?: string;
+  nodes: NodeConfig[];
+}
+
+export interface PlatformConfig {
+  type: string;
+  /** `no` (default), `always`, or `failed`: keep environments after the run. */
+  keepEnvironment: 'no' | 'always' | 'failed';
+  adminUsername?: string;
+  adminPassword?: string;
+  adminPrivateKeyFile?: string;
+  /** The type-specific section, e.g. the value of `qemu:` for `type: qemu` (snake_case keys kept). */
+  options: Record<string, unknown>;
+}
+
+export interface NotifierConfig {
+  type: string;
+  /** Other keys of the entry, snake_case kept (e.g. `path`). */
+  options: Record<string, unknown>;
+}
+
+export interface CombinationVariables {
+  /** `default`, or e.g. `image=debian12,kernel=6.1`, used in every report. */
+  name: string;
+  variables: Record<string, unknown>;
+}
+
+export interface ResolvedRunbook {
+  name: string;
+  /** Absolute path of the top-level runbook file. */
+  file: string;
+  combination: CombinationVariables;
+  /** Absolute directories of extra test suites. */
+  extension: string[];
+  variables: Record<string, VariableValue>;
+  platform: PlatformConfig;
+  environments: EnvironmentConfig[];
+  testcase: TestCaseRule[];
+  notifier: NotifierConfig[];
+  concurrency?: number;
+  exitOnFirstFailure: boolean;
+  /** Where runs are written (default `runtime/runs`), absolute. */
+  runRoot: string;
+}
+
+export interface LoadOptions {
+  /** `-v name:value` and `-v s:name:value` strings, in command-line order. */
+  cliVariables?: string[];
+  /** Defaults to process.env; `LISA_<name>` entries define variables. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface LoadedRunbook {
+  file: string;
+  name: string;
+  /** Every secret value found anywhere (variables marked secret, `-v s:`), for the masker. */
+  secrets: string[];
+  /** One resolved runbook per combination, in order. */
+  combinations: ResolvedRunbook[];
+}
