@@ -11,3 +11,5 @@ export * from './notifiers/types.js';
 export * from './results/events.js';
 export * from './logging/logger.js';
 export * from './logging/secrets.js';
+export * from './testing/define.js';
+export * from './testing/assert.js';
