@@ -1,0 +1,193 @@
+import { isAbsolute, relative } from 'node:path';
+import type { RunEvent } from '../results/events.js';
+import { caseLabel, formatDuration, shortMessage } from './format.js';
+import { readOptions } from './options.js';
+import { ResultsModel, type CaseResult } from './results-model.js';
+import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
+
+const CODES = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
+type Style = keyof typeof CODES;
+
+const STATUS_STYLE: Record<string, Style> = {
+  PASSED: 'green',
+  FAILED: 'red',
+  SKIPPED: 'yellow',
+  ATTEMPTED: 'magenta',
+  RUNNING: 'cyan',
+  QUEUED: 'dim',
+};
+
+const OPTIONS = { color: { kind: 'string', oneOf: ['auto', 'always', 'never'] } } as const;
+
+/**
+ * Live progress for people watching a run: where things run, one line per finished case, and a
+ * closing summary that ends with the failures so they are what is left on screen.
+ */
+export class ConsoleNotifier implements Notifier {
+  readonly type = 'console';
+  private readonly model = new ResultsModel();
+  private readonly color: boolean;
+  private summaryPrinted = false;
+
+  constructor(
+    private readonly ctx: NotifierContext,
+    options: { color?: string } = {},
+  ) {
+    const mode = options.color ?? 'auto';
+    this.color = mode === 'always' || (mode === 'auto' && colorSupported(ctx.out));
+  }
+
+  onEvent(event: RunEvent): void {
+    const c = this.model.apply(event);
+    switch (event.type) {
+      case 'run.begin':
+        this.line(
+          `Run ${this.paint('bold', event.name)} (${event.runId}) on ${event.platform}: ` +
+            `${plural(event.combinations.length, 'combination')}, results in ${event.runDir}`,
+        );
+        return;
+      case 'combination.begin':
+        if (event.combination.name !== 'default' || this.ctx.debug) {
+          const vars = Object.entries(event.combination.variables)
+            .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            .join(', ');
+          this.line(`Combination ${this.paint('bold', event.combination.name)}${vars ? `: ${vars}` : ''}`);
+        }
+        return;
+      case 'env.begin': {
+        const nodes = event.nodes.map((n) => {
+          const facts = [n.address, n.os, n.cores && `${n.cores} cores`, n.memoryMiB && `${n.memoryMiB} MiB`];
+          const known = facts.filter(Boolean);
+          return known.length ? `${n.name} (${known.join(', ')})` : n.name;
+        });
+        const where = event.combination === 'default' ? '' : ` [${event.combination}]`;
+        this.line(`${this.paint('cyan', 'env')} ${event.envId}${where} on ${event.platform}: ${nodes.join('; ')}`);
+        return;
+      }
+      case 'env.end':
+        if (event.broken) this.line(`${this.paint('yellow', 'env')} ${event.envId} broken: ${event.broken}`);
+        else if (this.ctx.debug) this.line(this.paint('dim', `env ${event.envId} released`));
+        return;
+      case 'case.begin':
+        if (this.ctx.debug && c) {
+          const retry = event.attempt > 1 ? ` attempt ${event.attempt}` : '';
+          this.line(this.paint('dim', `  start ${this.label(c)} on ${event.envId}${retry}, log ${this.showPath(event.logPath)}`));
+        }
+        return;
+      case 'case.subresult':
+        if (this.ctx.debug) {
+          const msg = event.message ? `: ${shortMessage(event.message)}` : '';
+          this.line(this.paint('dim', `    ${event.status.padEnd(9)} ${event.name}${msg}`));
+        }
+        return;
+      case 'case.metric':
+        if (this.ctx.debug) {
+          this.line(this.paint('dim', `    metric ${event.name} = ${event.value}${event.unit ? ` ${event.unit}` : ''}`));
+        }
+        return;
+      case 'case.end':
+        if (c) this.caseLine(c);
+        return;
+      case 'run.end':
+        this.printSummary();
+        return;
+      default:
+        return;
+    }
+  }
+
+  async finish(): Promise<void> {
+    // Ctrl-C: the run ends without run.end, and the summary matters most then.
+    this.printSummary();
+  }
+
+  private caseLine(c: CaseResult): void {
+    const status = this.paint(STATUS_STYLE[c.status] ?? 'bold', c.status.padEnd(9));
+    const last = c.attempts.at(-1);
+    const retry = c.attempt > 1 ? ` attempt ${c.attempt}` : '';
+    const duration = this.paint('dim', formatDuration(last?.durationMs ?? c.durationMs));
+    let text = `${status} ${this.label(c)} ${duration}${retry}`;
+    const message = this.ctx.debug ? c.message.trim() : shortMessage(c.message);
+    if (message) text += ` - ${message}`;
+    this.line(text);
+    if (c.status === 'FAILED' || this.ctx.debug) {
+      for (const s of c.subResults) {
+        if (s.status !== 'FAILED' && !this.ctx.debug) continue;
+        const msg = s.message ? `: ${shortMessage(s.message)}` : '';
+        this.line(`          ${this.paint(STATUS_STYLE[s.status] ?? 'bold', s.status)} ${s.name}${msg}`);
+      }
+    }
+    if (this.ctx.debug && c.logPath) this.line(this.paint('dim', `          log ${this.showPath(c.logPath)}`));
+  }
+
+  private printSummary(): void {
+    if (this.summaryPrinted) return;
+    this.summaryPrinted = true;
+    const s = this.model.summary();
+    const state = this.model.state === 'RUNNING' ? 'INTERRUPTED' : this.model.state;
+    const stateStyle: Style = state === 'PASSED' ? 'green' : state === 'FAILED' ? 'red' : 'yellow';
+    const counts = [
+      this.paint('green', `${s.passed} passed`),
+      this.paint(s.failed ? 'red' : 'dim', `${s.failed} failed`),
+      this.paint(s.skipped ? 'yellow' : 'dim', `${s.skipped} skipped`),
+      this.paint(s.attempted ? 'magenta' : 'dim', `${s.attempted} attempted`),
+    ];
+    if (s.unfinished) counts.push(this.paint('yellow', `${s.unfinished} unfinished`));
+    this.line('');
+    this.line(
+      `${this.paint(stateStyle, state)}: ${plural(s.total, 'case')} (${counts.join(', ')}) in ${formatDuration(this.model.durationMs())}`,
+    );
+    const cases = this.model.cases;
+    if (this.ctx.debug) {
+      for (const c of cases.filter((x) => x.status === 'QUEUED' || x.status === 'RUNNING')) {
+        this.line(`  ${this.paint('yellow', c.status.padEnd(9))} ${this.label(c)}`);
+      }
+    }
+    const failures = cases.filter((c) => c.status === 'FAILED');
+    if (failures.length === 0) return;
+    this.line('');
+    this.line(this.paint('red', `Failures (${failures.length}):`));
+    for (const c of failures) {
+      this.line(`  ${this.paint('red', 'FAILED')} ${this.label(c)}`);
+      const message = this.ctx.debug ? c.message.trim() : shortMessage(c.message, 400);
+      if (message) for (const l of message.split('\n')) this.line(`    ${l}`);
+      for (const sub of c.subResults.filter((x) => x.status === 'FAILED')) {
+        this.line(`    failed sub-result ${sub.name}${sub.message ? `: ${shortMessage(sub.message)}` : ''}`);
+      }
+      if (c.logPath) this.line(`    log: ${this.showPath(c.logPath)}`);
+    }
+  }
+
+  private label(c: CaseResult): string {
+    return caseLabel(c, this.model.isRepeated(c));
+  }
+
+  /** Paths below the working directory are shown relative to it: shorter, and still clickable. */
+  private showPath(path: string): string {
+    if (!isAbsolute(path)) return path;
+    const rel = relative(process.cwd(), path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  }
+
+  private paint(style: Style, text: string): string {
+    return this.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text;
+  }
+
+  private line(text: string): void {
+    // Events arrive masked; masking again costs little and covers values a plugin emitted raw.
+    this.ctx.out.write(`${this.ctx.masker.mask(text)}\n`);
+  }
+}
+
+function colorSupported(out: NodeJS.WritableStream): boolean {
+  const noColor = process.env['NO_COLOR'];
+  if (noColor !== undefined && noColor !== '') return false;
+  return (out as { isTTY?: boolean }).isTTY === true;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export const createConsoleNotifier: NotifierFactory = (options, ctx) =>
+  new ConsoleNotifier(ctx, readOptions('console', options, OPTIONS));

@@ -1,0 +1,18 @@
+// Public surface of the notifiers: the registry, the built-ins, and the shared results model.
+export * from './types.js';
+export { createNotifier, registerNotifier, knownNotifierTypes } from './registry.js';
+export { ResultsModel } from './results-model.js';
+export type {
+  AttemptRecord,
+  CaseResult,
+  EnvironmentRecord,
+  MetricRecord,
+  RunResults,
+  RunState,
+  SubResultRecord,
+} from './results-model.js';
+export { ConsoleNotifier } from './console.js';
+export { JUnitNotifier } from './junit.js';
+export { JsonNotifier, RESULTS_JSON_VERSION, type ResultsJson } from './json.js';
+export { HtmlNotifier } from './html.js';
+export { writeFileAtomic } from './atomic-write.js';

@@ -1,0 +1,297 @@
+import type { SubResultStatus } from '../testing/types.js';
+import type { CaseRef, CaseStatus, CombinationInfo, RunEvent, RunSummary } from '../results/events.js';
+
+export type FinalStatus = Exclude<CaseStatus, 'QUEUED' | 'RUNNING'>;
+
+export interface SubResultRecord {
+  name: string;
+  status: SubResultStatus;
+  message?: string;
+}
+
+export interface MetricRecord {
+  name: string;
+  value: number;
+  unit?: string;
+  higherIsBetter?: boolean;
+  description?: string;
+}
+
+/** One try of a case; a case retried twice has three. */
+export interface AttemptRecord {
+  attempt: number;
+  status: CaseStatus;
+  message: string;
+  envId?: string;
+  logPath?: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs: number;
+  subResults: SubResultRecord[];
+  metrics: MetricRecord[];
+}
+
+/** A case as every report shows it: the last attempt decides, earlier attempts are kept for the record. */
+export interface CaseResult extends CaseRef {
+  status: CaseStatus;
+  message: string;
+  /** The attempt that decided the status (1 = first try). */
+  attempt: number;
+  durationMs: number;
+  envId?: string;
+  logPath?: string;
+  startedAt?: string;
+  endedAt?: string;
+  subResults: SubResultRecord[];
+  metrics: MetricRecord[];
+  attempts: AttemptRecord[];
+}
+
+export interface EnvironmentRecord {
+  envId: string;
+  platform: string;
+  combination: string;
+  nodes: RunEventOfEnvBegin['nodes'];
+  startedAt: string;
+  endedAt?: string;
+  broken?: string;
+}
+type RunEventOfEnvBegin = Extract<RunEvent, { type: 'env.begin' }>;
+
+export type RunState = 'RUNNING' | 'PASSED' | 'FAILED' | 'INTERRUPTED';
+
+export interface RunResults {
+  runId: string;
+  name: string;
+  runDir: string;
+  platform: string;
+  status: RunState;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs: number;
+  combinations: CombinationInfo[];
+  environments: EnvironmentRecord[];
+  cases: CaseResult[];
+  summary: RunSummary;
+}
+
+const FINAL: ReadonlySet<CaseStatus> = new Set(['PASSED', 'FAILED', 'SKIPPED', 'ATTEMPTED']);
+
+/**
+ * Folds the event stream into the results every report shows, so that JSON, JUnit, HTML and the
+ * console summary can never disagree about a case. Tolerates events it has not seen the prelude of
+ * (a case.end without case.queued) because a notifier may be attached late or events may be replayed.
+ */
+export class ResultsModel {
+  private run: Omit<RunResults, 'cases' | 'summary' | 'combinations' | 'environments'> = {
+    runId: '',
+    name: '',
+    runDir: '',
+    platform: '',
+    status: 'RUNNING',
+    durationMs: 0,
+  };
+  private readonly combos = new Map<string, CombinationInfo>();
+  private readonly envs = new Map<string, EnvironmentRecord>();
+  private readonly byId = new Map<string, CaseResult>();
+  private firstTime: string | undefined;
+  private lastTime: string | undefined;
+
+  /** Applies one event; returns the case it touched, if any. */
+  apply(event: RunEvent): CaseResult | undefined {
+    this.firstTime ??= event.time;
+    this.lastTime = event.time;
+    switch (event.type) {
+      case 'run.begin':
+        this.run = { ...this.run, runId: event.runId, name: event.name, runDir: event.runDir, platform: event.platform };
+        this.run.startedAt = event.time;
+        for (const name of event.combinations) if (!this.combos.has(name)) this.combos.set(name, { name, variables: {} });
+        return undefined;
+      case 'combination.begin':
+        this.combos.set(event.combination.name, event.combination);
+        return undefined;
+      case 'combination.end':
+        return undefined;
+      case 'env.begin':
+        this.envs.set(event.envId, {
+          envId: event.envId,
+          platform: event.platform,
+          combination: event.combination,
+          nodes: event.nodes,
+          startedAt: event.time,
+        });
+        return undefined;
+      case 'env.end': {
+        const env = this.envs.get(event.envId);
+        if (env) {
+          env.endedAt = event.time;
+          if (event.broken) env.broken = event.broken;
+        }
+        return undefined;
+      }
+      case 'case.queued':
+        return this.caseFor(event.case);
+      case 'case.begin': {
+        const c = this.caseFor(event.case);
+        const current = c.attempts.at(-1);
+        // A new attempt starts clean; sub-results of the previous try stay with that try.
+        if (!current || current.attempt !== event.attempt) {
+          c.attempts.push(newAttempt(event.attempt));
+        }
+        const a = c.attempts.at(-1)!;
+        Object.assign(a, { status: 'RUNNING', envId: event.envId, logPath: event.logPath, startedAt: event.time });
+        this.mirror(c, a);
+        return c;
+      }
+      case 'case.subresult': {
+        const c = this.caseFor(event.case);
+        const sub: SubResultRecord = { name: event.name, status: event.status };
+        if (event.message !== undefined) sub.message = event.message;
+        this.currentAttempt(c).subResults.push(sub);
+        return c;
+      }
+      case 'case.metric': {
+        const c = this.caseFor(event.case);
+        const { type: _t, time: _time, case: _c, ...metric } = event;
+        this.currentAttempt(c).metrics.push(metric);
+        return c;
+      }
+      case 'case.end': {
+        const c = this.caseFor(event.case);
+        let a = c.attempts.at(-1);
+        if (!a || a.attempt !== event.attempt) {
+          a = newAttempt(event.attempt);
+          c.attempts.push(a);
+        }
+        a.status = event.status;
+        a.message = event.message;
+        a.durationMs = event.durationMs;
+        a.endedAt = event.time;
+        if (event.envId !== undefined) a.envId = event.envId;
+        if (event.logPath !== undefined) a.logPath = event.logPath;
+        this.mirror(c, a);
+        return c;
+      }
+      case 'run.end':
+        this.run.status = event.status;
+        this.run.endedAt = event.time;
+        this.run.durationMs = event.durationMs;
+        return undefined;
+    }
+  }
+
+  get cases(): CaseResult[] {
+    return [...this.byId.values()];
+  }
+
+  getCase(runCaseId: string): CaseResult | undefined {
+    return this.byId.get(runCaseId);
+  }
+
+  /** Cases of one combination and suite, in queue order (the unit a JUnit testsuite reports). */
+  groups(): { combination: string; suite: string; cases: CaseResult[] }[] {
+    const groups = new Map<string, { combination: string; suite: string; cases: CaseResult[] }>();
+    for (const c of this.byId.values()) {
+      const key = `${c.combination}\u0000${c.suite}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { combination: c.combination, suite: c.suite, cases: [] }));
+      g.cases.push(c);
+    }
+    return [...groups.values()];
+  }
+
+  /** True when the same case runs more than once in its combination (`times`), so names need the iteration. */
+  isRepeated(c: CaseResult): boolean {
+    if (c.iteration > 1) return true;
+    for (const other of this.byId.values()) {
+      if (other !== c && other.caseId === c.caseId && other.combination === c.combination) return true;
+    }
+    return false;
+  }
+
+  summary(): RunSummary {
+    const s: RunSummary = { total: 0, passed: 0, failed: 0, skipped: 0, attempted: 0, unfinished: 0 };
+    for (const c of this.byId.values()) {
+      s.total++;
+      if (c.status === 'PASSED') s.passed++;
+      else if (c.status === 'FAILED') s.failed++;
+      else if (c.status === 'SKIPPED') s.skipped++;
+      else if (c.status === 'ATTEMPTED') s.attempted++;
+      else s.unfinished++;
+    }
+    return s;
+  }
+
+  /** Wall time of the run: the engine's figure once the run ended, else what the events span. */
+  durationMs(): number {
+    if (this.run.endedAt) return this.run.durationMs;
+    if (!this.firstTime || !this.lastTime) return 0;
+    return Math.max(0, Date.parse(this.lastTime) - Date.parse(this.firstTime));
+  }
+
+  /** A deep copy: callers may rewrite it (relative links, masking) without touching the model. */
+  snapshot(): RunResults {
+    return structuredClone({
+      ...this.run,
+      durationMs: this.durationMs(),
+      combinations: [...this.combos.values()],
+      environments: [...this.envs.values()],
+      cases: this.cases,
+      summary: this.summary(),
+    });
+  }
+
+  environment(envId: string | undefined): EnvironmentRecord | undefined {
+    return envId === undefined ? undefined : this.envs.get(envId);
+  }
+
+  combination(name: string): CombinationInfo | undefined {
+    return this.combos.get(name);
+  }
+
+  get state(): RunState {
+    return this.run.status;
+  }
+
+  private caseFor(ref: CaseRef): CaseResult {
+    let c = this.byId.get(ref.runCaseId);
+    if (!c) {
+      c = { ...ref, status: 'QUEUED', message: '', attempt: 0, durationMs: 0, subResults: [], metrics: [], attempts: [] };
+      this.byId.set(ref.runCaseId, c);
+      if (!this.combos.has(ref.combination)) this.combos.set(ref.combination, { name: ref.combination, variables: {} });
+    }
+    return c;
+  }
+
+  private currentAttempt(c: CaseResult): AttemptRecord {
+    let a = c.attempts.at(-1);
+    if (!a) {
+      a = newAttempt(1);
+      c.attempts.push(a);
+      this.mirror(c, a);
+    }
+    return a;
+  }
+
+  /** The case shows its latest attempt; durations add up because retries cost real time. */
+  private mirror(c: CaseResult, a: AttemptRecord): void {
+    c.status = a.status;
+    c.message = a.message;
+    c.attempt = a.attempt;
+    c.durationMs = c.attempts.reduce((sum, x) => sum + x.durationMs, 0);
+    c.envId = a.envId;
+    c.logPath = a.logPath;
+    c.startedAt = c.attempts[0]?.startedAt ?? a.startedAt;
+    c.endedAt = a.endedAt;
+    c.subResults = a.subResults;
+    c.metrics = a.metrics;
+  }
+}
+
+function newAttempt(attempt: number): AttemptRecord {
+  return { attempt, status: 'RUNNING', message: '', durationMs: 0, subResults: [], metrics: [] };
+}
+
+export function isFinal(status: CaseStatus): status is FinalStatus {
+  return FINAL.has(status);
+}
