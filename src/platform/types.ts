@@ -10,10 +10,17 @@ export interface Environment {
   readonly nodes: readonly Node[];
   /** Capability of each node, in the order of `nodes`. */
   readonly capabilities: readonly NodeCapability[];
+  /** Names of the features this environment offers (for requirement matching). */
+  readonly features: readonly string[];
   /** Feature implementations this environment offers, looked up by name. */
   feature<T extends Feature>(name: string): T | undefined;
   /** Set when a case left the environment unusable; the scheduler will not reuse it. */
   broken?: string;
+  /**
+   * Called by the engine after every case: returns a defect the platform saw since the last call
+   * (e.g. a kernel panic excerpt from the serial log), which fails the case that was running.
+   */
+  checkHealth?(): Promise<string | undefined>;
 }
 
 /** A platform capability that cases can require and use, e.g. SerialConsole, StartStop, Disk. */

@@ -50,6 +50,10 @@ export type RunEvent = Base &
         attempt: number;
         durationMs: number;
         logPath?: string;
+        /** A FAILED attempt that `retry` will run again: not the case's final result. */
+        willRetry?: boolean;
+        /** The case never completed because the run was interrupted. */
+        unfinished?: boolean;
       }
     | { type: 'case.subresult'; case: CaseRef; name: string; status: SubResultStatus; message?: string }
     | {

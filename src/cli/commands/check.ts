@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { selectCases } from '../../orchestrator/selection.js';
+import { platformTypes } from '../../platform/registry.js';
+import { loadRunbook } from '../../runbook/load.js';
+import { builtinSuiteDir, loadSuites } from '../../testing/loader.js';
+import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
+import { UsageError } from '../errors.js';
+import { knownNotifierTypes } from '../../notifiers/registry.js';
+
+export function registerCheck(program: Command): void {
+  addRunbookOptions(program.command('check'))
+    .description('load and validate the runbook, its includes, variables and test suites without touching a node')
+    .action(async (positional: string | undefined, opts: RunbookArgs) => {
+      const file = runbookPath(positional, opts);
+      const runbook = await loadRunbook(file, { cliVariables: opts.variable, env: process.env });
+      const cases = await loadSuites([builtinSuiteDir(), ...runbook.combinations[0]!.extension]);
+      let selected = 0;
+      for (const rb of runbook.combinations) {
+        if (!platformTypes().includes(rb.platform.type)) {
+          throw new UsageError(`${file}: platform type "${rb.platform.type}" is not available; available: ${platformTypes().join(', ')}`);
+        }
+        for (const n of rb.notifier) {
+          if (!knownNotifierTypes().includes(n.type)) {
+            throw new UsageError(`${file}: notifier type "${n.type}" is not available; available: ${knownNotifierTypes().join(', ')}`);
+          }
+        }
+        selected += selectCases(cases, rb.testcase).selected.length;
+      }
+      process.stdout.write(
+        `ok: ${file} is valid: ${runbook.combinations.length} combination(s), ${cases.length} cases loaded, ${selected} selected, platform ${runbook.combinations[0]!.platform.type}\n`,
+      );
+    });
+}

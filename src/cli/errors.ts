@@ -1,0 +1,21 @@
+import { RunbookError } from '../runbook/errors.js';
+import { SuiteLoadError } from '../testing/loader.js';
+
+/** A mistake in how lisa was called (bad option value, missing file): exit 2, no stack. */
+export class UsageError extends Error {}
+
+/** Prints an error the way a user should see it and returns the exit code. */
+export function reportError(e: unknown, debug: boolean, mask: (s: string) => string = (s) => s): number {
+  if (e instanceof RunbookError) {
+    process.stderr.write(`error: ${mask(e.format())}\n`);
+    return 2;
+  }
+  if (e instanceof SuiteLoadError || e instanceof UsageError) {
+    process.stderr.write(`error: ${mask(e.message)}\n`);
+    return 2;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`error: ${mask(err.message)}\n`);
+  if (debug && err.stack) process.stderr.write(`${mask(err.stack)}\n`);
+  return 1;
+}

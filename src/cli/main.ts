@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerCheck } from './commands/check.js';
+import { registerList } from './commands/list.js';
+import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
+import { registerQemuCommands } from './commands/qemu.js';
+import { reportError } from './errors.js';
+
+function version(): string {
+  const pkg = join(dirname(fileURLToPath(import.meta.url)), '../../../package.json');
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+const program = new Command()
+  .name('lisa')
+  .description('Validate Linux images and kernels: runbooks, parallel agentless SSH test execution, pluggable platforms and reports')
+  .version(version(), '-V, --version')
+  .option('--debug', 'verbose console logs')
+  .exitOverride()
+  .configureOutput({ outputError: (s, write) => write(s) });
+
+registerRun(program);
+registerList(program);
+registerCheck(program);
+registerSchema(program);
+registerQemuCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // --help and --version end here with code 0; usage mistakes with 2.
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  process.exit(reportError(e, program.opts<{ debug?: boolean }>().debug ?? false));
+}

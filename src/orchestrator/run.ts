@@ -1,0 +1,157 @@
+import { FileSink, Logger, type LogSink } from '../logging/logger.js';
+import { SecretMasker } from '../logging/secrets.js';
+import { createNotifier } from '../notifiers/registry.js';
+import type { Notifier } from '../notifiers/types.js';
+import { createPlatform } from '../platform/registry.js';
+import type { Platform, PlatformContext } from '../platform/types.js';
+import { EventBus } from '../results/event-bus.js';
+import type { RunSummary } from '../results/events.js';
+import { RunDirectory } from '../results/run-dir.js';
+import { SummaryKeeper } from '../results/summary.js';
+import type { LoadedRunbook, NotifierConfig, ResolvedRunbook } from '../runbook/types.js';
+import { builtinSuiteDir, loadSuites } from '../testing/loader.js';
+import type { TestCaseInfo } from '../testing/types.js';
+import { planItems } from './plan.js';
+import { Scheduler } from './scheduler.js';
+import { selectCases } from './selection.js';
+import type { WorkItem } from './work-queue.js';
+
+export interface RunOptions {
+  debug: boolean;
+  /** Where console output goes (stdout). */
+  out: NodeJS.WritableStream;
+  /** Where log lines at warn and above (all with --debug) go (stderr). */
+  err: NodeJS.WritableStream;
+  /** Fires on Ctrl-C. */
+  signal: AbortSignal;
+}
+
+export interface RunResult {
+  exitCode: 0 | 1 | 130;
+  runDir: string;
+  summary: RunSummary;
+}
+
+/** Console log lines for the person watching; the full log always goes to lisa.log. */
+class StreamSink implements LogSink {
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly debug: boolean,
+  ) {}
+  write(level: string, source: string, message: string): void {
+    if (!this.debug && level !== 'warn' && level !== 'error') return;
+    this.out.write(`${level === 'error' ? 'error' : level === 'warn' ? 'warning' : level} [${source}] ${message}\n`);
+  }
+}
+
+/** Runs every combination of a loaded runbook and reports through the notifiers. */
+export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): Promise<RunResult> {
+  const masker = new SecretMasker();
+  for (const s of runbook.secrets) masker.add(s);
+  const first = runbook.combinations[0]!;
+  const runDir = RunDirectory.create(first.runRoot, runbook.name);
+  const log = new Logger('lisa', [new FileSink(runDir.runLog), new StreamSink(options.err, options.debug)], masker);
+  const bus = new EventBus(runDir.eventsFile, masker, log);
+  const summary = new SummaryKeeper();
+  bus.subscribe(summary);
+  const notifiers = createNotifiers(first.notifier, { runDir: runDir.root, runName: runbook.name, log, masker, debug: options.debug, out: options.out });
+  for (const n of notifiers) bus.subscribe(n);
+
+  const started = Date.now();
+  bus.emit({
+    type: 'run.begin',
+    runId: runDir.root.split('/').pop()!,
+    name: runbook.name,
+    runDir: runDir.root,
+    combinations: runbook.combinations.map((c) => c.combination.name),
+    platform: first.platform.type,
+  });
+  log.info(`run directory: ${runDir.root}`);
+
+  let fatal: Error | undefined;
+  try {
+    const cases = await loadSuites([builtinSuiteDir(), ...first.extension]);
+    for (const combination of runbook.combinations) {
+      if (options.signal.aborted) break;
+      await runCombination(combination, cases, { runDir, log, bus, masker, signal: options.signal });
+    }
+  } catch (e) {
+    fatal = e as Error;
+    log.error(`run failed: ${fatal.message}`);
+  }
+
+  const s = summary.summary();
+  const interrupted = options.signal.aborted;
+  const status = interrupted ? 'INTERRUPTED' : s.failed > 0 || fatal ? 'FAILED' : 'PASSED';
+  bus.emit({ type: 'run.end', status, summary: s, durationMs: Date.now() - started });
+  await bus.flush();
+  for (const n of notifiers) {
+    await n.finish().catch((e: Error) => log.warn(`notifier ${n.type} could not finish: ${e.message}`));
+  }
+  if (fatal) throw fatal;
+  return { exitCode: interrupted ? 130 : s.failed > 0 ? 1 : 0, runDir: runDir.root, summary: s };
+}
+
+function createNotifiers(configs: NotifierConfig[], ctx: Parameters<typeof createNotifier>[1]): Notifier[] {
+  // The console always reports; a runbook entry for it only sets its options.
+  const all = configs.some((c) => c.type === 'console') ? configs : [{ type: 'console', options: {} }, ...configs];
+  return all.map((c) => createNotifier(c, ctx));
+}
+
+interface RunShared {
+  runDir: RunDirectory;
+  log: Logger;
+  bus: EventBus;
+  masker: SecretMasker;
+  signal: AbortSignal;
+}
+
+async function runCombination(rb: ResolvedRunbook, cases: TestCaseInfo[], shared: RunShared): Promise<void> {
+  const { bus, log } = shared;
+  const name = rb.combination.name;
+  bus.emit({ type: 'combination.begin', combination: { name, variables: rb.combination.variables } });
+  const selection = selectCases(cases, rb.testcase);
+  const items = planItems(selection.selected, name);
+  for (const item of items) bus.emit({ type: 'case.queued', case: item.ref });
+  const variables = Object.fromEntries(Object.entries(rb.variables).map(([k, v]) => [k, v.value]));
+  const pctx: PlatformContext = {
+    runDir: shared.runDir.root,
+    log: log.child(`platform:${rb.platform.type}`),
+    masker: shared.masker,
+    signal: shared.signal,
+    environmentConfig: rb.environments,
+  };
+  let platform: Platform | undefined;
+  try {
+    platform = await createPlatform(rb.platform);
+    await platform.prepare(pctx);
+    const runnable = await skipUnmet(platform, items, bus);
+    const concurrency = rb.concurrency ?? platform.maxParallel();
+    const scheduler = new Scheduler(
+      { platform, platformContext: pctx, concurrency, exitOnFirstFailure: rb.exitOnFirstFailure, bus, runDir: shared.runDir, log, variables, combination: name, runSignal: shared.signal },
+      runnable,
+    );
+    await scheduler.run();
+  } catch (e) {
+    const message = `platform ${rb.platform.type} failed: ${(e as Error).message}`;
+    log.error(message);
+    for (const item of items) bus.emit({ type: 'case.end', case: item.ref, status: 'FAILED', message, attempt: 1, durationMs: 0 });
+  } finally {
+    await platform?.dispose(pctx).catch((e: Error) => log.warn(`cleanup of platform ${rb.platform.type} failed: ${e.message}`));
+    bus.emit({ type: 'combination.end', combination: name });
+  }
+}
+
+/** Cases whose requirement the platform can never meet are SKIPPED now, naming the unmet item. */
+async function skipUnmet(platform: Platform, items: WorkItem[], bus: EventBus): Promise<WorkItem[]> {
+  const cache = new Map<string, Awaited<ReturnType<Platform['match']>>>();
+  const runnable: WorkItem[] = [];
+  for (const item of items) {
+    const key = JSON.stringify(item.selected.info.requirement);
+    let m = cache.get(key);
+    if (!m) cache.set(key, (m = await platform.match(item.selected.info.requirement)));
+    if (m.ok) runnable.push(item);
+    else bus.emit({ type: 'case.end', case: item.ref, status: 'SKIPPED', message: `requirement not met: ${m.unmet}`, attempt: 1, durationMs: 0 });
+  }
+  return runnable;
+}
