@@ -1,6 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import type { RunEvent } from '../results/events.js';
-import { caseLabel, formatDuration, shortMessage } from './format.js';
+import { caseLabel, cleanText, formatDuration, shortMessage } from './format.js';
 import { readOptions } from './options.js';
 import { ResultsModel, type CaseResult } from './results-model.js';
 import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
@@ -107,14 +107,16 @@ export class ConsoleNotifier implements Notifier {
     const retry = c.attempt > 1 ? ` attempt ${c.attempt}` : '';
     const duration = this.paint('dim', formatDuration(last?.durationMs ?? c.durationMs));
     let text = `${status} ${this.label(c)} ${duration}${retry}`;
-    const message = this.ctx.debug ? c.message.trim() : shortMessage(c.message);
-    if (message) text += ` - ${message}`;
+    const message = this.ctx.debug ? cleanText(c.message).trim() : shortMessage(c.message);
+    const [first, ...rest] = message.split('\n');
+    if (first) text += ` - ${first}`;
     this.line(text);
-    if (c.status === 'FAILED' || this.ctx.debug) {
-      for (const s of c.subResults) {
-        if (s.status !== 'FAILED' && !this.ctx.debug) continue;
+    for (const l of rest) this.line(`          ${l}`);
+    // With --debug the sub-results were shown live; otherwise the failed ones explain the failure.
+    if (c.status === 'FAILED' && !this.ctx.debug) {
+      for (const s of c.subResults.filter((x) => x.status === 'FAILED')) {
         const msg = s.message ? `: ${shortMessage(s.message)}` : '';
-        this.line(`          ${this.paint(STATUS_STYLE[s.status] ?? 'bold', s.status)} ${s.name}${msg}`);
+        this.line(`          ${this.paint('red', s.status)} ${s.name}${msg}`);
       }
     }
     if (this.ctx.debug && c.logPath) this.line(this.paint('dim', `          log ${this.showPath(c.logPath)}`));
@@ -149,7 +151,7 @@ export class ConsoleNotifier implements Notifier {
     this.line(this.paint('red', `Failures (${failures.length}):`));
     for (const c of failures) {
       this.line(`  ${this.paint('red', 'FAILED')} ${this.label(c)}`);
-      const message = this.ctx.debug ? c.message.trim() : shortMessage(c.message, 400);
+      const message = this.ctx.debug ? cleanText(c.message).trim() : shortMessage(c.message, 400);
       if (message) for (const l of message.split('\n')) this.line(`    ${l}`);
       for (const sub of c.subResults.filter((x) => x.status === 'FAILED')) {
         this.line(`    failed sub-result ${sub.name}${sub.message ? `: ${shortMessage(sub.message)}` : ''}`);
@@ -175,7 +177,14 @@ export class ConsoleNotifier implements Notifier {
 
   private line(text: string): void {
     // Events arrive masked; masking again costs little and covers values a plugin emitted raw.
-    this.ctx.out.write(`${this.ctx.masker.mask(text)}\n`);
+    // Text from guests (OS names, messages) must not move the cursor or retitle the terminal, so
+    // everything but plain colour codes is neutralised.
+    const safe = this.ctx.masker
+      .mask(text)
+      .split(/(\u001b\[[0-9;]*m)/)
+      .map((part, i) => (i % 2 === 1 ? part : cleanText(part)))
+      .join('');
+    this.ctx.out.write(`${safe}\n`);
   }
 }
 

@@ -26,9 +26,12 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** The first non-empty line, cut to `max` characters: enough to recognise a failure in a list. */
+/**
+ * The first non-empty line, cut to `max` characters: enough to recognise a failure in a list.
+ * Control characters are neutralised because messages carry guest output, which must not drive the terminal.
+ */
 export function shortMessage(message: string, max = 160): string {
-  const line = stripAnsi(message)
+  const line = cleanText(message)
     .split('\n')
     .map((l) => l.trim())
     .find((l) => l.length > 0);
