@@ -68,6 +68,8 @@ export interface PlatformConfig {
   adminPrivateKeyFile?: string;
   /** The type-specific section, e.g. the value of `qemu:` for `type: qemu` (snake_case keys kept). */
   options: Record<string, unknown>;
+  /** Directory of the runbook file that declared the platform: the base for relative paths in `options`. */
+  baseDir: string;
 }
 
 export interface NotifierConfig {
@@ -105,6 +107,8 @@ export interface LoadOptions {
   cliVariables?: string[];
   /** Defaults to process.env; `LISA_<name>` entries define variables. */
   env?: Record<string, string | undefined>;
+  /** Base of the default `log_path` and of file names in messages; defaults to process.cwd(). */
+  cwd?: string;
 }
 
 export interface LoadedRunbook {

@@ -1,0 +1,178 @@
+/** Turns zod issues into RunbookErrors that name file:line:column, the key path and the fix. */
+import type { z } from 'zod';
+import { RunbookError } from './errors.js';
+import { describeValue, errorAt, isPlainObject, locate, type LNode, type PathPart } from './located.js';
+import { didYouMean } from './suggest.js';
+
+type Issue = z.core.$ZodIssue;
+// zod's internal definition objects: the only way to list a schema's keys for suggestions.
+type Def = { type: string; [k: string]: any };
+const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+  map: 'a mapping',
+};
+
+/**
+ * `data` and `schema` are the value validated at `base` in the file tree `root`; issue paths are
+ * relative to them.
+ */
+export function issuesToErrors(issues: readonly Issue[], root: LNode, base: PathPart[], data: unknown, schema: z.ZodType): RunbookError[] {
+  const ctx: Ctx = { root, base, data, schema };
+  const errors = issues.flatMap((issue) => convert(issue, [], ctx));
+  return dedupe(errors);
+}
+
+/** The first error, carrying the rest so the CLI can show them all. */
+export function combine(errors: RunbookError[]): RunbookError {
+  const [first, ...rest] = errors;
+  first!.more.push(...rest);
+  return first!;
+}
+
+interface Ctx {
+  root: LNode;
+  base: PathPart[];
+  data: unknown;
+  schema: z.ZodType;
+}
+
+function convert(issue: Issue, outer: PathPart[], ctx: Ctx): RunbookError[] {
+  const path = [...outer, ...(issue.path as PathPart[])];
+  const value = valueAt(ctx.data, path);
+  const at = (message: string, p = path) => errorAt(locate(ctx.root, [...ctx.base, ...p]).pos, [...ctx.base, ...p], message);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = keysAt(ctx.schema, path, ctx.data);
+      return issue.keys.map((key) => {
+        const keyPath = [...ctx.base, ...path, key];
+        const where = locate(ctx.root, keyPath);
+        return errorAt(where.keyPos ?? where.pos, keyPath, `unknown key "${key}"${didYouMean(key, known)}`);
+      });
+    }
+    case 'invalid_type': {
+      if (value === undefined) {
+        const parent = path.slice(0, -1);
+        return [at(`missing required key "${String(path[path.length - 1])}"`, parent)];
+      }
+      return [at(`expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${describeValue(value)}`)];
+    }
+    case 'invalid_value': {
+      const allowed = issue.values.map(String);
+      const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
+      return [at(`must be one of: ${allowed.join(', ')}; found ${describeValue(value)}${hint}`)];
+    }
+    case 'invalid_union':
+      return convertUnion(issue, path, value, ctx, at);
+    case 'too_small':
+    case 'too_big':
+      return [at(bound(issue, value))];
+    default:
+      return [at(issue.message)];
+  }
+}
+
+function convertUnion(
+  issue: Extract<Issue, { code: 'invalid_union' }>,
+  path: PathPart[],
+  value: unknown,
+  ctx: Ctx,
+  at: (m: string, p?: PathPart[]) => RunbookError,
+): RunbookError[] {
+  if ((issue as { note?: string }).note === 'No matching discriminator') {
+    const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
+    const key = String(path[path.length - 1]);
+    if (value === undefined) return [at(`missing required key "${key}"`, path.slice(0, -1))];
+    if (path[0] === 'platform') {
+      return [at(`unknown platform type ${JSON.stringify(value)}; known types: ${[...options].sort().join(', ')}`)];
+    }
+    const hint = typeof value === 'string' ? didYouMean(value, options) : '';
+    return [at(`must be one of: ${options.join(', ')}; found ${describeValue(value)}${hint}`)];
+  }
+  // A branch whose problems are all inside the value matched its shape: report those problems.
+  const typeMismatch = (branch: Issue[]) => branch.some((i) => i.path.length === 0 && i.code === 'invalid_type');
+  const shaped = issue.errors.filter((b) => !typeMismatch(b)).sort((a, b) => a.length - b.length);
+  if (shaped[0]) return shaped[0].flatMap((i) => convert(i, path, ctx));
+  const expected = [...new Set(issue.errors.flatMap((b) => b.filter((i) => i.code === 'invalid_type').map((i) => (i as { expected: string }).expected)))];
+  const words = expected.map((e) => EXPECTED[e] ?? e);
+  return [at(`expected ${words.join(' or ')}, found ${describeValue(value)}`)];
+}
+
+function bound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>, value: unknown): string {
+  const small = issue.code === 'too_small';
+  const limit = Number(small ? (issue as { minimum: unknown }).minimum : (issue as { maximum: unknown }).maximum);
+  if (issue.origin === 'array') {
+    return small ? `must have at least ${limit} ${limit === 1 ? 'entry' : 'entries'}` : `must have at most ${limit} entries`;
+  }
+  if (issue.origin === 'string') return small && limit === 1 ? 'must not be empty' : issue.message;
+  const rel = small ? (issue.inclusive ? 'at least' : 'greater than') : issue.inclusive ? 'at most' : 'less than';
+  return `must be ${rel} ${limit}, found ${describeValue(value)}`;
+}
+
+function valueAt(data: unknown, path: readonly PathPart[]): unknown {
+  let v = data;
+  for (const part of path) {
+    if (Array.isArray(v) && typeof part === 'number') v = v[part];
+    else if (isPlainObject(v)) v = v[String(part)];
+    else return undefined;
+  }
+  return v;
+}
+
+/** The keys the schema allows at `path`, following the branches the data selects. */
+function keysAt(schema: z.ZodType, path: readonly PathPart[], data: unknown): string[] {
+  let candidates: unknown[] = [schema];
+  let value = data;
+  for (const part of path) {
+    candidates = expand(candidates, value).flatMap((s) => {
+      const def = defOf(s);
+      if (def.type === 'object') return def.shape[part] ? [def.shape[part]] : [];
+      if (def.type === 'array') return [def.element];
+      if (def.type === 'record') return [def.valueType];
+      return [];
+    });
+    value = valueAt(value, [part]);
+  }
+  const keys = expand(candidates, value).flatMap((s) => (defOf(s).type === 'object' ? Object.keys(defOf(s).shape) : []));
+  return [...new Set(keys)];
+}
+
+function expand(schemas: unknown[], value: unknown): unknown[] {
+  return schemas.flatMap((s) => {
+    let def = defOf(s);
+    while (['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch'].includes(def.type)) {
+      s = def.innerType;
+      def = defOf(s);
+    }
+    if (def.type === 'pipe') return expand([def.in], value);
+    if (def.type !== 'union') return [s];
+    let options: unknown[] = def.options;
+    if (def.discriminator && isPlainObject(value)) {
+      const wanted = value[def.discriminator];
+      const match = options.filter((o) => {
+        const lit = defOf(o).type === 'object' ? defOf(defOf(o).shape[def.discriminator]) : undefined;
+        return lit?.type === 'literal' && (lit.values as unknown[]).includes(wanted);
+      });
+      if (match.length) options = match;
+    }
+    return expand(options, value);
+  });
+}
+
+function dedupe(errors: RunbookError[]): RunbookError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const text = e.formatOne();
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
+}
+

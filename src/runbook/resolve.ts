@@ -1,0 +1,107 @@
+/** Turns a validated runbook (snake_case, relative paths) into the ResolvedRunbook the engine uses. */
+import os from 'node:os';
+import path from 'node:path';
+import { locate, type LNode, type PathPart } from './located.js';
+import type { RunbookData } from './schema/runbook.js';
+import type {
+  CaseCriteria,
+  EnvironmentConfig,
+  NodeConfig,
+  NotifierConfig,
+  PlatformConfig,
+  ResolvedRunbook,
+  TestCaseRule,
+} from './types.js';
+
+export interface ResolveContext {
+  /** The merged tree the data came from: tells which file each part was written in. */
+  tree: LNode;
+  file: string;
+  cwd: string;
+}
+
+export function resolveRunbook(data: RunbookData, ctx: ResolveContext): Omit<ResolvedRunbook, 'combination' | 'variables'> {
+  const where = (p: PathPart[]) => locate(ctx.tree, p).pos;
+  // Relative paths are relative to the file they were written in, which may be an included one.
+  const fromFile = (p: string, at: PathPart[]) => path.resolve(path.dirname(where(at).absFile), expandHome(p));
+  return {
+    name: data.name ?? path.basename(ctx.file).replace(/\.ya?ml$/, ''),
+    file: ctx.file,
+    extension: (data.extension ?? []).map((e, i) => fromFile(typeof e === 'string' ? e : e.path, ['extension', i])),
+    platform: platformOf(data, fromFile),
+    environments: (data.environment?.environments ?? []).map((env, i) => environmentOf(env, i, fromFile)),
+    testcase: (data.testcase ?? []).map((rule, i) => ruleOf(rule, where(['testcase', i]))),
+    notifier: (data.notifier ?? []).map(({ type, ...options }): NotifierConfig => ({ type, options })),
+    concurrency: data.concurrency,
+    exitOnFirstFailure: data.exit_on_first_failure ?? false,
+    runRoot: path.resolve(ctx.cwd, data.log_path ?? 'runtime/runs'),
+  };
+}
+
+type FromFile = (p: string, at: PathPart[]) => string;
+
+function platformOf(data: RunbookData, fromFile: FromFile): PlatformConfig {
+  const entry = data.platform?.[0] as Record<string, unknown> | undefined;
+  if (!entry) return { type: 'ready', keepEnvironment: 'no', options: {}, baseDir: fromFile('.', []) };
+  const type = String(entry.type);
+  const keep = entry.keep_environment;
+  const key = entry.admin_private_key_file as string | undefined;
+  return {
+    type,
+    keepEnvironment: keep === true ? 'always' : keep === false || keep === undefined ? 'no' : (keep as 'no' | 'always' | 'failed'),
+    adminUsername: entry.admin_username as string | undefined,
+    adminPassword: (entry.admin_password as string | undefined) || undefined,
+    adminPrivateKeyFile: key ? fromFile(key, ['platform', 0, 'admin_private_key_file']) : undefined,
+    options: (entry[type] as Record<string, unknown> | undefined) ?? {},
+    baseDir: fromFile('.', ['platform', 0]),
+  };
+}
+
+type EnvData = NonNullable<RunbookData['environment']>['environments'][number];
+
+function environmentOf(env: EnvData, envIndex: number, fromFile: FromFile): EnvironmentConfig {
+  const nodes = env.nodes.map((node, i): NodeConfig => {
+    if (node.type === 'local') return { type: 'local', name: node.name };
+    const key = node.private_key_file;
+    return {
+      type: 'remote',
+      name: node.name,
+      // LISA connects through the public address when one is given.
+      address: (node.public_address ?? node.address)!,
+      port: node.public_port ?? node.port ?? 22,
+      username: node.username,
+      // LISA runbooks often pass `""` for the method not used.
+      password: node.password || undefined,
+      privateKeyFile: key ? fromFile(key, ['environment', 'environments', envIndex, 'nodes', i, 'private_key_file']) : undefined,
+      sudoPassword: node.sudo_password || undefined,
+      useAgent: node.use_agent,
+    };
+  });
+  return { name: env.name, nodes };
+}
+
+type RuleData = NonNullable<RunbookData['testcase']>[number];
+
+function ruleOf(rule: RuleData, pos: { file: string; line: number }): TestCaseRule {
+  const c = { ...rule, ...rule.criteria };
+  const criteria: CaseCriteria = {};
+  if (c.name !== undefined) criteria.name = c.name;
+  if (c.area !== undefined) criteria.area = c.area;
+  if (c.category !== undefined) criteria.category = c.category;
+  if (c.priority !== undefined) criteria.priority = Array.isArray(c.priority) ? c.priority : [c.priority];
+  if (c.tags !== undefined) criteria.tags = Array.isArray(c.tags) ? c.tags : [c.tags];
+  return {
+    criteria,
+    selectAction: rule.select_action ?? 'include',
+    times: rule.times,
+    retry: rule.retry,
+    timeout: rule.timeout,
+    useNewEnvironment: rule.use_new_environment,
+    ignoreFailure: rule.ignore_failure,
+    where: `${pos.file}:${pos.line}`,
+  };
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}

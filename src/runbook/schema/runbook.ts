@@ -1,0 +1,152 @@
+/**
+ * The runbook schema: the single source of truth for validation (zod) and for the JSON Schema
+ * editors use. Built on demand because platforms may register their sections at any time.
+ */
+import { z } from 'zod';
+import { platformSchemas } from './platforms.js';
+
+const regex = z.string().superRefine((value, ctx) => {
+  try {
+    new RegExp(value);
+  } catch (err) {
+    // Node says "Invalid regular expression: /(a/: Unterminated group"; keep the reason only.
+    const reason = String((err as Error).message).split(': ').pop();
+    ctx.addIssue({ code: 'custom', message: `invalid regular expression ${JSON.stringify(value)}: ${reason}` });
+  }
+});
+
+export const pathEntrySchema = z.union([z.string().min(1), z.strictObject({ path: z.string().min(1) })]);
+
+export const variableEntrySchema = z.union([
+  z.strictObject({
+    name: z.string().regex(/^[\w-]+$/, 'variable names may contain letters, digits, `_` and `-` only'),
+    value: z.unknown().optional().describe('Any YAML value; `$(other)` references are resolved when used'),
+    is_secret: z.boolean().optional().describe('Mask the value in every log and report'),
+    is_case_visible: z.boolean().optional().describe('Accepted for LISA compatibility'),
+  }),
+  z.strictObject({
+    file: z.string().min(1).describe('YAML mapping of name: value, relative to this runbook'),
+    is_secret: z.boolean().optional().describe('Treat every variable of the file as secret'),
+  }),
+]);
+
+export const combinatorSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('grid'),
+    items: z
+      .array(z.strictObject({ name: z.string().min(1), value: z.array(z.unknown()).min(1) }))
+      .min(1)
+      .describe('Every combination of the values (cartesian product)'),
+  }),
+  z.strictObject({
+    type: z.literal('batch'),
+    items: z
+      .array(z.record(z.string(), z.unknown()).refine((m) => Object.keys(m).length > 0, 'a batch item needs at least one variable'))
+      .min(1)
+      .describe('One combination per item, e.g. {image: debian12, kernel: "6.1"}'),
+  }),
+]);
+
+const criteriaShape = {
+  name: regex.optional().describe('Regex matched against the case name and `suite.case` id'),
+  area: regex.optional().describe('Regex matched against the suite area'),
+  category: regex.optional().describe('Regex matched against the suite category'),
+  priority: z
+    .union([z.number().int().nonnegative(), z.array(z.number().int().nonnegative())])
+    .optional()
+    .describe('A priority or a list of them (0 is the most important)'),
+  tags: z.union([z.string(), z.array(z.string())]).optional().describe('The case must have every listed tag'),
+};
+
+const testcaseRuleSchema = z
+  .strictObject({
+    criteria: z.strictObject(criteriaShape).optional(),
+    // LISA accepts criteria keys directly on the rule as well.
+    ...criteriaShape,
+    select_action: z.enum(['include', 'exclude', 'forceInclude', 'forceExclude']).optional(),
+    times: z.number().int().positive().optional().describe('Run each selected case this many times'),
+    retry: z.number().int().nonnegative().optional().describe('Retries after a failure'),
+    timeout: z.number().positive().optional().describe('Seconds; overrides the case timeout'),
+    use_new_environment: z.boolean().optional(),
+    ignore_failure: z.boolean().optional(),
+  })
+  .superRefine((rule, ctx) => {
+    for (const key of Object.keys(criteriaShape) as (keyof typeof criteriaShape)[]) {
+      if (rule[key] !== undefined && rule.criteria?.[key] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `given both here and in criteria; keep one` });
+      }
+    }
+  });
+
+const port = z.number().int().min(1).max(65535);
+
+const remoteNodeSchema = z
+  .strictObject({
+    type: z.literal('remote'),
+    name: z.string().optional(),
+    address: z.string().min(1).optional().describe('Host name or IP address to connect to'),
+    port: port.optional().describe('SSH port, default 22'),
+    public_address: z.string().min(1).optional().describe('LISA compatibility: used instead of address when set'),
+    public_port: port.optional().describe('LISA compatibility: used instead of port when set'),
+    username: z.string().min(1),
+    password: z.string().optional(),
+    private_key_file: z.string().optional().describe('Relative to the runbook file'),
+    sudo_password: z.string().optional(),
+    use_agent: z.boolean().optional().describe('Authenticate with the keys of $SSH_AUTH_SOCK'),
+  })
+  .superRefine((node, ctx) => {
+    if (!node.address && !node.public_address) {
+      ctx.addIssue({ code: 'custom', message: 'missing required key "address"' });
+    }
+    if (!node.password && !node.private_key_file && !node.use_agent) {
+      ctx.addIssue({ code: 'custom', message: 'a remote node needs password, private_key_file or use_agent: true' });
+    }
+  });
+
+const localNodeSchema = z.strictObject({ type: z.literal('local'), name: z.string().optional() });
+
+export const environmentSchema = z.strictObject({
+  environments: z.array(
+    z.strictObject({
+      name: z.string().optional(),
+      nodes: z.array(z.discriminatedUnion('type', [remoteNodeSchema, localNodeSchema])).min(1),
+    }),
+  ),
+});
+
+const notifierSchema = z.looseObject({ type: z.string().min(1) }).describe('Other keys are the notifier\'s options');
+
+export function platformEntrySchema() {
+  const common = {
+    keep_environment: z
+      .union([z.enum(['no', 'always', 'failed']), z.boolean()])
+      .optional()
+      .describe('Keep deployed environments: no (default), always, failed; true = always'),
+    admin_username: z.string().optional(),
+    admin_password: z.string().optional(),
+    admin_private_key_file: z.string().optional(),
+  };
+  const options = [...platformSchemas()].map(([type, section]) =>
+    z.strictObject({ type: z.literal(type), ...common, [type]: section.optional() }),
+  );
+  return z.discriminatedUnion('type', options as unknown as [z.ZodObject, ...z.ZodObject[]]);
+}
+
+export function runbookSchema() {
+  return z.strictObject({
+    name: z.string().optional().describe('Shown in reports; defaults to the file name'),
+    include: z.array(pathEntrySchema).optional().describe('Runbooks merged under this one, relative to this file'),
+    extension: z.array(pathEntrySchema).optional().describe('Directories of extra test suites'),
+    variable: z.array(variableEntrySchema).optional(),
+    platform: z.array(platformEntrySchema()).min(1).optional().describe('The first entry is used'),
+    environment: environmentSchema.optional(),
+    testcase: z.array(testcaseRuleSchema).optional().describe('Selection rules, applied top-down'),
+    combinator: combinatorSchema.optional(),
+    notifier: z.array(notifierSchema).optional(),
+    concurrency: z.number().int().positive().optional().describe('How many environments run at once'),
+    exit_on_first_failure: z.boolean().optional(),
+    log_path: z.string().min(1).optional().describe('Run root directory, default runtime/runs'),
+  });
+}
+
+export type RunbookData = z.output<ReturnType<typeof runbookSchema>>;

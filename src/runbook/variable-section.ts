@@ -1,0 +1,48 @@
+/** Reads a runbook file's `variable:` section, including `{file: vars.yml}` entries. */
+import path from 'node:path';
+import { z } from 'zod';
+import { displayPath, readYamlFile } from './source.js';
+import { errorAt, toJS, type LNode } from './located.js';
+import { variableEntrySchema } from './schema/runbook.js';
+import { check } from './validate.js';
+import type { VarDef, VariableTable } from './variables.js';
+
+const sectionSchema = z.array(variableEntrySchema).optional();
+
+/**
+ * `higher` holds the variables that outrank this file (ancestors, env, CLI); a `file:` path may use
+ * them and the entries above it.
+ */
+export async function readVariableSection(root: LNode, absFile: string, cwd: string, higher: VariableTable): Promise<VarDef[]> {
+  const entries = check(sectionSchema, root, ['variable']) ?? [];
+  const defs: VarDef[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const where = nodeOf(root, i);
+    const source = `${displayPath(absFile, cwd)}:${where.pos.line}`;
+    if ('name' in entry) {
+      defs.push({ name: entry.name, value: entry.value ?? '', isSecret: entry.is_secret ?? false, source });
+      continue;
+    }
+    const use = { pos: where.pos, path: ['variable', i, 'file'] };
+    const rel = String(higher.with(defs).expand(entry.file, use));
+    const varsFile = path.resolve(path.dirname(absFile), rel);
+    const tree = await readYamlFile(varsFile, cwd, { ...use, what: 'variable file' });
+    if (tree.kind === 'scalar' && tree.value === null) continue;
+    if (tree.kind !== 'map') {
+      throw errorAt(tree.pos, [], 'a variable file must be a mapping of name: value');
+    }
+    for (const [name, item] of tree.entries) {
+      if (!/^[\w-]+$/.test(name)) {
+        throw errorAt(item.keyPos, [name], 'variable names may contain letters, digits, `_` and `-` only');
+      }
+      const value = toJS(item.node);
+      defs.push({ name, value: value ?? '', isSecret: entry.is_secret ?? false, source: `${item.keyPos.file}:${item.keyPos.line}` });
+    }
+  }
+  return defs;
+}
+
+function nodeOf(root: LNode, index: number): LNode {
+  const section = root.kind === 'map' ? root.entries.get('variable')?.node : undefined;
+  return section?.kind === 'seq' ? section.items[index]! : root;
+}

@@ -1,0 +1,146 @@
+/** Runbook variables: where they come from, their precedence, typing and `$(name)` expansion. */
+import { parse as parseYaml } from 'yaml';
+import { RunbookError } from './errors.js';
+import { errorAt, type PathPart, type Pos } from './located.js';
+import type { VariableValue } from './types.js';
+
+export interface VarDef {
+  name: string;
+  value: unknown;
+  isSecret: boolean;
+  /** `cli`, `env:LISA_x`, `runbooks/a.yml:12`, `combinator`. */
+  source: string;
+  /** The text as typed, used inside longer strings so `-v kernel:6.10` never turns into `6.1`. */
+  text?: string;
+}
+
+/** Where a `$(name)` was written, for the undefined-variable message. */
+export interface Use {
+  pos: Pos;
+  path: PathPart[];
+}
+
+const NAME = /^[\w-]+$/;
+// Like LISA, only word-like names: shell snippets such as `$(uname -r)` pass through untouched.
+const REF = /\$\(([\w-]+)\)/g;
+const WHOLE = /^\$\(([\w-]+)\)$/;
+
+/** `4` → 4, `true` → true, but `6.10`, `1e3`, `0x10` stay strings: only lossless conversions. */
+export function scalarFromText(text: string): unknown {
+  try {
+    const parsed: unknown = parseYaml(text);
+    if ((typeof parsed === 'number' || typeof parsed === 'boolean') && String(parsed) === text) return parsed;
+  } catch {
+    // Not YAML at all: a plain string.
+  }
+  return text;
+}
+
+export function parseCliVariables(items: readonly string[]): VarDef[] {
+  return items.map((item) => {
+    const secret = /^s:[^:]+:/.test(item);
+    const rest = secret ? item.slice(2) : item;
+    const colon = rest.indexOf(':');
+    const name = colon > 0 ? rest.slice(0, colon) : '';
+    if (!NAME.test(name)) {
+      throw new RunbookError(`-v ${JSON.stringify(item)}: expected name:value or s:name:value`, '<command line>');
+    }
+    const text = rest.slice(colon + 1);
+    return { name, value: scalarFromText(text), text, isSecret: secret, source: 'cli' };
+  });
+}
+
+export function envVariables(env: Record<string, string | undefined>): VarDef[] {
+  const defs: VarDef[] = [];
+  for (const [key, text] of Object.entries(env)) {
+    const name = key.slice('LISA_'.length);
+    if (!key.startsWith('LISA_') || text === undefined || !NAME.test(name)) continue;
+    defs.push({ name, value: scalarFromText(text), text, isSecret: false, source: `env:${key}` });
+  }
+  return defs;
+}
+
+export class VariableTable {
+  private readonly defs = new Map<string, VarDef>();
+  private readonly secretNames = new Set<string>();
+  private readonly secretValues = new Set<string>();
+
+  /** `layers` from lowest to highest precedence: a later definition of a name wins. */
+  constructor(readonly layers: readonly VarDef[]) {
+    for (const def of layers) {
+      this.defs.set(def.name, def);
+      if (def.isSecret) {
+        // A name declared secret stays secret when a higher layer (e.g. `-v`) sets its value.
+        this.secretNames.add(def.name);
+        addSecret(this.secretValues, def.value);
+      }
+    }
+  }
+
+  with(extra: readonly VarDef[]): VariableTable {
+    return new VariableTable([...this.layers, ...extra]);
+  }
+
+  has(name: string): boolean {
+    return this.defs.has(name);
+  }
+
+  resolve(name: string, use: Use, stack: string[] = []): unknown {
+    const def = this.defs.get(name);
+    if (!def) {
+      const via = stack.length ? ` (used by variable "${stack[stack.length - 1]}")` : '';
+      throw errorAt(use.pos, use.path, `undefined variable "${name}"${via}`);
+    }
+    if (stack.includes(name)) {
+      throw errorAt(use.pos, use.path, `variable "${name}" refers to itself (${[...stack, name].join(' -> ')})`);
+    }
+    return typeof def.value === 'string' ? this.expand(def.value, use, [...stack, name]) : def.value;
+  }
+
+  /** Expands `$(name)` references; a string that is exactly one reference takes the value's type. */
+  expand(text: string, use: Use, stack: string[] = []): unknown {
+    const whole = WHOLE.exec(text);
+    if (whole) return this.resolve(whole[1]!, use, stack);
+    return text.replace(REF, (_, name: string) => {
+      const def = this.defs.get(name);
+      const value = this.resolve(name, use, stack);
+      if (def?.text !== undefined && value === def.value) return def.text;
+      return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? '');
+    });
+  }
+
+  /** Every secret value: declared-secret names (whatever layer set them) and secret definitions. */
+  secrets(): string[] {
+    const out = new Set(this.secretValues);
+    for (const name of this.secretNames) {
+      try {
+        addSecret(out, this.resolve(name, { pos: { file: '', absFile: '', line: 0, col: 0 }, path: [] }));
+      } catch {
+        // An unresolvable secret is reported where it is used; nothing to mask yet.
+      }
+    }
+    return [...out];
+  }
+
+  /** The variables as recorded in a ResolvedRunbook; unresolvable ones keep their raw value. */
+  snapshot(): Record<string, VariableValue> {
+    const out: Record<string, VariableValue> = {};
+    for (const [name, def] of this.defs) {
+      let value = def.value;
+      try {
+        value = this.resolve(name, { pos: { file: '', absFile: '', line: 0, col: 0 }, path: [] });
+      } catch {
+        // Only an error where it is used.
+      }
+      out[name] = { value, isSecret: this.secretNames.has(name), source: def.source };
+    }
+    return out;
+  }
+}
+
+function addSecret(into: Set<string>, value: unknown): void {
+  if (Array.isArray(value)) return value.forEach((v) => addSecret(into, v));
+  if (value === undefined || value === null || typeof value === 'object') return;
+  const text = String(value);
+  if (text !== '') into.add(text);
+}
