@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { runRunbook } from '../src/orchestrator/run.js';
+import { loadRunbook } from '../src/runbook/load.js';
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  username: string;
+  privateKeyFile: string;
+}
+
+/** A suite module with `count` cases, each running one trivial command on its node. */
+function writeTrivialSuite(dir: string, count: number): void {
+  writeFileSync(
+    join(dir, 'trivial.mjs'),
+    `export default { name: 'bench', area: 'bench', cases: Array.from({ length: ${count} }, (_, i) => ({
+      name: 'c' + String(i).padStart(5, '0'),
+      async run(ctx) { const r = await ctx.node.execute('true'); if (r.exitCode !== 0) throw new Error('exit ' + r.exitCode); },
+    })) };\n`,
+  );
+}
+
+function runbookYaml(targets: SshTarget[], runRoot: string, suiteDir: string, notifiers: string[]): string {
+  const envs = targets
+    .map(
+      (t, i) => `    - name: node${i + 1}
+      nodes:
+        - type: remote
+          address: ${t.host}
+          port: ${t.port}
+          username: ${t.username}
+          private_key_file: ${t.privateKeyFile}`,
+    )
+    .join('\n');
+  return `name: bench
+log_path: ${runRoot}
+extension:
+  - ${suiteDir}
+platform:
+  - type: ready
+environment:
+  environments:
+${envs}
+testcase:
+  - criteria:
+      area: bench
+notifier:
+${notifiers.map((n) => `  - type: ${n}`).join('\n')}
+`;
+}
+
+/** Runs `count` trivial cases through the whole engine and returns the wall time in ms. */
+export async function runEngineCases(targets: SshTarget[], count: number, notifiers: string[] = ['console']): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'lisa-bench-'));
+  writeTrivialSuite(dir, count);
+  const file = join(dir, 'runbook.yml');
+  writeFileSync(file, runbookYaml(targets, join(dir, 'runs'), dir, notifiers));
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  const rb = await loadRunbook(file, { env: {} });
+  const start = performance.now();
+  const result = await runRunbook(rb, { debug: false, out: sink, err: sink, signal: new AbortController().signal });
+  const ms = performance.now() - start;
+  if (result.summary.passed !== count) throw new Error(`bench run: ${result.summary.passed} of ${count} cases passed (see ${result.runDir})`);
+  return ms;
+}
