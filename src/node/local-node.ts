@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
+import type { Logger } from '../logging/logger.js';
+import { BaseNode, type RawResult, type RawRun } from './base-node.js';
+import { shellInvocation, stdinFor, type SudoMode } from './command-line.js';
+import { killTreeScript } from './kill-tree.js';
+
+export interface LocalNodeOptions {
+  name?: string;
+  log: Logger;
+  /** Password for sudo when this user's sudo is not passwordless. */
+  sudoPassword?: string;
+}
+
+/** The machine the harness runs on, through child_process (`sh -c`, one process group per command). */
+export class LocalNode extends BaseNode {
+  readonly kind = 'local' as const;
+  private readonly sudoPassword: string | undefined;
+
+  constructor(options: LocalNodeOptions) {
+    super(options.name ?? 'local', options.log);
+    this.sudoPassword = options.sudoPassword;
+  }
+
+  protected async sudoMode(): Promise<SudoMode> {
+    if (process.getuid?.() === 0) return { kind: 'root' };
+    return this.sudoPassword ? { kind: 'password', password: this.sudoPassword } : { kind: 'nopasswd' };
+  }
+
+  protected runRaw(run: RawRun): Promise<RawResult> {
+    const script = run.sudo && run.sudo.kind !== 'root' ? shellInvocation(run.body, run.sudo) : run.body;
+    // detached: its own process group, so a kill reaches the command's children too.
+    const child = spawn('sh', ['-c', script], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => stdout.push(d));
+    child.stderr.on('data', (d: Buffer) => stderr.push(d));
+    // A command that exits without reading stdin makes the write fail with EPIPE: not an error.
+    child.stdin.on('error', () => {});
+    child.stdin.end(run.stdin);
+
+    return new Promise<RawResult>((resolve, reject) => {
+      let timedOut = false;
+      let aborted = false;
+      const kill = () => void this.killTree(child.pid, run.sudo);
+      const timer = run.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            kill();
+          }, run.timeoutMs)
+        : undefined;
+      const onAbort = () => {
+        aborted = true;
+        kill();
+      };
+      run.signal?.addEventListener('abort', onAbort, { once: true });
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        run.signal?.removeEventListener('abort', onAbort);
+        reject(new Error(`cannot start sh on the local machine: ${e.message}`));
+      });
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        run.signal?.removeEventListener('abort', onAbort);
+        const killed = timedOut || aborted;
+        resolve({
+          stdout: Buffer.concat(stdout),
+          stderr: Buffer.concat(stderr),
+          exitCode: killed || code === null ? -1 : code,
+          ...(signal ? { signal: signal.replace(/^SIG/, '') } : {}),
+          timedOut,
+          aborted,
+        });
+      });
+    });
+  }
+
+  /** Kills the group and every descendant (sudo's child runs in a session of its own). */
+  private async killTree(pid: number | undefined, sudo: SudoMode | undefined): Promise<void> {
+    if (!pid) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone already, or owned by root under sudo: the script below handles that case
+    }
+    const script = shellInvocation(killTreeScript(pid), sudo);
+    const killer = spawn('sh', ['-c', script], { stdio: ['pipe', 'ignore', 'ignore'] });
+    killer.stdin.on('error', () => {});
+    killer.stdin.end(stdinFor(sudo, undefined));
+    await new Promise((r) => killer.once('close', r));
+  }
+
+  async upload(localPath: string, remotePath: string): Promise<void> {
+    await copyFile(localPath, remotePath);
+  }
+
+  async download(remotePath: string, localPath: string): Promise<void> {
+    await copyFile(remotePath, localPath);
+  }
+
+  readFile(path: string): Promise<string> {
+    return readFile(path, 'utf8');
+  }
+
+  async writeFile(path: string, content: string | Buffer, mode?: number): Promise<void> {
+    await writeFile(path, content, mode === undefined ? {} : { mode });
+    // The create mode is filtered by umask and ignored for existing files.
+    if (mode !== undefined) await chmod(path, mode);
+  }
+
+  async reboot(): Promise<void> {
+    throw new Error(`cannot reboot the local machine (node ${this.name}): reboot needs an SSH or platform node`);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,115 @@
+import type ssh2 from 'ssh2';
+import { PidMarkerFilter } from './pid-marker.js';
+
+export interface ChannelOutcome {
+  stdout: Buffer;
+  stderr: Buffer;
+  /** undefined when the channel closed without an exit status (killed, or the connection died). */
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
+export interface ChannelRun {
+  stdin: Buffer | undefined;
+  timeoutMs: number | undefined;
+  signal: AbortSignal | undefined;
+  /** Kills the remote process tree through another channel (a closed channel does not kill it). */
+  kill(pid: number): Promise<void>;
+  onKillError(err: Error): void;
+}
+
+/** How long a killed command's channel may stay open before we close it ourselves. */
+const CLOSE_GRACE_MS = 5000;
+
+export function openExec(client: ssh2.Client, command: string): Promise<ssh2.ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel)));
+    } catch (e) {
+      // ssh2 throws synchronously when the connection is already gone.
+      reject(e as Error);
+    }
+  });
+}
+
+/** Collects one command's output; on timeout or abort kills the remote process and closes the channel. */
+export function runOnChannel(channel: ssh2.ClientChannel, run: ChannelRun): Promise<ChannelOutcome> {
+  return new Promise((resolve) => {
+    const marker = new PidMarkerFilter();
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let exitCode: number | undefined;
+    let exitSignal: string | undefined;
+    let timedOut = false;
+    let aborted = false;
+    let killWanted = false;
+    let killSent = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+
+    const sendKill = (): void => {
+      if (killSent || marker.pid === undefined) return;
+      killSent = true;
+      run.kill(marker.pid).catch((e: Error) => run.onKillError(e));
+    };
+    const requestKill = (): void => {
+      if (killWanted) return;
+      killWanted = true;
+      sendKill();
+      try {
+        // OpenSSH >= 7.9 delivers this to the session's process; harmless where unsupported.
+        channel.signal('KILL');
+      } catch {
+        // channel already closing
+      }
+      graceTimer = setTimeout(() => channel.close(), CLOSE_GRACE_MS);
+      graceTimer.unref();
+    };
+
+    channel.on('data', (d: Buffer) => {
+      const real = marker.push(d);
+      if (real.length) stdout.push(real);
+      if (killWanted) sendKill();
+    });
+    channel.stderr.on('data', (d: Buffer) => stderr.push(d));
+    channel.on('exit', (code: number | null, signal?: string) => {
+      if (typeof code === 'number') exitCode = code;
+      else if (signal) exitSignal = signal;
+    });
+    channel.on('error', () => {
+      // Surfaces as a close without exit status; the caller decides what that means.
+    });
+
+    const timer = run.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          requestKill();
+        }, run.timeoutMs)
+      : undefined;
+    const onAbort = (): void => {
+      aborted = true;
+      requestKill();
+    };
+    if (run.signal?.aborted) onAbort();
+    else run.signal?.addEventListener('abort', onAbort, { once: true });
+
+    channel.once('close', () => {
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      run.signal?.removeEventListener('abort', onAbort);
+      const rest = marker.end();
+      if (rest.length) stdout.push(rest);
+      resolve({
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat(stderr),
+        exitCode: timedOut || aborted ? undefined : exitCode,
+        signal: exitSignal,
+        timedOut,
+        aborted,
+      });
+    });
+
+    channel.end(run.stdin);
+  });
+}

@@ -1,0 +1,113 @@
+import { connect as netConnect } from 'node:net';
+import ssh2 from 'ssh2';
+import type { Logger } from '../logging/logger.js';
+import { HostKeyMismatchError, SshAuthError } from './ssh-errors.js';
+import { NodeUnreachableError, type SshConnectionInfo } from './types.js';
+
+export interface ConnectRequest {
+  nodeName: string;
+  info: SshConnectionInfo;
+  /** Key contents (privateKeyFile already read). */
+  privateKey: string | Buffer | undefined;
+  /** base64 raw host key to insist on. */
+  expectedHostKey: string | undefined;
+  /** Epoch ms after which no new attempt starts. */
+  deadline: number;
+  /** Cap for one attempt (TCP connect + key exchange + auth). */
+  attemptTimeoutMs: number;
+  keepaliveIntervalMs: number;
+  log: Logger;
+}
+
+export interface Connected {
+  client: ssh2.Client;
+  /** base64 of the raw host key the server presented. */
+  hostKey: string;
+}
+
+/**
+ * Connects with exponential backoff until the deadline. Slirp hostfwd accepts TCP before the
+ * guest's sshd exists and then the key exchange fails, so handshake errors are retried too;
+ * only a rejected credential or a wrong host key fails at once.
+ */
+export async function connectWithRetry(req: ConnectRequest): Promise<Connected> {
+  const started = Date.now();
+  let delay = 250;
+  for (let attempt = 1; ; attempt++) {
+    const left = req.deadline - Date.now();
+    try {
+      return await connectOnce(req, Math.max(1000, Math.min(req.attemptTimeoutMs, left)));
+    } catch (e) {
+      if (e instanceof NodeUnreachableError) throw e;
+      const message = (e as Error).message;
+      const remaining = req.deadline - Date.now();
+      if (remaining <= 0) {
+        throw new NodeUnreachableError(
+          req.nodeName,
+          `cannot connect to ${target(req.info)} within ${Math.round((Date.now() - started) / 1000)} s ` +
+            `(${attempt} attempt${attempt > 1 ? 's' : ''}): ${message}`,
+        );
+      }
+      req.log.debug(`ssh connect attempt ${attempt} to ${target(req.info)} failed: ${message}; retrying in ${delay} ms`);
+      await new Promise((r) => setTimeout(r, Math.min(delay, remaining)));
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+}
+
+export function target(info: SshConnectionInfo): string {
+  return `${info.username}@${info.address}:${info.port}`;
+}
+
+function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected> {
+  const { info } = req;
+  return new Promise((resolve, reject) => {
+    // Our own socket so that Nagle is off: 46.7 ms per trivial command with it, 3.6 ms without.
+    const sock = netConnect({ host: info.address, port: info.port });
+    sock.setNoDelay(true);
+    const client = new ssh2.Client();
+    let presented = '';
+    let mismatch = false;
+    let settled = false;
+    const methods: string[] = [];
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      sock.destroy();
+      reject(err);
+    };
+    client.on('error', (err: Error & { level?: string }) => {
+      if (mismatch) fail(new HostKeyMismatchError(req.nodeName, target(info), req.expectedHostKey ?? '', presented));
+      else if (err.level === 'client-authentication') {
+        fail(new SshAuthError(req.nodeName, target(info), methods.join(', '), err.message));
+      } else fail(err);
+    });
+    client.once('close', () => fail(new Error('connection closed during the SSH handshake')));
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
+      resolve({ client, hostKey: presented });
+    });
+
+    const agent = info.useAgent || (!req.privateKey && !info.password) ? process.env.SSH_AUTH_SOCK : undefined;
+    if (req.privateKey) methods.push('publickey');
+    if (info.password) methods.push('password');
+    if (agent) methods.push('agent');
+    client.connect({
+      sock,
+      username: info.username,
+      ...(req.privateKey ? { privateKey: req.privateKey } : {}),
+      ...(info.password ? { password: info.password } : {}),
+      ...(agent ? { agent } : {}),
+      readyTimeout: timeoutMs,
+      keepaliveInterval: req.keepaliveIntervalMs,
+      keepaliveCountMax: 3,
+      hostVerifier: (key: Buffer) => {
+        presented = key.toString('base64');
+        mismatch = req.expectedHostKey !== undefined && req.expectedHostKey !== presented;
+        return !mismatch;
+      },
+    });
+  });
+}

@@ -1,0 +1,306 @@
+import { readFile as readLocal, writeFile as writeLocal } from 'node:fs/promises';
+import type ssh2 from 'ssh2';
+import type { Logger } from '../logging/logger.js';
+import type { SecretMasker } from '../logging/secrets.js';
+import { shellQuote } from '../tool/quote.js';
+import { BaseNode, type RawResult, type RawRun } from './base-node.js';
+import { ChannelLimiter } from './channel-limiter.js';
+import { shellInvocation, stdinFor, type SudoMode } from './command-line.js';
+import { killTreeScript } from './kill-tree.js';
+import { PID_MARKER } from './pid-marker.js';
+import { openExec, runOnChannel } from './ssh-channel.js';
+import { connectWithRetry, target } from './ssh-connect.js';
+import { isSubsystemUnavailable, openSftp, sftpDownload, sftpReadFile, sftpUpload, sftpWriteFile } from './ssh-files.js';
+import { waitForNewBootId } from './ssh-reboot.js';
+import { NodeUnreachableError, type SshConnectionInfo } from './types.js';
+
+export interface SshNodeOptions {
+  name: string;
+  connection: SshConnectionInfo;
+  log: Logger;
+  /** The run's masker: the node registers its password and sudo password with it. */
+  masker?: SecretMasker;
+  /** Concurrent channels on the one connection; more commands queue. Default 8 (sshd allows 10). */
+  maxChannels?: number;
+  /** Total time to (re)connect, retries included. Default 60 s. */
+  connectTimeoutMs?: number;
+  /** SSH keepalive interval; three unanswered ones drop a dead connection. Default 5 s. */
+  keepaliveIntervalMs?: number;
+  /** Run as root (through sudo) to reboot. Default `systemctl reboot || reboot`. */
+  rebootCommand?: string;
+  /** Prints an id that changes on every boot. Default `cat /proc/sys/kernel/random/boot_id`. */
+  bootIdCommand?: string;
+}
+
+interface Connection {
+  client: ssh2.Client;
+  closed: boolean;
+  sftp?: Promise<ssh2.SFTPWrapper>;
+}
+
+const KILL_TIMEOUT_MS = 10_000;
+
+/** A machine reached over one persistent SSH connection, opened lazily and reopened when lost. */
+export class SshNode extends BaseNode {
+  readonly kind = 'ssh' as const;
+  readonly connectionInfo: SshConnectionInfo;
+  private readonly options: SshNodeOptions;
+  private readonly limiter: ChannelLimiter;
+  private conn: Connection | undefined;
+  private connecting: Promise<Connection> | undefined;
+  private knownHostKey: string | undefined;
+  private sudo: Promise<SudoMode> | undefined;
+  private sftpUnavailable = false;
+
+  constructor(options: SshNodeOptions) {
+    super(options.name, options.log);
+    this.options = options;
+    this.connectionInfo = options.connection;
+    this.limiter = new ChannelLimiter(options.maxChannels ?? 8);
+    this.knownHostKey = options.connection.hostKey;
+    options.masker?.add(options.connection.password);
+    options.masker?.add(options.connection.sudoPassword);
+  }
+
+  /** base64 of the raw host key: the configured one, else the one seen on first connect. */
+  get hostKey(): string | undefined {
+    return this.knownHostKey;
+  }
+
+  /** The shared connection, opened (with retries until `deadlineMs` from now) when needed. */
+  private async connection(deadlineMs = this.options.connectTimeoutMs ?? 60_000): Promise<Connection> {
+    if (this.conn && !this.conn.closed) return this.conn;
+    this.connecting ??= this.openConnection(deadlineMs).finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async openConnection(deadlineMs: number): Promise<Connection> {
+    const info = this.connectionInfo;
+    const privateKey = info.privateKey ?? (info.privateKeyFile ? await readKey(this.name, info.privateKeyFile) : undefined);
+    const started = performance.now();
+    const { client, hostKey } = await connectWithRetry({
+      nodeName: this.name,
+      info,
+      privateKey,
+      expectedHostKey: this.knownHostKey,
+      deadline: Date.now() + deadlineMs,
+      attemptTimeoutMs: 20_000,
+      keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 5000,
+      log: this.log,
+    });
+    // Later reconnects (after a reboot) must meet the same host.
+    this.knownHostKey ??= hostKey;
+    const conn: Connection = { client, closed: false };
+    client.on('close', () => {
+      conn.closed = true;
+      if (this.conn === conn) this.conn = undefined;
+      this.log.debug(`ssh connection to ${target(info)} closed`);
+    });
+    this.conn = conn;
+    this.log.debug(`ssh connected to ${target(info)} in ${Math.round(performance.now() - started)} ms`);
+    return conn;
+  }
+
+  protected async sudoMode(): Promise<SudoMode> {
+    const info = this.connectionInfo;
+    if (info.username === 'root') return { kind: 'root' };
+    const password = info.sudoPassword ?? info.password;
+    if (!password) return { kind: 'nopasswd' };
+    // With a password at hand, probe once: feeding it to a passwordless sudo would hand it to the command.
+    this.sudo ??= this.execute('sudo -n true', { noErrorLog: true, timeoutMs: 30_000 }).then(
+      (r): SudoMode => (r.exitCode === 0 ? { kind: 'nopasswd' } : { kind: 'password', password }),
+    );
+    this.sudo.catch(() => (this.sudo = undefined));
+    return this.sudo;
+  }
+
+  protected async runRaw(run: RawRun): Promise<RawResult> {
+    const release = await this.limiter.acquire();
+    try {
+      const remote = `echo ${PID_MARKER}$$; exec ${shellInvocation(run.body, run.sudo)}`;
+      const { conn, channel } = await this.openChannel(remote);
+      const out = await runOnChannel(channel, {
+        stdin: run.stdin,
+        timeoutMs: run.timeoutMs,
+        signal: run.signal,
+        kill: (pid) => this.killRemote(conn, pid, run.sudo),
+        onKillError: (e) => this.log.warn(`could not kill the remote command: ${e.message}`),
+      });
+      const killed = out.timedOut || out.aborted;
+      if (out.exitCode === undefined && !killed && conn.closed) {
+        throw new NodeUnreachableError(
+          this.name,
+          `connection to ${target(this.connectionInfo)} was lost while a command was running ` +
+            '(the node rebooted, crashed or dropped off the network); the next command reconnects',
+        );
+      }
+      return {
+        stdout: out.stdout,
+        stderr: out.stderr,
+        exitCode: out.exitCode ?? -1,
+        ...(out.signal ? { signal: out.signal } : {}),
+        timedOut: out.timedOut,
+        aborted: out.aborted,
+      };
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Opens an exec channel. A connection that died while idle is replaced once; an
+   * administratively refused channel (sshd MaxSessions) is retried with backoff.
+   */
+  private async openChannel(command: string): Promise<{ conn: Connection; channel: ssh2.ClientChannel }> {
+    let reconnected = false;
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.connection();
+      try {
+        return { conn, channel: await openExec(conn.client, command) };
+      } catch (e) {
+        const message = (e as Error).message;
+        if (conn.closed || /Not connected|No response from server/i.test(message)) {
+          this.dropConnection(conn);
+          if (reconnected) throw new NodeUnreachableError(this.name, `cannot open a channel: ${message}`);
+          reconnected = true;
+        } else if (/open failed|Channel open failure/i.test(message) && attempt < 8) {
+          await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        } else {
+          throw new NodeUnreachableError(this.name, `cannot open a channel: ${message}`);
+        }
+      }
+    }
+  }
+
+  /** A kill needs its own channel: closing the command's channel does not stop a no-pty process. */
+  private async killRemote(conn: Connection, pid: number, sudo: SudoMode | undefined): Promise<void> {
+    if (conn.closed) return;
+    const channel = await openExec(conn.client, shellInvocation(killTreeScript(pid), sudo));
+    await runOnChannel(channel, {
+      stdin: stdinFor(sudo, undefined),
+      timeoutMs: KILL_TIMEOUT_MS,
+      signal: undefined,
+      kill: async () => {},
+      onKillError: () => {},
+    });
+  }
+
+  private dropConnection(conn = this.conn): void {
+    if (!conn) return;
+    conn.closed = true;
+    if (this.conn === conn) this.conn = undefined;
+    conn.client.destroy();
+  }
+
+  private async sftp(): Promise<ssh2.SFTPWrapper | undefined> {
+    if (this.sftpUnavailable) return undefined;
+    const conn = await this.connection();
+    conn.sftp ??= openSftp(conn.client);
+    try {
+      return await conn.sftp;
+    } catch (e) {
+      conn.sftp = undefined;
+      if (conn.closed || !isSubsystemUnavailable(e as Error)) throw e;
+      this.sftpUnavailable = true;
+      this.log.info(`no SFTP on ${this.name} (${(e as Error).message}); files go through cat`);
+      return undefined;
+    }
+  }
+
+  async readFile(remotePath: string): Promise<string> {
+    return (await this.readBytes(remotePath)).toString('utf8');
+  }
+
+  private async readBytes(remotePath: string): Promise<Buffer> {
+    const sftp = await this.sftp();
+    if (sftp) return this.timed(`read ${remotePath}`, () => sftpReadFile(sftp, remotePath));
+    return (await this.executeRaw(`cat -- ${shellQuote(remotePath)}`, { expectedExitCode: 0 }, true)).stdout;
+  }
+
+  async writeFile(remotePath: string, content: string | Buffer, mode?: number): Promise<void> {
+    const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const sftp = await this.sftp();
+    if (sftp) return this.timed(`write ${remotePath} (${data.length} bytes)`, () => sftpWriteFile(sftp, remotePath, data, mode));
+    const q = shellQuote(remotePath);
+    const chmod = mode === undefined ? '' : ` && chmod ${mode.toString(8)} ${q}`;
+    await this.execute(`cat > ${q}${chmod}`, { input: data, expectedExitCode: 0 });
+  }
+
+  async upload(localPath: string, remotePath: string): Promise<void> {
+    const sftp = await this.sftp();
+    if (sftp) return this.timed(`upload ${localPath} -> ${remotePath}`, () => sftpUpload(sftp, localPath, remotePath));
+    await this.writeFile(remotePath, await readLocal(localPath));
+  }
+
+  async download(remotePath: string, localPath: string): Promise<void> {
+    const sftp = await this.sftp();
+    if (sftp) return this.timed(`download ${remotePath} -> ${localPath}`, () => sftpDownload(sftp, remotePath, localPath));
+    await writeLocal(localPath, await this.readBytes(remotePath));
+  }
+
+  private async timed<T>(what: string, op: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      const value = await op();
+      this.log.debug(`sftp ${what} in ${Math.round(performance.now() - start)} ms`);
+      return value;
+    } catch (e) {
+      this.log.warn(`sftp ${what} failed: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+
+  /**
+   * Reboots through sudo (detached, so the dying channel is not an error), then reconnects until
+   * the boot id differs. Tests point rebootCommand/bootIdCommand at the sshd fixture.
+   */
+  async reboot(options: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 300_000;
+    const bootIdCommand = this.options.bootIdCommand ?? 'cat /proc/sys/kernel/random/boot_id';
+    const rebootCommand = this.options.rebootCommand ?? 'systemctl reboot || reboot';
+    const readBootId = async (deadlineMs: number): Promise<string> => {
+      await this.connection(deadlineMs);
+      const r = await this.execute(bootIdCommand, { expectedExitCode: 0, timeoutMs: 30_000 });
+      return r.stdout.trim();
+    };
+    const before = await readBootId(this.options.connectTimeoutMs ?? 60_000);
+    this.log.info(`rebooting ${this.name} (boot id ${before})`);
+    // The sleep lets this channel close cleanly before the system goes down.
+    const detached = `nohup sh -c ${shellQuote(`sleep 1; ${rebootCommand}`)} >/dev/null 2>&1 </dev/null &`;
+    try {
+      await this.execute(detached, { sudo: true, expectedExitCode: 0, timeoutMs: 30_000 });
+    } catch (e) {
+      if (!(e instanceof NodeUnreachableError)) throw e;
+    }
+    await waitForNewBootId({
+      nodeName: this.name,
+      before,
+      timeoutMs,
+      log: this.log,
+      readBootId,
+    });
+  }
+
+  async close(): Promise<void> {
+    const conn = this.conn;
+    if (!conn) return;
+    this.conn = undefined;
+    conn.closed = true;
+    await new Promise<void>((resolve) => {
+      conn.client.once('close', () => resolve());
+      conn.client.end();
+      setTimeout(() => {
+        conn.client.destroy();
+        resolve();
+      }, 2000).unref();
+    });
+  }
+}
+
+async function readKey(nodeName: string, file: string): Promise<Buffer> {
+  try {
+    return await readLocal(file);
+  } catch (e) {
+    throw new NodeUnreachableError(nodeName, `cannot read private key file ${file}: ${(e as Error).message}`);
+  }
+}
