@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { RunbookError } from './errors.js';
 import { describeValue, errorAt, isPlainObject, locate, type LNode, type PathPart } from './located.js';
+import { knownPlatformTypes } from './schema/platforms.js';
 import { didYouMean } from './suggest.js';
 
 type Issue = z.core.$ZodIssue;
@@ -27,7 +28,7 @@ const EXPECTED: Record<string, string> = {
 export function issuesToErrors(issues: readonly Issue[], root: LNode, base: PathPart[], data: unknown, schema: z.ZodType): RunbookError[] {
   const ctx: Ctx = { root, base, data, schema };
   const errors = issues.flatMap((issue) => convert(issue, [], ctx));
-  return dedupe(errors);
+  return dedupe(withoutEchoes(errors));
 }
 
 /** The first error, carrying the rest so the CLI can show them all. */
@@ -54,7 +55,8 @@ function convert(issue: Issue, outer: PathPart[], ctx: Ctx): RunbookError[] {
       return issue.keys.map((key) => {
         const keyPath = [...ctx.base, ...path, key];
         const where = locate(ctx.root, keyPath);
-        return errorAt(where.keyPos ?? where.pos, keyPath, `unknown key "${key}"${didYouMean(key, known)}`);
+        const hint = isPlatformEntry(keyPath) && knownPlatformTypes().includes(key) ? `; a ${key} section needs type: ${key}` : didYouMean(key, known);
+        return errorAt(where.keyPos ?? where.pos, keyPath, `unknown key "${key}"${hint}`);
       });
     }
     case 'invalid_type': {
@@ -163,6 +165,23 @@ function expand(schemas: unknown[], value: unknown): unknown[] {
       if (match.length) options = match;
     }
     return expand(options, value);
+  });
+}
+
+function isPlatformEntry(keyPath: PathPart[]): boolean {
+  return keyPath.length === 3 && keyPath[0] === 'platform';
+}
+
+/** A misspelt required key also shows up as missing; the "did you mean" error says it all. */
+function withoutEchoes(errors: RunbookError[]): RunbookError[] {
+  const meant = new Set<string>();
+  for (const e of errors) {
+    const m = /^unknown key "[^"]*"; did you mean "([^"]+)"\?$/.exec(e.message);
+    if (m && e.key) meant.add(`${e.key.replace(/\.?[^.[\]]+$/, '')}|${m[1]}`);
+  }
+  return errors.filter((e) => {
+    const m = /^missing required key "([^"]+)"$/.exec(e.message);
+    return !(m && meant.has(`${e.key ?? ''}|${m[1]}`));
   });
 }
 
