@@ -86,7 +86,7 @@ export class ConsoleNotifier implements Notifier {
         }
         return;
       case 'case.end':
-        if (c) this.caseLine(c);
+        if (c) this.caseLine(c, event.willRetry === true);
         return;
       case 'run.end':
         this.printSummary();
@@ -101,10 +101,12 @@ export class ConsoleNotifier implements Notifier {
     this.printSummary();
   }
 
-  private caseLine(c: CaseResult): void {
-    const status = this.paint(STATUS_STYLE[c.status] ?? 'bold', c.status.padEnd(9));
+  private caseLine(c: CaseResult, willRetry: boolean): void {
+    // A failed attempt that will be retried is not a failure (yet); say so instead of alarming.
+    const label = willRetry ? 'RETRY' : c.status;
+    const status = this.paint(willRetry ? 'yellow' : (STATUS_STYLE[c.status] ?? 'bold'), label.padEnd(9));
     const last = c.attempts.at(-1);
-    const retry = c.attempt > 1 ? ` attempt ${c.attempt}` : '';
+    const retry = c.attempt > 1 || willRetry ? ` attempt ${c.attempt}` : '';
     const duration = this.paint('dim', formatDuration(last?.durationMs ?? c.durationMs));
     let text = `${status} ${this.label(c)} ${duration}${retry}`;
     const message = this.ctx.debug ? cleanText(c.message).trim() : shortMessage(c.message);
@@ -113,7 +115,7 @@ export class ConsoleNotifier implements Notifier {
     this.line(text);
     for (const l of rest) this.line(`          ${l}`);
     // With --debug the sub-results were shown live; otherwise the failed ones explain the failure.
-    if (c.status === 'FAILED' && !this.ctx.debug) {
+    if ((c.status === 'FAILED' || willRetry) && !this.ctx.debug) {
       for (const s of c.subResults.filter((x) => x.status === 'FAILED')) {
         const msg = s.message ? `: ${shortMessage(s.message)}` : '';
         this.line(`          ${this.paint('red', s.status)} ${s.name}${msg}`);
@@ -141,11 +143,11 @@ export class ConsoleNotifier implements Notifier {
     );
     const cases = this.model.cases;
     if (this.ctx.debug) {
-      for (const c of cases.filter((x) => x.status === 'QUEUED' || x.status === 'RUNNING')) {
-        this.line(`  ${this.paint('yellow', c.status.padEnd(9))} ${this.label(c)}`);
+      for (const c of cases.filter((x) => x.unfinished || x.status === 'QUEUED' || x.status === 'RUNNING')) {
+        this.line(`  ${this.paint('yellow', 'UNFINISHED')} ${this.label(c)}${c.message ? ` - ${shortMessage(c.message)}` : ''}`);
       }
     }
-    const failures = cases.filter((c) => c.status === 'FAILED');
+    const failures = cases.filter((c) => c.status === 'FAILED' && !c.unfinished);
     if (failures.length === 0) return;
     this.line('');
     this.line(this.paint('red', `Failures (${failures.length}):`));

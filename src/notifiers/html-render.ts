@@ -11,7 +11,12 @@ export function esc(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-const STATUSES = ['FAILED', 'ATTEMPTED', 'SKIPPED', 'PASSED', 'RUNNING', 'QUEUED'] as const;
+const STATUSES = ['FAILED', 'ATTEMPTED', 'SKIPPED', 'PASSED', 'UNFINISHED', 'RUNNING', 'QUEUED'] as const;
+
+/** Interrupted cases get their own filter: their FAILED/SKIPPED says nothing about the image. */
+function shownStatus(c: CaseResult): string {
+  return c.unfinished ? 'UNFINISHED' : c.status;
+}
 
 const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
@@ -19,7 +24,7 @@ h1{font-size:1.4em;margin:0 0 .3em}.meta{color:#666;margin-bottom:1em}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}
 th{background:#f4f4f4}.num{text-align:right;white-space:nowrap}
 .st{font-weight:600;white-space:nowrap}.PASSED{color:#1a7f37}.FAILED{color:#cf222e}.SKIPPED{color:#9a6700}
-.ATTEMPTED{color:#8250df}.RUNNING,.QUEUED{color:#666}
+.ATTEMPTED{color:#8250df}.RUNNING,.QUEUED,.UNFINISHED{color:#666}
 .msg{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:12px;margin:0;max-height:20em;overflow:auto}
 .filters label{margin-right:1em;cursor:pointer}.counts span{margin-right:1.2em}
 details{margin-top:.3em}summary{cursor:pointer;color:#555}ul{margin:.2em 0;padding-left:1.2em}
@@ -38,9 +43,9 @@ for (const box of document.querySelectorAll('.filters input')) {
 export function renderHtml(run: RunResults, reportFile: string, runDir: string, generatedAt: Date): string {
   const s = run.summary;
   const state = run.status;
-  const present = STATUSES.filter((st) => run.cases.some((c) => c.status === st));
+  const present = STATUSES.filter((st) => run.cases.some((c) => shownStatus(c) === st));
   const counts = present
-    .map((st) => `<span class="${st}">${st} ${run.cases.filter((c) => c.status === st).length}</span>`)
+    .map((st) => `<span class="${st}">${st} ${run.cases.filter((c) => shownStatus(c) === st).length}</span>`)
     .join('');
   const filters = present
     .map((st) => `<label><input type="checkbox" value="${st}" checked> ${st}</label>`)
@@ -79,7 +84,7 @@ function renderCombinations(run: RunResults): string {
       .join(', ');
     return `<li><b>${esc(c.name)}</b>${vars ? `: ${vars}` : ''}</li>`;
   });
-  return `<details><summary>${run.combinations.length} combinations</summary><ul>${items.join('')}</ul></details>`;
+  return `<details><summary>${count(run.combinations.length, 'combination')}</summary><ul>${items.join('')}</ul></details>`;
 }
 
 function renderRow(c: CaseResult, combos: boolean, repeated: boolean, reportFile: string, runDir: string): string {
@@ -90,13 +95,13 @@ function renderRow(c: CaseResult, combos: boolean, repeated: boolean, reportFile
     const items = c.subResults
       .map((x) => `<li><span class="st ${esc(x.status)}">${esc(x.status)}</span> ${esc(x.name)}${x.message ? `: ${esc(x.message)}` : ''}</li>`)
       .join('');
-    parts.push(`<details${failed ? ' open' : ''}><summary>${c.subResults.length} sub-results${failed ? `, ${failed} failed` : ''}</summary><ul>${items}</ul></details>`);
+    parts.push(`<details${failed ? ' open' : ''}><summary>${count(c.subResults.length, 'sub-result')}${failed ? `, ${failed} failed` : ''}</summary><ul>${items}</ul></details>`);
   }
   if (c.metrics.length) {
     const items = c.metrics
       .map((m) => `<li>${esc(m.name)} = <b>${esc(m.value)}</b>${m.unit ? ` ${esc(m.unit)}` : ''}${m.description ? ` <i>${esc(m.description)}</i>` : ''}</li>`)
       .join('');
-    parts.push(`<details><summary>${c.metrics.length} metrics</summary><ul>${items}</ul></details>`);
+    parts.push(`<details><summary>${count(c.metrics.length, 'metric')}</summary><ul>${items}</ul></details>`);
   }
   if (c.attempts.length > 1) {
     const items = c.attempts
@@ -109,7 +114,8 @@ function renderRow(c: CaseResult, combos: boolean, repeated: boolean, reportFile
   if (c.envId) links.push(`env ${esc(c.envId)}`);
   if (links.length) parts.push(`<div class="meta">${links.join(' &middot; ')}</div>`);
   const iteration = repeated || c.iteration > 1 ? ` <small>#${esc(c.iteration)}</small>` : '';
-  return `<tr data-status="${esc(c.status)}"><td class="st ${esc(c.status)}">${esc(c.status)}</td>` +
+  const status = esc(shownStatus(c));
+  return `<tr data-status="${status}"><td class="st ${status}">${status}</td>` +
     `<td title="${esc(c.runCaseId)}">${esc(c.caseId)}${iteration}</td>` +
     (combos ? `<td>${esc(c.combination)}</td>` : '') +
     `<td class="num">${esc(formatDuration(c.durationMs))}</td><td>${parts.join('')}</td></tr>`;
@@ -118,4 +124,8 @@ function renderRow(c: CaseResult, combos: boolean, repeated: boolean, reportFile
 /** Each segment encoded: case directories may contain `#` or `?`, which would cut a plain URL short. */
 function hrefOf(relativePath: string): string {
   return relativePath.split('/').map(encodeURIComponent).join('/');
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

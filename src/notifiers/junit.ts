@@ -84,7 +84,11 @@ export class JUnitNotifier implements Notifier {
     if (log) out.push(`log: ${log}`);
     for (const a of c.attempts.slice(0, -1)) out.push(`attempt ${a.attempt}: ${a.status} ${shortMessage(a.message)}`.trim());
 
-    switch (c.status) {
+    switch (c.unfinished ? 'UNFINISHED' : c.status) {
+      case 'UNFINISHED':
+        // Cut short by Ctrl-C: neither a verdict on the image nor a choice to skip.
+        skipWithMessage(tc, this.text(`not finished: ${c.message || 'the run was interrupted'}`));
+        break;
       case 'PASSED':
         break;
       case 'FAILED': {

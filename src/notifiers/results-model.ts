@@ -27,6 +27,8 @@ export interface AttemptRecord {
   startedAt?: string;
   endedAt?: string;
   durationMs: number;
+  /** This attempt failed and `retry` runs the case again: not the case's result. */
+  willRetry?: boolean;
   subResults: SubResultRecord[];
   metrics: MetricRecord[];
 }
@@ -42,6 +44,8 @@ export interface CaseResult extends CaseRef {
   logPath?: string;
   startedAt?: string;
   endedAt?: string;
+  /** The run was interrupted before the case could complete; its status says how it was cut short. */
+  unfinished?: boolean;
   subResults: SubResultRecord[];
   metrics: MetricRecord[];
   attempts: AttemptRecord[];
@@ -169,7 +173,11 @@ export class ResultsModel {
         a.endedAt = event.time;
         if (event.envId !== undefined) a.envId = event.envId;
         if (event.logPath !== undefined) a.logPath = event.logPath;
+        if (event.willRetry) a.willRetry = true;
         this.mirror(c, a);
+        // Waiting for its retry, the case has no result yet; reports must not count it as failed.
+        if (event.willRetry) c.status = 'QUEUED';
+        if (event.unfinished) c.unfinished = true;
         return c;
       }
       case 'run.end':
@@ -209,11 +217,16 @@ export class ResultsModel {
     return false;
   }
 
+  /**
+   * Counts that add up to the total: a case cut short by Ctrl-C (or never started) is unfinished,
+   * not failed or skipped, whatever status the engine gave its last attempt.
+   */
   summary(): RunSummary {
     const s: RunSummary = { total: 0, passed: 0, failed: 0, skipped: 0, attempted: 0, unfinished: 0 };
     for (const c of this.byId.values()) {
       s.total++;
-      if (c.status === 'PASSED') s.passed++;
+      if (c.unfinished) s.unfinished++;
+      else if (c.status === 'PASSED') s.passed++;
       else if (c.status === 'FAILED') s.failed++;
       else if (c.status === 'SKIPPED') s.skipped++;
       else if (c.status === 'ATTEMPTED') s.attempted++;

@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConsoleNotifier } from '../../../src/notifiers/console.js';
 import { stripAnsi } from '../../../src/notifiers/format.js';
-import { COMBO_A, feed, makeContext, runEvents, SECRET } from '../../fixtures/notifiers/run-events.js';
+import { COMBO_A, feed, interruptedEvents, makeContext, runEvents, SECRET } from '../../fixtures/notifiers/run-events.js';
 
-async function output(opts: { debug?: boolean; color?: string; tty?: boolean; cut?: (e: ReturnType<typeof runEvents>) => number } = {}) {
+type Events = ReturnType<typeof runEvents>;
+async function output(opts: { debug?: boolean; color?: string; tty?: boolean; cut?: (e: Events) => number; events?: Events } = {}) {
   const ctx = makeContext('/runs/r1', opts.debug ?? false);
   ctx.out.isTTY = opts.tty ?? false;
   const notifier = new ConsoleNotifier(ctx, opts.color ? { color: opts.color } : {});
-  const events = runEvents('/runs/r1');
+  const events = opts.events ?? runEvents('/runs/r1');
   await feed(notifier, opts.cut ? events.slice(0, opts.cut(events)) : events);
   await notifier.finish();
   return ctx.out.text;
@@ -22,6 +23,7 @@ test('one line per finished case, environments, and a summary with failures last
   assert.ok(lines.includes(`PASSED    core.boot (${COMBO_A}) 12.3s`));
   assert.ok(lines.includes(`SKIPPED   net.sriov (${COMBO_A}) 5ms - needs feature Sriov, which qemu does not offer`));
   assert.ok(lines.includes(`ATTEMPTED storage.fio (${COMBO_A}) 900ms - fio not installable on this image`));
+  assert.ok(lines.includes(`RETRY     core.flaky (${COMBO_A}) 1m00s attempt 1 - timeout waiting for ssh`), 'a retried failure is not a failure');
   assert.ok(lines.includes(`PASSED    core.flaky (${COMBO_A}) 2.0s attempt 2`));
   assert.ok(lines.includes(`PASSED    perf.iperf [iteration 2] (${COMBO_A}) 31.0s`));
   assert.ok(lines.includes('PASSED    core.boot (image=ubuntu24) 11.0s'), 'combination shown when not default');
@@ -70,4 +72,13 @@ test('an interrupted run still gets its summary, once', async () => {
   const raw = await output({ cut: (ev) => ev.findIndex((e) => e.type === 'case.begin' && e.case.name === 'fio') + 1 });
   assert.match(raw, /INTERRUPTED: 7 cases \(1 passed, 1 failed, 1 skipped, 0 attempted, 4 unfinished\)/);
   assert.equal(raw.match(/INTERRUPTED:/g)?.length, 1);
+});
+
+test('Ctrl-C as the engine reports it: cut-short cases are unfinished, not failures', async () => {
+  const raw = await output({ events: interruptedEvents('/runs/r1') });
+  assert.match(raw, /INTERRUPTED: 7 cases \(1 passed, 1 failed, 1 skipped, 0 attempted, 4 unfinished\) in 22\.0s/);
+  const failures = raw.slice(raw.indexOf('Failures (1):'));
+  assert.ok(!failures.includes('fio'), 'the interrupted case is not listed as a failure');
+  const debug = await output({ debug: true, events: interruptedEvents('/runs/r1') });
+  assert.match(debug, /UNFINISHED storage\.fio \(image=debian12\) - interrupted while running \(Ctrl-C\)/);
 });

@@ -44,6 +44,7 @@ test('results.json holds the run, combinations and every case; rewritten after e
 
     const flaky = doc.cases.find((c) => c.caseId === 'core.flaky')!;
     assert.equal(flaky.attempts.length, 2);
+    assert.equal(flaky.attempts[0]!.willRetry, true);
     assert.equal(flaky.attempts[0]!.logPath, `cases/${COMBO_A}_core.flaky_1/case.log`);
     const iperf = doc.cases.filter((c) => c.caseId === 'perf.iperf');
     assert.deepEqual(iperf.map((c) => [c.iteration, c.metrics[0]?.value]), [[1, 812.4], [2, 799.9]]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { JUnitNotifier } from '../../../src/notifiers/junit.js';
-import { COMBO_A, COMBO_B, feed, makeContext, runEvents, SECRET } from '../../fixtures/notifiers/run-events.js';
+import { COMBO_A, COMBO_B, feed, interruptedEvents, makeContext, runEvents, SECRET } from '../../fixtures/notifiers/run-events.js';
 
 type Xml = Record<string, any>;
 const parser = new XMLParser({
@@ -106,6 +106,26 @@ test('an interrupted run reports unfinished cases as skipped', withRunDir(async 
   const fio = all.find((c) => c.name.startsWith('fio'))!;
   assert.match(fio.skipped.message, /not finished: the run ended while the case was running/);
   assert.equal(all.length, 7);
+}));
+
+test('cases cut short by Ctrl-C are skipped as not finished, never failed', withRunDir(async (runDir) => {
+  const notifier = new JUnitNotifier(makeContext(runDir));
+  await feed(notifier, interruptedEvents(runDir));
+  await notifier.finish();
+  const doc = parse(readFileSync(join(runDir, 'junit.xml'), 'utf8'));
+  assert.equal(doc.testsuites.failures, '1');
+  const all = cases(doc);
+  assert.equal(all.find((c) => c.name.startsWith('fio')).skipped.message, 'not finished: interrupted while running (Ctrl-C)');
+  assert.equal(all.find((c) => c.name.startsWith('flaky')).skipped.message, 'not finished: not run: the run was interrupted');
+}));
+
+test('a failed attempt that will be retried is not written as a result', withRunDir(async (runDir) => {
+  const notifier = new JUnitNotifier(makeContext(runDir));
+  const events = runEvents(runDir);
+  await feed(notifier, events.slice(0, events.findIndex((e) => e.type === 'case.end' && e.willRetry) + 1));
+  const doc = parse(readFileSync(join(runDir, 'junit.xml'), 'utf8'));
+  assert.ok(!cases(doc).some((c) => c.name.startsWith('flaky')));
+  assert.equal(doc.testsuites.failures, '1');
 }));
 
 test('option path sets the file; default combination keeps plain names', withRunDir(async (runDir) => {

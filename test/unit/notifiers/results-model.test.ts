@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResultsModel } from '../../../src/notifiers/results-model.js';
-import { COMBO_A, COMBO_B, runEvents } from '../../fixtures/notifiers/run-events.js';
+import { COMBO_A, COMBO_B, interruptedEvents, runEvents } from '../../fixtures/notifiers/run-events.js';
 
 function folded() {
   const model = new ResultsModel();
@@ -56,4 +56,21 @@ test('snapshots are copies, and an interrupted run counts unfinished cases', () 
   const snap = model.snapshot();
   snap.cases[0]!.status = 'FAILED';
   assert.equal(model.cases[0]!.status, 'PASSED');
+});
+
+test('a failed attempt waiting for its retry is not counted as failed', () => {
+  const events = runEvents('/runs/r1');
+  const model = new ResultsModel();
+  for (const e of events.slice(0, events.findIndex((e) => e.type === 'case.end' && e.willRetry) + 1)) model.apply(e);
+  const flaky = model.getCase(`${COMBO_A}/core.flaky#1`)!;
+  assert.equal(flaky.status, 'QUEUED');
+  assert.equal(flaky.attempts[0]!.willRetry, true);
+  assert.equal(model.summary().failed, 1, 'only kernel_log');
+});
+
+test('engine-reported interruption: unfinished cases count once, as unfinished', () => {
+  const model = new ResultsModel();
+  for (const e of interruptedEvents('/runs/r1')) model.apply(e);
+  assert.deepEqual(model.summary(), { total: 7, passed: 1, failed: 1, skipped: 1, attempted: 0, unfinished: 4 });
+  assert.equal(model.state, 'INTERRUPTED');
 });
