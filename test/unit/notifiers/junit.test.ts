@@ -115,8 +115,8 @@ test('cases cut short by Ctrl-C are skipped as not finished, never failed', with
   const doc = parse(readFileSync(join(runDir, 'junit.xml'), 'utf8'));
   assert.equal(doc.testsuites.failures, '1');
   const all = cases(doc);
-  assert.equal(all.find((c) => c.name.startsWith('fio')).skipped.message, 'not finished: interrupted while running (Ctrl-C)');
-  assert.equal(all.find((c) => c.name.startsWith('flaky')).skipped.message, 'not finished: not run: the run was interrupted');
+  assert.equal(all.find((c) => c.name.startsWith('fio'))!.skipped.message, 'not finished: interrupted while running (Ctrl-C)');
+  assert.equal(all.find((c) => c.name.startsWith('flaky'))!.skipped.message, 'not finished: not run: the run was interrupted');
 }));
 
 test('a failed attempt that will be retried is not written as a result', withRunDir(async (runDir) => {
