@@ -31,7 +31,7 @@ registerPlatformSchema(
       .string()
       .min(1)
       .optional()
-      .describe('Path to a qcow2/raw image (relative to the working directory) or `builtin:debian-12`'),
+      .describe('A qcow2/raw image file, or `builtin:debian-12` (the guest lisa builds)'),
     kernel: z.string().optional().describe('Kernel image to boot directly (-kernel)'),
     initrd: z.string().optional().describe('Initrd for a direct kernel boot (-initrd)'),
     append: z.string().optional().describe('Kernel command line for a direct kernel boot (-append)'),
@@ -44,6 +44,7 @@ registerPlatformSchema(
     warm_start: z.boolean().optional().describe('Boot from a saved snapshot when available'),
     private_network: z.boolean().optional().describe('Connect guests of one environment on a private network'),
     username: z.string().optional().describe('Guest user to log in as'),
+    qemu_binary: z.string().optional().describe('Default qemu-system-x86_64, or $LISA_QEMU_BINARY'),
   }),
 );
 

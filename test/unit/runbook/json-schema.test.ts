@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { RunbookError } from '../../../src/runbook/errors.js';
+import { runbookJsonSchema } from '../../../src/runbook/json-schema.js';
+import { loadRunbook } from '../../../src/runbook/load.js';
+import { knownPlatformTypes, registerPlatformSchema } from '../../../src/runbook/schema/platforms.js';
+
+type Schema = { properties: Record<string, any>; additionalProperties?: unknown };
+
+test('the JSON Schema is generated from the zod schema and closes every mapping', () => {
+  const schema = runbookJsonSchema() as Schema & { $schema: string; title: string };
+  assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+  assert.equal(schema.additionalProperties, false);
+  assert.deepEqual(Object.keys(schema.properties).sort(), [
+    'combinator', 'concurrency', 'environment', 'exit_on_first_failure', 'extension', 'include',
+    'log_path', 'name', 'notifier', 'platform', 'testcase', 'variable',
+  ]);
+  const platforms = schema.properties.platform.items.oneOf as Schema[];
+  const qemu = platforms.find((p) => p.properties.type.const === 'qemu')!;
+  assert.deepEqual(qemu.properties.qemu.properties.accel.enum, ['auto', 'kvm', 'tcg']);
+  assert.equal(schema.properties.concurrency.type, 'integer');
+  JSON.stringify(schema);
+});
+
+test('registerPlatformSchema adds a platform type to validation and the JSON Schema', async () => {
+  registerPlatformSchema('hyperv', z.strictObject({ server: z.string(), switch_name: z.string().optional() }));
+  assert.ok(knownPlatformTypes().includes('hyperv'));
+  const platforms = (runbookJsonSchema() as Schema).properties.platform.items.oneOf as Schema[];
+  assert.ok(platforms.some((p) => p.properties.type.const === 'hyperv'));
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'lisa-runbook-'));
+  try {
+    const file = path.join(dir, 'hv.yml');
+    await writeFile(file, 'platform:\n  - type: hyperv\n    hyperv:\n      server: hv01\n');
+    const rb = (await loadRunbook(file, { cwd: dir, env: {} })).combinations[0]!;
+    assert.deepEqual([rb.platform.type, rb.platform.options], ['hyperv', { server: 'hv01' }]);
+
+    await writeFile(file, 'platform:\n  - type: hyperv\n    hyperv:\n      switch: x\n');
+    await assert.rejects(loadRunbook(file, { cwd: dir, env: {} }), (err: unknown) => {
+      assert.ok(err instanceof RunbookError);
+      assert.equal(
+        err.format(),
+        [
+          'hv.yml:4:7: platform[0].hyperv: missing required key "server"',
+          'hv.yml:4:7: platform[0].hyperv.switch: unknown key "switch"',
+        ].join('\n'),
+      );
+      return true;
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
