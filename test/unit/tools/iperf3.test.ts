@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
+const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+
+import { parseIperf3Json } from '../../../tools/iperf3.js';
+
+test('iperf3 client JSON: throughput and retransmits', () => {
+  const r = parseIperf3Json(fx('iperf3/iperf3-client.json'));
+  assert.ok(r.receivedBitsPerSecond > 1e9);
+  assert.equal(Math.round(r.receivedBitsPerSecond), 15255804429);
+  assert.equal(r.retransmits, 3);
+  assert.equal(r.bytes, 3814195200);
+  assert.equal(r.error, undefined);
+});
+
+test('iperf3 server log JSON has no retransmits', () => {
+  const r = parseIperf3Json(fx('iperf3/iperf3-server.json'));
+  assert.ok(r.receivedBitsPerSecond > 1e9);
+  assert.equal(r.retransmits, undefined);
+});
+
+test('iperf3 refused connection: error field, zero throughput', () => {
+  const r = parseIperf3Json(fx('iperf3/iperf3-refused.json'));
+  assert.equal(r.error, 'unable to connect to server: Connection refused');
+  assert.equal(r.receivedBitsPerSecond, 0);
+  assert.throws(() => parseIperf3Json('iperf3: error - unable to connect'), /no JSON/);
+});

@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
+const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+
+import { parseResolvConf } from '../../../tools/resolv-conf.js';
+
+test('resolv.conf of the host', () => {
+  assert.deepEqual(parseResolvConf(fx('resolv-conf/resolv-host.conf')).nameservers, ['10.255.255.53']);
+});
+
+test('systemd-resolved stub, search and options, comments', () => {
+  const c = parseResolvConf('# managed\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch a.example b.example ; x\n');
+  assert.deepEqual(c, { nameservers: ['127.0.0.53'], search: ['a.example', 'b.example'], options: ['edns0', 'trust-ad'], usesResolvedStub: true });
+});

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
+const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+
+import { parseSsListening } from '../../../tools/ss.js';
+
+test('ss -ltnp without netid column, with process names', () => {
+  const s = parseSsListening(fx('ss/ss-listen-p.txt'));
+  assert.deepEqual(s.map((x) => [x.netid, x.localAddress, x.localPort]), [
+    ['tcp', '0.0.0.0', 2024],
+    ['tcp', '*', 5299],
+  ]);
+  assert.deepEqual(s[1]!.processes, ['iperf3']);
+});
+
+test('guest ss -ltunp: udp and tcp, IPv6 brackets and interface suffix', () => {
+  const s = parseSsListening(fx('ss/guest-ss-ltunp.txt'));
+  const dhcp = s.find((x) => x.localPort === 68)!;
+  assert.equal(dhcp.netid, 'udp');
+  assert.equal(dhcp.localAddress, '10.0.2.15');
+  assert.equal(dhcp.iface, 'ens3');
+  assert.ok(s.some((x) => x.netid === 'tcp' && x.localAddress === '::' && x.localPort === 22 && x.processes[0] === 'sshd'));
+  assert.ok(s.some((x) => x.localAddress === '::1' && x.localPort === 323));
+  assert.equal(parseSsListening(fx('ss/ss-listen.txt'))[0]!.netid, 'tcp');
+});
