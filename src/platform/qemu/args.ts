@@ -1,0 +1,90 @@
+import { accelArgs, type AccelChoice } from './accel.js';
+
+export interface VmSpec {
+  name: string;
+  accel: AccelChoice;
+  cores: number;
+  memoryMiB: number;
+  /** The node's copy-on-write overlay (qcow2) or a disk image the node owns. */
+  disk: string;
+  diskFormat?: 'qcow2' | 'raw';
+  /** Direct kernel boot; absent means the disk boots itself (GRUB). */
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  sshPort: number;
+  /** Multicast group `addr:port` of the environment's private network, and this node's MAC there. */
+  privateNet?: { mcast: string; mac: string };
+  serialLog: string;
+  qmpSocket: string;
+  /** Files the guest reads through fw_cfg (the SSH key). */
+  fwCfg?: { name: string; file: string }[];
+  /** NoCloud seed ISO for images with cloud-init. */
+  seedIso?: string;
+  /** Migration source for a warm start, e.g. `exec:cat /path/state`. */
+  incoming?: string;
+  extraArgs?: string[];
+}
+
+export const DEFAULT_APPEND = 'root=/dev/vda rw console=ttyS0 systemd.show_status=1';
+
+/** PCI slots are fixed so that NIC names (ens3, ens8) are stable and warm snapshots match. */
+export const SLOT = { nic: '0x3', disk: '0x4', rng: '0x5', privateNic: '0x8', seed: '0x9' } as const;
+
+/**
+ * The full QEMU command line for one node. Everything that is part of the guest-visible device
+ * set is identical between a warm template and its clones; only host-side paths, ports and the
+ * multicast group differ, which migration does not care about.
+ */
+export function buildQemuArgs(spec: VmSpec): string[] {
+  const args: string[] = [
+    ...accelArgs(spec.accel),
+    '-machine', 'pc',
+    '-m', String(spec.memoryMiB),
+    '-smp', String(spec.cores),
+    '-name', `lisa-${spec.name},debug-threads=off`,
+    '-display', 'none',
+    '-no-user-config',
+    '-nodefaults',
+    '-blockdev',
+    `driver=${spec.diskFormat ?? 'qcow2'},node-name=root,file.driver=file,file.filename=${escapeOpt(spec.disk)}`,
+    '-device', `virtio-blk-pci,drive=root,addr=${SLOT.disk}`,
+    '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
+    '-device', `virtio-net-pci,netdev=n0,addr=${SLOT.nic},mac=52:54:00:12:34:56`,
+    '-object', 'rng-random,id=rng0,filename=/dev/urandom',
+    '-device', `virtio-rng-pci,rng=rng0,addr=${SLOT.rng}`,
+    '-chardev', `file,id=ser0,path=${escapeOpt(spec.serialLog)}`,
+    '-serial', 'chardev:ser0',
+    '-qmp', `unix:${escapeOpt(spec.qmpSocket)},server=on,wait=off`,
+  ];
+  if (spec.kernel) {
+    args.push('-kernel', spec.kernel);
+    if (spec.initrd) args.push('-initrd', spec.initrd);
+    args.push('-append', spec.append ?? DEFAULT_APPEND);
+  }
+  if (spec.privateNet) {
+    args.push(
+      '-netdev', `socket,id=n1,mcast=${spec.privateNet.mcast},localaddr=127.0.0.1`,
+      '-device', `virtio-net-pci,netdev=n1,addr=${SLOT.privateNic},mac=${spec.privateNet.mac}`,
+    );
+  }
+  for (const f of spec.fwCfg ?? []) args.push('-fw_cfg', `name=${f.name},file=${escapeOpt(f.file)}`);
+  if (spec.seedIso) {
+    args.push('-drive', `file=${escapeOpt(spec.seedIso)},if=none,id=seed,format=raw,readonly=on`);
+    args.push('-device', `virtio-blk-pci,drive=seed,addr=${SLOT.seed}`);
+  }
+  if (spec.incoming) args.push('-incoming', spec.incoming);
+  args.push(...(spec.extraArgs ?? []));
+  return args;
+}
+
+/** QEMU option values use `,` as a separator; a literal comma is written twice. */
+export function escapeOpt(value: string): string {
+  return value.replace(/,/g, ',,');
+}
+
+/** A locally administered MAC, unique per node index within an environment. */
+export function privateMac(envSeed: number, index: number): string {
+  const b = [0x52, 0x54, 0x00, 0x77, envSeed & 0xff, index & 0xff];
+  return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
+}

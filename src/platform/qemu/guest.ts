@@ -1,0 +1,204 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../logging/logger.js';
+import { runCommand } from '../../image/run.js';
+import type { Node } from '../../node/types.js';
+import type { VmSpec } from './args.js';
+import { asRootCommand, hostKeyFromPub, identityScript } from './identity.js';
+import type { RunKey } from './keys.js';
+import { waitForSsh, type BootSsh } from './ssh-wait.js';
+import { QemuVm } from './vm.js';
+import type { WarmTemplate } from './warm.js';
+
+export interface GuestInit {
+  id: string;
+  name: string;
+  runDir: string;
+  dir: string;
+  qemuBinary: string;
+  log: Logger;
+  /** Everything but the disk and -incoming, which depend on cold or warm start. */
+  spec: Omit<VmSpec, 'disk' | 'incoming'>;
+  base: { path: string; format: 'qcow2' | 'raw' };
+  username: string;
+  key: RunKey;
+  bootTimeoutMs: number;
+  privateNet?: { ip: string; prefix: number; mac: string };
+}
+
+export interface DataDisk {
+  id: string;
+  serial: string;
+  file: string;
+  sizeGiB: number;
+}
+
+/**
+ * One node's VM across its life: boot (from a warm snapshot or cold), first-contact identity,
+ * stop/start/reset, and hot-plugged data disks (re-attached at boot after a stop/start).
+ */
+export class QemuGuest {
+  vm: QemuVm | undefined;
+  node: Node | undefined;
+  hostKey: string | undefined;
+  bootMode: 'warm' | 'cold' | undefined;
+  /** Set while StartStop has the node powered off, so health checks do not call it a crash. */
+  stoppedOnPurpose = false;
+  readonly disks: DataDisk[] = [];
+  readonly overlay: string;
+
+  constructor(readonly init: GuestInit) {
+    this.overlay = join(init.dir, 'disk.qcow2');
+  }
+
+  get sshPort(): number {
+    return this.init.spec.sshPort;
+  }
+  get serialLog(): string {
+    return this.init.spec.serialLog;
+  }
+
+  /** Boots from the warm template when given, falling back to a cold boot if the restore fails. */
+  async boot(signal: AbortSignal, warm?: WarmTemplate): Promise<void> {
+    const started = Date.now();
+    if (warm) {
+      try {
+        await this.warmBoot(warm, signal);
+        this.bootMode = 'warm';
+        this.init.log.info(`${this.init.name}: restored from warm snapshot, SSH ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return;
+      } catch (e) {
+        if (signal.aborted) throw e;
+        this.init.log.warn(`${this.init.name}: warm start failed (${(e as Error).message}); booting cold`);
+        await this.kill();
+      }
+    }
+    await this.coldBoot(signal);
+    this.bootMode = 'cold';
+    this.init.log.info(`${this.init.name}: cold boot, SSH ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  private async createOverlay(backing: string, format: string): Promise<void> {
+    await rm(this.overlay, { force: true });
+    await runCommand('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', backing, '-F', format, this.overlay]);
+  }
+
+  private async launch(signal: AbortSignal | undefined, incoming?: string): Promise<QemuVm> {
+    const diskArgs = this.disks.flatMap((d) => [
+      '-blockdev', `driver=qcow2,node-name=${d.id},file.driver=file,file.filename=${d.file}`,
+      '-device', `virtio-blk-pci,drive=${d.id},id=${d.id},serial=${d.serial}`,
+    ]);
+    const spec: VmSpec = { ...this.init.spec, disk: this.overlay, incoming, extraArgs: [...(this.init.spec.extraArgs ?? []), ...diskArgs] };
+    this.vm = await QemuVm.start({
+      id: this.init.id,
+      runDir: this.init.runDir,
+      dir: this.init.dir,
+      spec,
+      qemuBinary: this.init.qemuBinary,
+      log: this.init.log,
+      files: [this.overlay, ...this.disks.map((d) => d.file)],
+      signal,
+    });
+    return this.vm;
+  }
+
+  private async coldBoot(signal: AbortSignal): Promise<void> {
+    await this.createOverlay(this.init.base.path, this.init.base.format);
+    await this.launch(signal);
+    const ssh = await this.waitSsh(signal, this.init.bootTimeoutMs);
+    await this.firstContact(ssh, false);
+  }
+
+  private async warmBoot(warm: WarmTemplate, signal: AbortSignal): Promise<void> {
+    await this.createOverlay(warm.disk, 'qcow2');
+    const vm = await this.launch(signal, `exec:cat '${warm.state.replace(/'/g, `'\\''`)}'`);
+    await resumeIncoming(vm, 120_000);
+    // A restored guest answers within seconds; a longer wait means the snapshot does not fit.
+    const ssh = await this.waitSsh(signal, Math.min(this.init.bootTimeoutMs, 90_000));
+    await this.firstContact(ssh, true);
+  }
+
+  async waitSsh(signal: AbortSignal, timeoutMs: number): Promise<BootSsh> {
+    const vm = this.vm!;
+    try {
+      return await waitForSsh(
+        { port: this.sshPort, username: this.init.username, privateKey: this.init.key.privateKey },
+        { timeoutMs, signal, stillRunning: () => (vm.running ? undefined : vm.exitDescription) },
+      );
+    } catch (e) {
+      const tail = vm.serialTail(25);
+      throw new Error(`${this.init.name}: ${(e as Error).message}\n--- last lines of ${this.serialLog} ---\n${tail || '(serial log is empty)'}`);
+    }
+  }
+
+  private async firstContact(ssh: BootSsh, warm: boolean): Promise<void> {
+    try {
+      const script = identityScript({ hostname: this.init.name, warm, epochSeconds: Math.floor(Date.now() / 1000), privateNet: this.init.privateNet });
+      const r = await ssh.exec(asRootCommand(script), 120_000);
+      if (r.code !== 0) throw new Error(`identity setup on ${this.init.name} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-500)}`);
+      this.hostKey = hostKeyFromPub(r.stdout) ?? ssh.hostKey;
+    } finally {
+      ssh.close();
+    }
+  }
+
+  /** Hard reset (QMP system_reset) and wait until SSH answers again. */
+  async reset(signal: AbortSignal): Promise<void> {
+    await this.node?.close();
+    await this.vm!.qmp!.execute('system_reset');
+    (await this.waitSsh(signal, this.init.bootTimeoutMs)).close();
+  }
+
+  /** Power off: ACPI shutdown first (clean filesystem), then QMP quit, then SIGKILL. */
+  async stop(graceful = true): Promise<void> {
+    this.stoppedOnPurpose = true;
+    await this.node?.close();
+    const vm = this.vm;
+    if (!vm) return;
+    if (graceful && vm.running && vm.qmp && !vm.qmp.isClosed) {
+      await vm.qmp.execute('system_powerdown').catch(() => {});
+      await Promise.race([vm.exited, new Promise((r) => setTimeout(r, 60_000))]);
+    }
+    await vm.stop();
+    vm.unregister();
+  }
+
+  /** Boots the existing overlay again (cold: a restored state would not match the disk anymore). */
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.vm?.running) return;
+    await this.launch(signal);
+    this.stoppedOnPurpose = false;
+    (await this.waitSsh(signal, this.init.bootTimeoutMs)).close();
+  }
+
+  /** Immediate kill, for aborts and failed deploys. */
+  async kill(): Promise<void> {
+    this.vm?.kill();
+    await this.vm?.stop(1_000);
+    this.vm?.unregister();
+  }
+
+  async dispose(keepFiles: boolean): Promise<void> {
+    await this.node?.close().catch(() => {});
+    await this.kill();
+    if (!keepFiles) {
+      for (const f of [this.overlay, ...this.disks.map((d) => d.file)]) await rm(f, { force: true });
+    }
+  }
+}
+
+/** After `-incoming`, the guest is paused once the state is loaded (it was saved stopped); resume it. */
+export async function resumeIncoming(vm: QemuVm, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!vm.running) throw new Error(`qemu exited while loading the snapshot (${vm.exitDescription})`);
+    const st = await vm.qmp!.execute<{ status: string }>('query-status');
+    if (st.status === 'running') return;
+    if (st.status !== 'inmigrate') {
+      await vm.qmp!.execute('cont');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`snapshot not loaded within ${timeoutMs / 1000} s`);
+}

@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCommand } from '../../image/run.js';
+
+export interface RunKey {
+  privateKeyFile: string;
+  publicKeyFile: string;
+  privateKey: string;
+  publicKey: string;
+}
+
+/**
+ * One key pair per run, never stored in an image. The comment is fixed so the public key file
+ * always has the same length: a warm-restored guest keeps the fw_cfg directory (with sizes) it
+ * read at boot, and a longer key would be cut short.
+ */
+export async function ensureRunKey(dir: string): Promise<RunKey> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const privateKeyFile = join(dir, 'id_ed25519');
+  if (!existsSync(privateKeyFile)) {
+    await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'lisa-run-key', '-f', privateKeyFile]);
+  }
+  return {
+    privateKeyFile,
+    publicKeyFile: `${privateKeyFile}.pub`,
+    privateKey: await readFile(privateKeyFile, 'utf8'),
+    publicKey: (await readFile(`${privateKeyFile}.pub`, 'utf8')).trim(),
+  };
+}

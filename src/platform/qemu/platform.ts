@@ -1,0 +1,235 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { FileSink } from '../../logging/logger.js';
+import { buildImage } from '../../image/build.js';
+import { hasCommand } from '../../image/run.js';
+import { SshNode } from '../../node/ssh-node.js';
+import type { PlatformConfig } from '../../runbook/types.js';
+import type { Requirement } from '../../testing/types.js';
+import type { Environment, Match, Platform, PlatformContext } from '../types.js';
+import { chooseAccel, readAccelFacts, type AccelChoice } from './accel.js';
+import { privateMac } from './args.js';
+import { parseQemuOptions, type QemuOptions } from './config.js';
+import { QEMU_FEATURES, QemuEnvironment } from './environment.js';
+import { QemuGuest } from './guest.js';
+import { ensureRunKey, type RunKey } from './keys.js';
+import { freeLoopbackPort, releasePort } from './ports.js';
+import { reapStaleVms } from './registry.js';
+import { makeSeedIso } from './seed.js';
+import { ensureWarmTemplate, type WarmTemplate } from './warm.js';
+
+interface BootImage {
+  path: string;
+  format: 'qcow2' | 'raw';
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  /** Content key of a built image; warm snapshots exist only for those. */
+  key?: string;
+}
+
+const MAX_NODES = 8;
+const BUILTIN_OS = ['debian', 'linux'];
+
+/**
+ * Local QEMU guests: one copy-on-write overlay per node over a cached base image, user-mode
+ * networking with an SSH port forward, a multicast private network per environment, and warm
+ * starts from a saved post-boot state.
+ */
+export class QemuPlatform implements Platform {
+  readonly type = 'qemu';
+  readonly options: QemuOptions;
+  accel: AccelChoice | undefined;
+  image: BootImage | undefined;
+  private key: RunKey | undefined;
+  private readonly envs = new Set<QemuEnvironment>();
+  /** Every guest not yet disposed or kept, so an exiting process can kill them. */
+  private readonly live = new Set<QemuGuest>();
+  private counter = 0;
+  private readonly onExit = (): void => {
+    for (const g of this.live) g.vm?.kill();
+  };
+
+  constructor(config: Partial<PlatformConfig> & { options?: Record<string, unknown> }) {
+    this.options = parseQemuOptions(config);
+  }
+
+  async prepare(ctx: PlatformContext): Promise<void> {
+    const o = this.options;
+    for (const tool of [o.qemuBinary, 'qemu-img', 'ssh-keygen']) {
+      if (!(await hasCommand(tool))) throw new Error(`platform qemu needs ${tool}; run \`lisa doctor\` (apt-get install qemu-system-x86 qemu-utils openssh-client)`);
+    }
+    const reaped = reapStaleVms(dirname(ctx.runDir));
+    for (const k of reaped.killed) ctx.log.warn(`killed stale VM ${k.id} (pid ${k.pid}) left by a dead run in ${k.runDir}`);
+    this.accel = chooseAccel(readAccelFacts(), o.accel);
+    ctx.log.info(`qemu: using ${this.accel.accel.toUpperCase()} because ${this.accel.reason}`);
+    if (o.image === 'builtin') {
+      const built = await buildImage({ cacheDir: o.cacheDir, username: o.username, signal: ctx.signal, log: (l) => ctx.log.info(`image: ${l}`) });
+      ctx.log.info(`qemu: ${built.cached ? 'cached' : 'built'} image ${built.imagePath} (${(built.ms / 1000).toFixed(1)} s)`);
+      this.image = { path: built.imagePath, format: 'qcow2', kernel: built.kernel, initrd: built.initrd, append: o.append, key: built.key };
+    } else {
+      for (const [k, p] of [['image', o.image.disk], ['kernel', o.kernel], ['initrd', o.initrd]] as const) {
+        if (p && !existsSync(p)) throw new Error(`runbook platform qemu.${k}: file not found: ${p}`);
+      }
+      this.image = { path: o.image.disk, format: o.image.format, kernel: o.kernel, initrd: o.initrd, append: o.append };
+    }
+    this.key = await ensureRunKey(join(ctx.runDir, 'qemu', 'key'));
+    process.on('exit', this.onExit);
+  }
+
+  async match(req: Requirement): Promise<Match> {
+    const o = this.options;
+    const nodes = req.nodes ?? 1;
+    if (req.supportedPlatforms?.length && !req.supportedPlatforms.includes('qemu')) {
+      return { ok: false, unmet: `platform ${req.supportedPlatforms.join(' or ')} (this is qemu)` };
+    }
+    if (nodes > MAX_NODES) return { ok: false, unmet: `${nodes} nodes (qemu starts at most ${MAX_NODES} per environment)` };
+    if ((req.minCores ?? 0) > o.hostCores) return { ok: false, unmet: `${req.minCores} cores (this host has ${o.hostCores})` };
+    const mem = Math.max(req.minMemoryMiB ?? 0, o.memoryMiB) * nodes;
+    if (mem > o.hostMemoryMiB * 0.8) return { ok: false, unmet: `${mem} MiB memory for ${nodes} guests (this host has ${o.hostMemoryMiB} MiB)` };
+    const missing = (req.features ?? []).find((f) => !(QEMU_FEATURES as readonly string[]).includes(f));
+    if (missing) return { ok: false, unmet: `feature ${missing} (qemu offers ${QEMU_FEATURES.join(', ')})` };
+    if (o.image === 'builtin' && req.supportedOs?.length && !req.supportedOs.some((f) => BUILTIN_OS.includes(f))) {
+      return { ok: false, unmet: `OS ${req.supportedOs.join(' or ')} (the builtin qemu image is Debian 12)` };
+    }
+    return { ok: true };
+  }
+
+  /** TCG guests are CPU-bound: more environments than cores only makes each one slower. */
+  maxParallel(): number {
+    return Math.max(1, this.options.hostCores);
+  }
+
+  async deploy(req: Requirement, ctx: PlatformContext): Promise<Environment | undefined> {
+    if (!this.image || !this.key || !this.accel) throw new Error('platform qemu: deploy() before prepare()');
+    const o = this.options;
+    const nodes = req.nodes ?? 1;
+    const cores = Math.min(o.hostCores, Math.max(req.minCores ?? 0, o.cores ?? 2));
+    const memoryMiB = Math.max(req.minMemoryMiB ?? 0, o.memoryMiB);
+    const id = `qemu${++this.counter}`;
+    const envDir = join(ctx.runDir, 'qemu', id);
+    const seed = Math.floor(Math.random() * 250) + 1;
+    const mcastPort = await freeLoopbackPort();
+    const mcast = `230.77.${seed}.${(this.counter % 250) + 1}:${mcastPort}`;
+    const guests: QemuGuest[] = [];
+    for (let i = 0; i < nodes; i++) {
+      const name = `${id}-node${i}`;
+      const dir = join(envDir, `node${i}`);
+      await mkdir(dir, { recursive: true });
+      const mac = privateMac(seed, i + 1);
+      const sshPort = await freeLoopbackPort();
+      const seedIso = o.image === 'builtin' ? undefined : await makeSeedIso(dir, { hostname: name, username: o.username, publicKey: this.key.publicKey });
+      const g = new QemuGuest({
+        id: name,
+        name,
+        runDir: ctx.runDir,
+        dir,
+        qemuBinary: o.qemuBinary,
+        log: ctx.log.child(name, [new FileSink(join(ctx.runDir, 'nodes', `${name}.log`))]),
+        spec: {
+          name,
+          accel: this.accel,
+          cores,
+          memoryMiB,
+          diskFormat: 'qcow2',
+          kernel: this.image.kernel,
+          initrd: this.image.initrd,
+          append: this.image.append,
+          sshPort,
+          privateNet: o.privateNetwork ? { mcast, mac } : undefined,
+          serialLog: join(dir, 'serial.log'),
+          qmpSocket: join(dir, 'qmp.sock'),
+          fwCfg: [{ name: 'opt/lisa/authorized_keys', file: this.key.publicKeyFile }],
+          seedIso,
+        },
+        base: { path: this.image.path, format: this.image.format },
+        username: o.username,
+        key: this.key,
+        bootTimeoutMs: o.bootTimeoutMs,
+        privateNet: o.privateNetwork ? { ip: `192.168.77.${10 + i}`, prefix: 24, mac } : undefined,
+      });
+      guests.push(g);
+      this.live.add(g);
+    }
+    const onAbort = (): void => guests.forEach((g) => g.vm?.kill());
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const started = Date.now();
+    try {
+      const warm = await this.warmTemplate(guests[0]!, ctx);
+      await Promise.all(guests.map((g) => g.boot(ctx.signal, warm)));
+      if (ctx.signal.aborted) throw new Error('deploy aborted');
+      const env = new QemuEnvironment(id, envDir, guests, cores, memoryMiB);
+      env.signal = ctx.signal;
+      for (const [i, g] of guests.entries()) {
+        g.node = new SshNode({
+          name: g.init.name,
+          log: g.init.log,
+          masker: ctx.masker,
+          connectTimeoutMs: o.bootTimeoutMs,
+          connection: { address: '127.0.0.1', port: g.sshPort, username: o.username, privateKeyFile: this.key.privateKeyFile, hostKey: g.hostKey },
+        });
+        for (let d = 0; d < Math.max(o.dataDisks, req.minDataDisks ?? 0); d++) await env.feature<import('./features.js').Disk>('Disk')!.add(4, i);
+      }
+      this.envs.add(env);
+      const modes = guests.map((g) => g.bootMode).join(', ');
+      ctx.log.info(`qemu: ${id} ready (${nodes} node(s), ${cores} vCPU, ${memoryMiB} MiB, ${modes}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return env;
+    } catch (e) {
+      await Promise.all(guests.map((g) => g.dispose(false)));
+      guests.forEach((g) => this.live.delete(g));
+      throw e;
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      releasePort(mcastPort);
+    }
+  }
+
+  /** The warm snapshot for this guest shape, or undefined (cold boot) when not possible. */
+  private async warmTemplate(first: QemuGuest, ctx: PlatformContext): Promise<WarmTemplate | undefined> {
+    if (!this.options.warmStart || !this.image?.key) return undefined;
+    const { name: _n, sshPort: _p, serialLog: _s, qmpSocket: _q, ...shape } = first.init.spec;
+    try {
+      return await ensureWarmTemplate({
+        imagePath: this.image.path,
+        imageKey: this.image.key,
+        qemuBinary: this.options.qemuBinary,
+        spec: shape,
+        username: this.options.username,
+        key: this.key!,
+        bootTimeoutMs: this.options.bootTimeoutMs,
+        log: ctx.log,
+        signal: ctx.signal,
+      });
+    } catch (e) {
+      if (ctx.signal.aborted) throw e;
+      ctx.log.warn(`qemu: no warm snapshot (${(e as Error).message}); booting cold`);
+      return undefined;
+    }
+  }
+
+  async release(env: Environment, ctx: PlatformContext, outcome: { failed: boolean }): Promise<void> {
+    const e = env as QemuEnvironment;
+    this.envs.delete(e);
+    const mode = this.options.keepEnvironment;
+    const keep = mode === 'always' || (mode === 'failed' && (outcome.failed || !!e.broken));
+    if (keep) {
+      for (const g of e.guests) {
+        await g.node?.close().catch(() => {});
+        g.vm?.markKept();
+        this.live.delete(g);
+      }
+      ctx.log.info(`qemu: keeping ${e.id} (keep_environment: ${mode}); stop it with kill <pid>:\n${e.describe(this.key!.privateKeyFile)}`);
+      return;
+    }
+    await Promise.all(e.guests.map((g) => g.dispose(false)));
+    e.guests.forEach((g) => this.live.delete(g));
+  }
+
+  async dispose(ctx: PlatformContext): Promise<void> {
+    for (const env of [...this.envs]) await this.release(env, ctx, { failed: false });
+    await Promise.all([...this.live].map((g) => g.dispose(false)));
+    this.live.clear();
+    process.off('exit', this.onExit);
+  }
+}
