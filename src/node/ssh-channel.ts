@@ -23,10 +23,26 @@ export interface ChannelRun {
 /** How long a killed command's channel may stay open before we close it ourselves. */
 const CLOSE_GRACE_MS = 5000;
 
-export function openExec(client: ssh2.Client, command: string): Promise<ssh2.ClientChannel> {
+/** An open exec channel and its exit status, recorded from the moment the channel exists. */
+export interface OpenChannel {
+  channel: ssh2.ClientChannel;
+  exit: { code?: number; signal?: string };
+}
+
+export function openExec(client: ssh2.Client, command: string): Promise<OpenChannel> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel)));
+      client.exec(command, (err, channel) => {
+        if (err) return reject(err);
+        // A fast command's output, exit status and close can arrive in the same TCP read as the
+        // open confirmation, before the awaiting code runs: listen for the exit synchronously.
+        const exit: OpenChannel['exit'] = {};
+        channel.on('exit', (code: number | null, signal?: string) => {
+          if (typeof code === 'number') exit.code = code;
+          else if (signal) exit.signal = signal;
+        });
+        resolve({ channel, exit });
+      });
     } catch (e) {
       // ssh2 throws synchronously when the connection is already gone.
       reject(e as Error);
@@ -35,13 +51,11 @@ export function openExec(client: ssh2.Client, command: string): Promise<ssh2.Cli
 }
 
 /** Collects one command's output; on timeout or abort kills the remote process and closes the channel. */
-export function runOnChannel(channel: ssh2.ClientChannel, run: ChannelRun): Promise<ChannelOutcome> {
+export function runOnChannel({ channel, exit }: OpenChannel, run: ChannelRun): Promise<ChannelOutcome> {
   return new Promise((resolve) => {
     const marker = new PidMarkerFilter();
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    let exitCode: number | undefined;
-    let exitSignal: string | undefined;
     let timedOut = false;
     let aborted = false;
     let killWanted = false;
@@ -73,10 +87,6 @@ export function runOnChannel(channel: ssh2.ClientChannel, run: ChannelRun): Prom
       if (killWanted) sendKill();
     });
     channel.stderr.on('data', (d: Buffer) => stderr.push(d));
-    channel.on('exit', (code: number | null, signal?: string) => {
-      if (typeof code === 'number') exitCode = code;
-      else if (signal) exitSignal = signal;
-    });
     channel.on('error', () => {
       // Surfaces as a close without exit status; the caller decides what that means.
     });
@@ -103,8 +113,8 @@ export function runOnChannel(channel: ssh2.ClientChannel, run: ChannelRun): Prom
       resolve({
         stdout: Buffer.concat(stdout),
         stderr: Buffer.concat(stderr),
-        exitCode: timedOut || aborted ? undefined : exitCode,
-        signal: exitSignal,
+        exitCode: timedOut || aborted ? undefined : exit.code,
+        signal: exit.signal,
         timedOut,
         aborted,
       });

@@ -8,7 +8,7 @@ import { ChannelLimiter } from './channel-limiter.js';
 import { shellInvocation, stdinFor, type SudoMode } from './command-line.js';
 import { killTreeScript } from './kill-tree.js';
 import { PID_MARKER } from './pid-marker.js';
-import { openExec, runOnChannel } from './ssh-channel.js';
+import { openExec, runOnChannel, type OpenChannel } from './ssh-channel.js';
 import { connectWithRetry, target } from './ssh-connect.js';
 import { isSubsystemUnavailable, openSftp, sftpDownload, sftpReadFile, sftpUpload, sftpWriteFile } from './ssh-files.js';
 import { waitForNewBootId } from './ssh-reboot.js';
@@ -151,7 +151,7 @@ export class SshNode extends BaseNode {
    * Opens an exec channel. A connection that died while idle is replaced once; an
    * administratively refused channel (sshd MaxSessions) is retried with backoff.
    */
-  private async openChannel(command: string): Promise<{ conn: Connection; channel: ssh2.ClientChannel }> {
+  private async openChannel(command: string): Promise<{ conn: Connection; channel: OpenChannel }> {
     let reconnected = false;
     for (let attempt = 0; ; attempt++) {
       const conn = await this.connection();
