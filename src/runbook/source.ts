@@ -34,7 +34,9 @@ export async function readYamlFile(absFile: string, cwd: string, ref?: Reference
   const first = doc.errors[0];
   if (first) {
     const { line, col } = lines.linePos(first.pos[0]);
-    throw new RunbookError(`YAML syntax error: ${first.message}`, file, line, col);
+    // yaml's wording for this one names its own API; say what the user can change instead.
+    const message = first.code === 'MULTIPLE_DOCS' ? 'a runbook must be a single YAML document (remove the second `---`)' : first.message;
+    throw new RunbookError(`YAML syntax error: ${message}`, file, line, col);
   }
   return fromYaml(doc, lines, file, absFile);
 }

@@ -11,6 +11,8 @@ const expected: Record<string, string> = {
   'syntax-unclosed-quote.yml': 'bad/syntax-unclosed-quote.yml:4:1: YAML syntax error: Missing closing "quote',
   'syntax-bad-indent.yml': 'bad/syntax-bad-indent.yml:3:1: YAML syntax error: Sequence item without - indicator',
   'syntax-duplicate-key.yml': 'bad/syntax-duplicate-key.yml:3:1: YAML syntax error: Map keys must be unique',
+  'syntax-two-documents.yml':
+    'bad/syntax-two-documents.yml:2:1: YAML syntax error: a runbook must be a single YAML document (remove the second `---`)',
   'top-level-list.yml':
     'bad/top-level-list.yml:1:1: a runbook must be a mapping of keys (name, platform, testcase, ...), found a list',
   'unknown-top-key.yml': 'bad/unknown-top-key.yml:2:1: platfrom: unknown key "platfrom"; did you mean "platform"?',
