@@ -43,7 +43,7 @@ export function parseCliVariables(items: readonly string[]): VarDef[] {
     const colon = rest.indexOf(':');
     const name = colon > 0 ? rest.slice(0, colon) : '';
     if (!NAME.test(name)) {
-      throw new RunbookError(`-v ${JSON.stringify(item)}: expected name:value or s:name:value`, '<command line>');
+      throw new RunbookError(`-v ${item}: expected name:value or s:name:value`, '<command line>');
     }
     const text = rest.slice(colon + 1);
     return { name, value: scalarFromText(text), text, isSecret: secret, source: 'cli' };

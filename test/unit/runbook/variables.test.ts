@@ -60,7 +60,7 @@ test('-v parsing', () => {
       () => parseCliVariables([bad]),
       (err: unknown) =>
         err instanceof RunbookError &&
-        err.format() === `<command line>: -v ${JSON.stringify(bad)}: expected name:value or s:name:value`,
+        err.format() === `<command line>: -v ${bad}: expected name:value or s:name:value`,
     );
   }
 });
