@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
+const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+
+import { parseKselftestOutput, parseTap } from '../../../tools/kselftest.js';
+
+test('kselftest TAP: one result per program, nested TAP ignored', () => {
+  const r = parseKselftestOutput(fx('kselftest/run-timers.tap'));
+  assert.deepEqual(r.map((x) => [x.name, x.status]), [
+    ['timers:posix_timers', 'pass'],
+    ['timers:nanosleep', 'pass'],
+    ['timers:rtcpie', 'skip'],
+    ['timers:inconsistency-check', 'fail'],
+  ]);
+  assert.equal(r[3]!.directive, 'exit=1');
+  assert.equal(parseTap(fx('kselftest/run-timers.tap')).plan, 4);
+});
+
+test('plain TAP with descriptions and TODO', () => {
+  const r = parseTap('1..3\nok 1 - first\nnot ok 2 - second # TODO later\nnot ok 3 third\n').results;
+  assert.deepEqual(r.map((x) => [x.name, x.status]), [['first', 'pass'], ['second', 'xfail'], ['third', 'fail']]);
+});

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
+const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+
+import { parseKirkJson, parseLtpResultsLog, selectRuntestLines } from '../../../tools/ltp.js';
+
+test('ltp-pan results log: all pass, one TCONF', () => {
+  const r = parseLtpResultsLog(fx('ltp/results-smoke.txt'));
+  assert.equal(r.results.length, 9);
+  assert.deepEqual(r.totals, { tests: 9, skipped: 1, failures: 0 });
+  assert.deepEqual(r.results.at(-1), { name: 'fanotify10', status: 'CONF', exitValue: 32 });
+  assert.equal(r.kernel, '6.1.0-50-cloud-amd64');
+});
+
+test('ltp-pan results log: FAIL split into FAIL, BROK and WARN by exit value', () => {
+  const r = parseLtpResultsLog(fx('ltp/results-broken.txt'));
+  const by = Object.fromEntries(r.results.map((x) => [x.name, x.status]));
+  assert.equal(by.madvise06, 'FAIL');
+  assert.equal(by['cve-2017-17052'], 'BROK');
+  assert.equal(by.memcg_stress, 'WARN');
+  assert.equal(r.totals.failures, 3);
+});
+
+test('kirk JSON report', () => {
+  const r = parseKirkJson(fx('ltp/kirk-report.json'));
+  assert.deepEqual(r.results.map((x) => x.status), ['PASS', 'FAIL', 'CONF', 'BROK']);
+  assert.deepEqual(r.totals, { skipped: 1, failures: 2 });
+});
+
+test('runtest selection keeps named tests once, in runtest order', () => {
+  const runtest = '#DESCRIPTION:syscalls\nabort01 abort01\nfork01 fork01\nmmap01 mmap01 -x\nfork01 fork01 -i 2\n';
+  assert.equal(selectRuntestLines(runtest, ['mmap01', 'fork01', 'nosuch']), 'fork01 fork01\nmmap01 mmap01 -x');
+});

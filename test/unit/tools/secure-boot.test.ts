@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
+const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+
+import { parseEfiVarBytes, parseMokutilSbState } from '../../../tools/secure-boot.js';
+
+test('mokutil --sb-state', () => {
+  assert.equal(parseMokutilSbState(fx('secure-boot/mokutil-enabled.txt')), true);
+  assert.equal(parseMokutilSbState(fx('secure-boot/mokutil-disabled.txt')), false);
+  assert.equal(parseMokutilSbState(fx('secure-boot/mokutil-noefi.txt')), null);
+});
+
+test('SecureBoot EFI variable bytes', () => {
+  assert.equal(parseEfiVarBytes(fx('secure-boot/efivar-secureboot-on.txt')), true);
+  assert.equal(parseEfiVarBytes(fx('secure-boot/efivar-secureboot-off.txt')), false);
+  assert.equal(parseEfiVarBytes(''), null);
+});
