@@ -44,6 +44,17 @@ export function killTree(root: number): void {
   }
 }
 
+export function signalTree(root: number | undefined, signal: NodeJS.Signals): void {
+  if (!root) return;
+  for (const pid of [root, ...descendants(root)]) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { SshConnectionInfo } from '../../src/node/types.js';
-import { freePort, isRunning, killTree, sshBanner } from './ssh-proc.js';
+import { freePort, isRunning, killTree, signalTree, sshBanner } from './ssh-proc.js';
 import { NOPASSWD_USER, PASSWORD_SUDO_USER, ensureSudoers, ensureUser, requireRootAndTools } from './ssh-users.js';
 
 export interface SshdOptions {
@@ -40,6 +40,9 @@ export interface Sshd {
   restart(options?: { downMs?: number; newBootId?: boolean }): Promise<void>;
   /** Drops every connection abruptly (kills sshd and its sessions), then listens again at once. */
   kill(): Promise<void>;
+  /** Freezes sshd and its sessions (SIGSTOP): a hung node whose TCP connections stay open. */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -100,6 +103,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   };
 
   const cleanup = (): void => {
+    signalTree(proc?.pid, 'SIGCONT');
     drop();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -150,6 +154,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       drop();
       await launch();
     },
+    freeze: () => signalTree(proc?.pid, 'SIGSTOP'),
+    thaw: () => signalTree(proc?.pid, 'SIGCONT'),
     stop: async () => {
       stopped = true;
       watcher?.close();
