@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { expandCombinator } from './combinator.js';
+import { expandCombinator, type Combinator } from './combinator.js';
 import { RunbookError } from './errors.js';
 import { loadTree } from './include.js';
 import type { LNode } from './located.js';
@@ -23,11 +23,27 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
   const { tree, vars } = await loadTree(absFile, cwd, outside);
   const base = new VariableTable([...vars, ...outside]);
 
-  const combinatorTree = only(tree, 'combinator');
-  const combinator = check(z.object({ combinator: combinatorSchema.optional() }), substitute(combinatorTree, base), []).combinator;
-  const rest: LNode & { kind: 'map' } = { ...tree, entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator')) };
-
   const secrets = new Set(base.secrets());
+  try {
+    const combinatorTree = only(tree, 'combinator');
+    const combinator = check(z.object({ combinator: combinatorSchema.optional() }), substitute(combinatorTree, base), []).combinator;
+    const rest: LNode & { kind: 'map' } = { ...tree, entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator')) };
+    return { file: absFile, ...expand(rest, combinator, base, secrets, absFile, cwd) };
+  } catch (err) {
+    // A secret put where a number belongs would otherwise be printed in "found string ...".
+    if (err instanceof RunbookError) maskError(err, [...secrets]);
+    throw err;
+  }
+}
+
+function expand(
+  rest: LNode & { kind: 'map' },
+  combinator: Combinator | undefined,
+  base: VariableTable,
+  secrets: Set<string>,
+  absFile: string,
+  cwd: string,
+): Omit<LoadedRunbook, 'file'> {
   const combinations: ResolvedRunbook[] = [];
   for (const combination of expandCombinator(combinator)) {
     // LISA lets combinator values override every other definition of the same variable.
@@ -47,7 +63,14 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
       variables: table.snapshot(),
     });
   }
-  return { file: absFile, name: combinations[0]!.name, secrets: [...secrets], combinations };
+  return { name: combinations[0]!.name, secrets: [...secrets], combinations };
+}
+
+function maskError(err: RunbookError, secrets: string[]): void {
+  const long = secrets.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  for (const e of [err, ...err.more]) {
+    for (const s of long) e.message = e.message.split(s).join('******');
+  }
 }
 
 function only(tree: LNode & { kind: 'map' }, key: string): LNode {

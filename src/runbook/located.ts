@@ -144,7 +144,8 @@ export function describeValue(v: unknown): string {
   if (v === null) return 'an empty value';
   if (Array.isArray(v)) return 'a list';
   if (isPlainObject(v)) return 'a mapping';
-  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)}`;
+  // Never shortened: a shortened secret would escape the masker.
+  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
   if (typeof v === 'number') return `${Number.isInteger(v) ? 'integer' : 'number'} ${v}`;
   if (typeof v === 'boolean') return `boolean ${v}`;
   return typeof v;

@@ -43,7 +43,9 @@ export function parseCliVariables(items: readonly string[]): VarDef[] {
     const colon = rest.indexOf(':');
     const name = colon > 0 ? rest.slice(0, colon) : '';
     if (!NAME.test(name)) {
-      throw new RunbookError(`-v ${item}: expected name:value or s:name:value`, '<command line>');
+      // The value of an `s:` item is a secret: never echo it.
+      const shown = item.startsWith('s:') ? item.replace(/^(s:[^:]*:).*$/, '$1******') : item;
+      throw new RunbookError(`-v ${shown}: expected name:value or s:name:value`, '<command line>');
     }
     const text = rest.slice(colon + 1);
     return { name, value: scalarFromText(text), text, isSecret: secret, source: 'cli' };

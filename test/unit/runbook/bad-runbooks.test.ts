@@ -37,6 +37,8 @@ const expected: Record<string, string> = {
     'bad/undefined-variable.yml:8:20: environment.environments[0].nodes[0].address: undefined variable "host"',
   'undefined-variable-nested.yml':
     'bad/undefined-variable-nested.yml:7:14: platform[0].qemu.image: undefined variable "image_dir" (used by variable "image_path")',
+  'secret-in-wrong-type.yml':
+    'bad/secret-in-wrong-type.yml:5:14: concurrency: expected a number, found string "******"',
   'variable-self-reference.yml':
     'bad/variable-self-reference.yml:6:7: name: variable "a" refers to itself (a -> b -> a)',
   'include-cycle.yml':
