@@ -1,0 +1,39 @@
+import { expectNone, expectTrue, fail } from '../../src/testing/assert.js';
+import type { KernelFinding } from '../../tools/dmesg.js';
+import type { SystemdUnit } from '../../tools/systemctl.js';
+
+/**
+ * Pure checks of the provisioning suite: each takes facts a tool gathered and throws an
+ * AssertionFailure naming what was expected and what was found.
+ */
+
+/** Kernel log defects that mean the boot was not clean, minus lines the runbook chose to ignore. */
+export function checkKernelLogClean(nodeName: string, findings: readonly KernelFinding[], ignore: readonly RegExp[] = []): void {
+  const relevant = findings.filter((f) => !ignore.some((re) => re.test(f.message)));
+  expectNone(`kernel log of ${nodeName}`, relevant, (f) => `[${f.time.toFixed(3)}] ${f.defect}: ${f.message.trim()}`, 5);
+}
+
+export function checkNoFailedUnits(nodeName: string, units: readonly SystemdUnit[]): void {
+  expectNone(`failed systemd units on ${nodeName}`, units, (u) => `${u.unit} (${u.sub}${u.description ? `: ${u.description}` : ''})`);
+}
+
+/**
+ * `systemctl is-system-running` after boot: `running` is healthy; `degraded` means a unit failed.
+ * Failed units are passed so the message names them.
+ */
+export function checkSystemRunning(nodeName: string, state: string, failed: readonly SystemdUnit[] = []): void {
+  if (state === 'running') return;
+  const units = failed.length ? `${state}, failed: ${failed.map((u) => u.unit).join(', ')}` : state;
+  fail(`system state of ${nodeName}`, 'running', units);
+}
+
+export function checkBootIdChanged(nodeName: string, before: string, after: string): void {
+  expectTrue(`boot id of ${nodeName} after reboot`, before.trim() !== after.trim() && after.trim() !== '', `a new boot id (was ${before.trim()})`, after.trim() || 'none');
+}
+
+/** Parses the `dmesg_ignore` variable: a regex or a list of them. */
+export function ignorePatterns(value: unknown): RegExp[] {
+  if (value === undefined || value === null || value === '') return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => new RegExp(String(v)));
+}
