@@ -21,18 +21,18 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new Error(`aborted before running ${cmd}`));
     const child = spawn(cmd, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: options.env ?? process.env,
       // Own process group so an abort can take down debootstrap's dpkg children too.
       detached: true,
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
       options.onOutput?.(d.toString());
     });
-    child.stderr.on('data', (d: Buffer) => {
+    child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
       options.onOutput?.(d.toString());
     });
@@ -55,7 +55,11 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
       const why = options.signal?.aborted ? 'aborted' : sig ? `killed by ${sig}` : `exit code ${code}`;
       reject(new Error(`${cmd} ${args.join(' ')} failed (${why})${tail ? `:\n${tail}` : ''}`));
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      // A command that exits without reading its input must not crash us with EPIPE.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
   });
 }
 
