@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AssertionFailure } from '../../../src/testing/errors.js';
+
+const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
+const fx = (p: string): string => readFileSync(`${root}test/fixtures/${p}`, 'utf8');
+
+/** Asserts that fn fails with an AssertionFailure whose message matches every pattern. */
+function failsWith(fn: () => unknown, ...patterns: RegExp[]): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof AssertionFailure, `expected an AssertionFailure, got ${String(e)}`);
+    for (const p of patterns) assert.match(e.message, p);
+    return true;
+  });
+}
+
+import { findDefects, parseDmesgRaw } from '../../../tools/dmesg.js';
+import { parseListUnits } from '../../../tools/systemctl.js';
+import {
+  checkBootIdChanged,
+  checkKernelLogClean,
+  checkNoFailedUnits,
+  checkSystemRunning,
+  ignorePatterns,
+} from '../../../testsuites/provisioning/checks.js';
+
+test('healthy guest: clean kernel log, no failed units, running', () => {
+  checkKernelLogClean('guest', findDefects(parseDmesgRaw(fx('testsuites/provisioning/guest-dmesg-r.txt'))));
+  const none = parseListUnits(fx('tools/systemctl/failed-units-none.txt'));
+  checkNoFailedUnits('guest', none);
+  checkSystemRunning('guest', 'running', none);
+  checkBootIdChanged('guest', 'a1\n', 'b2\n');
+});
+
+test('broken boot: oops, call trace and hung task are named', () => {
+  const findings = findDefects(parseDmesgRaw(fx('testsuites/provisioning/broken-dmesg-r.txt')));
+  failsWith(() => checkKernelLogClean('guest', findings), /kernel log of guest: expected none/, /NULL pointer dereference/, /call-trace/, /hung-task|blocked for more than/);
+  // The runbook can waive a known line, but not the others.
+  failsWith(() => checkKernelLogClean('guest', findings, ignorePatterns('NULL pointer')), /Oops|call-trace/);
+});
+
+test('failed unit and degraded state name the unit', () => {
+  const failed = parseListUnits(fx('tools/systemctl/failed-units-plain.txt'));
+  failsWith(() => checkNoFailedUnits('guest', failed), /failed systemd units on guest: expected none, found 1: lisa-broken-demo.service \(failed: \/bin\/false\)/);
+  failsWith(() => checkSystemRunning('guest', 'degraded', failed), /system state of guest: expected running, found degraded, failed: lisa-broken-demo.service/);
+});
+
+test('a reboot that did not happen', () => {
+  failsWith(() => checkBootIdChanged('guest', 'same', 'same'), /boot id of guest after reboot: expected a new boot id \(was same\), found same/);
+  assert.deepEqual(ignorePatterns(undefined), []);
+  assert.equal(ignorePatterns(['a', 'b']).length, 2);
+});
