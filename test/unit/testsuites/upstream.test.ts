@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AssertionFailure } from '../../../src/testing/errors.js';
+
+const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
+const fx = (p: string): string => readFileSync(`${root}test/fixtures/${p}`, 'utf8');
+
+/** Asserts that fn fails with an AssertionFailure whose message matches every pattern. */
+function failsWith(fn: () => unknown, ...patterns: RegExp[]): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof AssertionFailure, `expected an AssertionFailure, got ${String(e)}`);
+    for (const p of patterns) assert.match(e.message, p);
+    return true;
+  });
+}
+
+import { parseChronycTrackingCsv } from '../../../tools/chronyc.js';
+import { parseKselftestOutput } from '../../../tools/kselftest.js';
+import { parseKirkJson, parseLtpResultsLog } from '../../../tools/ltp.js';
+import { checkKselftestRun, checkLtpRun, listVariable, ltpSubResultStatus, tapSubResultStatus } from '../../../testsuites/upstream/checks.js';
+
+test('LTP: all pass (TCONF is a skip)', () => {
+  const run = parseLtpResultsLog(fx('tools/ltp/results-smoke.txt'));
+  checkLtpRun('guest', run);
+  assert.deepEqual(run.results.map((r) => ltpSubResultStatus(r.status)).filter((s) => s !== 'PASSED'), ['SKIPPED']);
+});
+
+test('LTP: failures and broken tests are named', () => {
+  const run = parseLtpResultsLog(fx('tools/ltp/results-broken.txt'));
+  failsWith(() => checkLtpRun('guest', run), /LTP tests failed on guest: expected none, found 2: madvise06 FAIL \(exit 1\); cve-2017-17052 BROK \(exit 2\)/);
+  failsWith(() => checkLtpRun('guest', parseKirkJson(fx('tools/ltp/kirk-report.json'))), /madvise06 FAIL.*cve-2017-17052 BROK/);
+  assert.equal(ltpSubResultStatus('WARN'), 'ATTEMPTED');
+});
+
+test('LTP: an empty or all-TCONF run is not a pass', () => {
+  failsWith(() => checkLtpRun('guest', { results: [], totals: {} }), /expected at least one test result, found no results/);
+  failsWith(() => checkLtpRun('guest', { results: [{ name: 'x', status: 'CONF', exitValue: 32 }], totals: {} }), /all 1 tests reported TCONF/);
+});
+
+test('kselftest: failures named, skips are sub-results', () => {
+  const results = parseKselftestOutput(fx('tools/kselftest/run-timers.tap'));
+  assert.deepEqual(results.map((r) => tapSubResultStatus(r.status)), ['PASSED', 'PASSED', 'SKIPPED', 'FAILED']);
+  failsWith(() => checkKselftestRun('guest', results), /kselftests failed on guest: expected none, found 1: timers:inconsistency-check \(exit=1\)/);
+  checkKselftestRun('guest', results.slice(0, 3));
+  failsWith(() => checkKselftestRun('guest', []), /no TAP results/);
+});
+
+test('list variables', () => {
+  assert.deepEqual(listVariable('fork01, mmap01 open01'), ['fork01', 'mmap01', 'open01']);
+  assert.deepEqual(listVariable(['a']), ['a']);
+  assert.equal(listVariable(undefined), undefined);
+});
