@@ -27,10 +27,10 @@ export type KernelDefect =
 /** What each defect looks like in the kernel log. Order matters: the first match names the line. */
 export const DEFECT_PATTERNS: [KernelDefect, RegExp][] = [
   ['panic', /Kernel panic - not syncing/],
-  ['oops', /\bOops\b|general protection fault|BUG: unable to handle (?:kernel|page fault)|unable to handle kernel (?:NULL pointer dereference|paging request)/],
-  ['bug', /\bBUG: |kernel BUG at /],
+  ['oops', /\bOops\b|general protection fault|BUG: (?:unable to handle|kernel NULL pointer dereference)|unable to handle kernel (?:NULL pointer dereference|paging request)/],
   ['hung-task', /blocked for more than \d+ seconds|INFO: task \S+ blocked/],
   ['soft-lockup', /soft lockup - CPU#|hard LOCKUP|Watchdog detected hard LOCKUP/],
+  ['bug', /\bBUG: |kernel BUG at /],
   ['rcu-stall', /rcu_(?:sched|preempt|bh)? ?(?:self-)?detected stall|rcu: INFO: \S+ (?:self-)?detected stalls?/],
   ['call-trace', /^\s*Call [Tt]race:/],
   ['warning', /^WARNING: CPU: \d+ PID: \d+ at /],
@@ -75,6 +75,23 @@ export function parseDmesgRaw(text: string): KernelMessage[] {
     const m = /^<(\d+)>(?:\[\s*([\d.]+)\]\s?)?(.*)$/.exec(line);
     if (m) out.push({ priority: (Number(m[1]) & 7) as KernelPriority, time: Number(m[2] ?? 0), message: m[3]! });
     else if (line.trim() && out.length) out.push({ ...out[out.length - 1]!, message: line });
+  }
+  return out;
+}
+
+/**
+ * Parses human-readable kernel log text: plain `dmesg` output or a serial console capture, lines
+ * `[    1.234567] text`. Priorities are not in this format: defect lines are classified by text, and
+ * the priority is a guess (3 for defect lines, 6 otherwise). Lines without a timestamp are skipped,
+ * so interleaved console output (login prompts, systemd status) is ignored.
+ */
+export function parseDmesgText(text: string): KernelMessage[] {
+  const out: KernelMessage[] = [];
+  // Serial captures end lines with \r\n.
+  for (const line of text.split(/\r?\n/)) {
+    const m = /\[\s*(\d+\.\d+)\]\s?(.*?)\r?$/.exec(line);
+    if (!m) continue;
+    out.push({ priority: classifyKernelLine(m[2]!) ? 3 : 6, time: Number(m[1]), message: m[2]! });
   }
   return out;
 }
