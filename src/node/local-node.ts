@@ -75,19 +75,22 @@ export class LocalNode extends BaseNode {
     });
   }
 
-  /** Kills the group and every descendant (sudo's child runs in a session of its own). */
+  /**
+   * Kills every descendant and the group. The tree walk must come first: once the shell dies its
+   * children are re-parented and can no longer be found (sudo's child runs in a session of its own).
+   */
   private async killTree(pid: number | undefined, sudo: SudoMode | undefined): Promise<void> {
     if (!pid) return;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone already, or owned by root under sudo: the script below handles that case
-    }
     const script = shellInvocation(killTreeScript(pid), sudo);
     const killer = spawn('sh', ['-c', script], { stdio: ['pipe', 'ignore', 'ignore'] });
     killer.stdin.on('error', () => {});
     killer.stdin.end(stdinFor(sudo, undefined));
     await new Promise((r) => killer.once('close', r));
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone (the usual case)
+    }
   }
 
   async upload(localPath: string, remotePath: string): Promise<void> {

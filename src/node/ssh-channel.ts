@@ -62,21 +62,29 @@ export function runOnChannel({ channel, exit }: OpenChannel, run: ChannelRun): P
     let killSent = false;
     let graceTimer: NodeJS.Timeout | undefined;
 
-    const sendKill = (): void => {
-      if (killSent || marker.pid === undefined) return;
-      killSent = true;
-      run.kill(marker.pid).catch((e: Error) => run.onKillError(e));
-    };
-    const requestKill = (): void => {
-      if (killWanted) return;
-      killWanted = true;
-      sendKill();
+    const signalChannel = (): void => {
       try {
         // OpenSSH >= 7.9 delivers this to the session's process; harmless where unsupported.
         channel.signal('KILL');
       } catch {
         // channel already closing
       }
+    };
+    // The tree kill goes first: once the top process dies its children are re-parented and the
+    // script could no longer find them. Signalling the channel is only the fallback.
+    const sendKill = (): void => {
+      if (killSent || marker.pid === undefined) return;
+      killSent = true;
+      run
+        .kill(marker.pid)
+        .catch((e: Error) => run.onKillError(e))
+        .finally(signalChannel);
+    };
+    const requestKill = (): void => {
+      if (killWanted) return;
+      killWanted = true;
+      if (marker.pid === undefined) signalChannel();
+      else sendKill();
       graceTimer = setTimeout(() => channel.close(), CLOSE_GRACE_MS);
       graceTimer.unref();
     };

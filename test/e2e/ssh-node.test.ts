@@ -75,13 +75,15 @@ describe('SshNode: commands over a real loopback sshd', () => {
 
   it('a timeout kills the remote process tree and reports timedOut', async () => {
     const started = performance.now();
-    const r = await t.node.execute('sleep 91.25 & sleep 91.5; echo never', { timeoutMs: 500 });
+    // setsid: a child in a session of its own, out of reach of a process-group kill.
+    const r = await t.node.execute('sleep 91.25 & setsid sleep 91.75 & sleep 91.5; echo never', { timeoutMs: 500 });
     assert.equal(r.timedOut, true);
     assert.equal(r.exitCode, -1);
     assert.equal(r.stdout, '');
     assert.ok(performance.now() - started < 5000);
     assert.deepEqual(await processesMatching(t.node, 'sleep 91.25'), []);
     assert.deepEqual(await processesMatching(t.node, 'sleep 91.5'), []);
+    assert.deepEqual(await processesMatching(t.node, 'sleep 91.75'), []);
     await assert.rejects(t.node.execute('sleep 5', { timeoutMs: 200, expectedExitCode: 0 }), /timed out/);
   });
 
