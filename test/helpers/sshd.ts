@@ -58,8 +58,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'lisa-sshd-'));
   // The user's side of sshd (authorized_keys, the fake boot id) reads files here.
   chmodSync(dir, 0o755);
-  const hostPair = ssh2.utils.generateKeyPairSync('ed25519');
-  const userPair = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostPair = keyPair();
+  const userPair = keyPair();
   writeFileSync(join(dir, 'host_key'), hostPair.private, { mode: 0o600 });
   writeFileSync(join(dir, 'id_ed25519'), userPair.private, { mode: 0o600 });
   writeFileSync(join(dir, 'authorized_keys'), `${userPair.public}\n`, { mode: 0o644 });
@@ -164,6 +164,19 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       live.delete(cleanup);
     },
   };
+}
+
+/**
+ * ssh2 1.17 drops a leading zero byte of the ed25519 public key (about 1 key in 256) and then
+ * writes a malformed key: generate until both halves parse.
+ */
+function keyPair(): { private: string; public: string } {
+  for (;;) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    if (!(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error)) {
+      return pair;
+    }
+  }
 }
 
 function sshdConfig(dir: string, port: number, user: string, maxSessions: number): string {
