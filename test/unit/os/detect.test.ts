@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fixturesDir } from './fixture.js';
 import { familiesFor, osMatches, parseDetectOutput, parseOsRelease } from '../../../src/os/detect.js';
 import { osInfoFromFields } from '../../../src/os/detect.js';
 
-const root = fileURLToPath(new URL('../../fixtures/os-release/', import.meta.url));
+const root = `${fixturesDir}os-release/`;
 
 /** Expected most-specific family, by the fixture's top directory (which is the os-release ID). */
 const EXPECTED: Record<string, { families: string[]; immutable?: boolean }> = {

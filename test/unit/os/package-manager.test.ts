@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from './fixture.js';
 import { test } from 'node:test';
 import { osInfoFromFields } from '../../../src/os/detect.js';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../../../src/os/package-manager.js';
 import { ScriptNode, type Reply } from './script-node.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/os/package-manager/${name}`, import.meta.url), 'utf8');
+const pmFixture = (name: string) => fixture(`os/package-manager/${name}`);
 const noSleep = { attempts: 4, delayMs: 1, maxDelayMs: 4, sleep: async () => {} };
 
 test('command lines are non-interactive and quote package names', () => {
@@ -32,11 +32,11 @@ test('command lines are non-interactive and quote package names', () => {
 });
 
 test('lock contention is recognised in recorded outputs, and only there', () => {
-  assert.ok(isLockContention('apt', fixture('apt-frontend-lock.txt')));
-  assert.ok(isLockContention('apt', fixture('apt-lists-lock.txt')));
-  assert.ok(isLockContention('zypper', fixture('zypper-locked.txt')));
-  assert.ok(isLockContention('dnf', fixture('dnf-locked.txt')));
-  assert.ok(isLockContention('yum', fixture('yum-locked.txt')));
+  assert.ok(isLockContention('apt', pmFixture('apt-frontend-lock.txt')));
+  assert.ok(isLockContention('apt', pmFixture('apt-lists-lock.txt')));
+  assert.ok(isLockContention('zypper', pmFixture('zypper-locked.txt')));
+  assert.ok(isLockContention('dnf', pmFixture('dnf-locked.txt')));
+  assert.ok(isLockContention('yum', pmFixture('yum-locked.txt')));
   assert.ok(!isLockContention('apt', 'E: Unable to locate package nosuchpkg'));
   assert.ok(!isLockContention('dnf', 'Error: Unable to find a match: nosuchpkg'));
 });
@@ -57,8 +57,8 @@ test('the manager is chosen from the OS family', () => {
 
 test('install retries while apt is locked, with sudo, then succeeds', async () => {
   const replies: Reply[] = [
-    { exitCode: 100, stderr: fixture('apt-frontend-lock.txt') },
-    { exitCode: 100, stderr: fixture('apt-lists-lock.txt') },
+    { exitCode: 100, stderr: pmFixture('apt-frontend-lock.txt') },
+    { exitCode: 100, stderr: pmFixture('apt-lists-lock.txt') },
     { exitCode: 0 },
   ];
   const node = new ScriptNode(() => replies.shift()!);
@@ -70,7 +70,7 @@ test('install retries while apt is locked, with sudo, then succeeds', async () =
 });
 
 test('a lock that never clears fails after the configured attempts, naming the lock', async () => {
-  const node = new ScriptNode(() => ({ exitCode: 7, stdout: fixture('zypper-locked.txt') }));
+  const node = new ScriptNode(() => ({ exitCode: 7, stdout: pmFixture('zypper-locked.txt') }));
   const pm = new CommandPackageManager(node, 'zypper', noSleep);
   await assert.rejects(pm.install(['fio']), (e: Error) => {
     assert.ok(e instanceof PackageManagerError);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { Blkid } from '../../../tools/blkid.js';
 import { Dmesg } from '../../../tools/dmesg.js';
@@ -10,7 +10,7 @@ import { Parted } from '../../../tools/parted.js';
 import { Sysctl } from '../../../tools/sysctl.js';
 import { ScriptNode, table } from '../os/script-node.js';
 
-const fx = (dir: string, f: string) => readFileSync(new URL(`../../fixtures/tools/${dir}/${f}`, import.meta.url), 'utf8');
+const fx = (dir: string, f: string) => fixture(`tools/${dir}/${f}`);
 
 test('Lsblk asks for bytes and JSON with the typed columns', async () => {
   const node = new ScriptNode(table([['lsblk -J -b -o NAME,KNAME,PATH,TYPE', { stdout: fx('lsblk', 'debian12-guest.json') }]]));

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { parseBlkidExport, resolveSpec } from '../../../tools/blkid.js';
 
-const fx = (f: string) => readFileSync(new URL(`../../fixtures/tools/blkid/${f}`, import.meta.url), 'utf8');
+const fx = (f: string) => fixture(`tools/blkid/${f}`);
 
 test('blkid -o export with a formatted data partition', () => {
   const e = parseBlkidExport(fx('debian12-guest-data-formatted.txt'));

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { classifyKernelLine, findDefects, parseDmesgJson, parseDmesgRaw, parseDmesgText } from '../../../tools/dmesg.js';
 
-const fx = (f: string) => readFileSync(new URL(`../../fixtures/tools/dmesg/${f}`, import.meta.url), 'utf8');
+const fx = (f: string) => fixture(`tools/dmesg/${f}`);
 
 test('a healthy boot of the guest has no defect lines (JSON and raw)', () => {
   const json = parseDmesgJson(fx('debian12-guest.json'));

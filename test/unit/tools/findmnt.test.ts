@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { isReadWrite, parseFindmntJson } from '../../../tools/findmnt.js';
 import { parseProcMounts } from '../../../tools/mount.js';
 import { parseDf } from '../../../tools/df.js';
 
-const fx = (dir: string, f: string) => readFileSync(new URL(`../../fixtures/tools/${dir}/${f}`, import.meta.url), 'utf8');
+const fx = (dir: string, f: string) => fixture(`tools/${dir}/${f}`);
 
 test('findmnt -J tree is flattened; root is rw ext4 on /dev/vda', () => {
   const m = parseFindmntJson(fx('findmnt', 'debian12-guest.json'));

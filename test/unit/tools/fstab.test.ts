@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { isOptional, isSwapEntry, parseFstab } from '../../../tools/fstab.js';
 import { parseProcSwaps } from '../../../tools/swap.js';
 
-const fx = (dir: string, f: string) => readFileSync(new URL(`../../fixtures/tools/${dir}/${f}`, import.meta.url), 'utf8');
+const fx = (dir: string, f: string) => fixture(`tools/${dir}/${f}`);
 
 test('fstab of the guest', () => {
   assert.deepEqual(parseFstab(fx('fstab', 'debian12-guest.txt')), [

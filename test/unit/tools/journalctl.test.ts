@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { journalArgs, parseJournalJson } from '../../../tools/journalctl.js';
 
-const fx = (f: string) => readFileSync(new URL(`../../fixtures/tools/journalctl/${f}`, import.meta.url), 'utf8');
+const fx = (f: string) => fixture(`tools/journalctl/${f}`);
 
 test('journalctl -o json -p 3 on the guest: the one benign pam_env error', () => {
   const e = parseJournalJson(fx('debian12-guest-err.jsonl'));

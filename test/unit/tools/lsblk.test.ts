@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { flattenDevices, inUse, parseLsblkJson, unusedDisks } from '../../../tools/lsblk.js';
 
-const fx = (f: string) => readFileSync(new URL(`../../fixtures/tools/lsblk/${f}`, import.meta.url), 'utf8');
+const fx = (f: string) => fixture(`tools/lsblk/${f}`);
 
 test('lsblk -J -b on the guest: root disk and a blank data disk', () => {
   const devs = parseLsblkJson(fx('debian12-guest.json'));

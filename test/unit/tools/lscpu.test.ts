@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { parseCpuList, parseLscpuJson } from '../../../tools/lscpu.js';
 import { parseNproc } from '../../../tools/nproc.js';
 import { parseNumactlHardware } from '../../../tools/numactl.js';
 
-const fx = (dir: string, f: string) => readFileSync(new URL(`../../fixtures/tools/${dir}/${f}`, import.meta.url), 'utf8');
+const fx = (dir: string, f: string) => fixture(`tools/${dir}/${f}`);
 
 test('parseCpuList', () => {
   assert.deepEqual(parseCpuList('0-3,5,7-8'), [0, 1, 2, 3, 5, 7, 8]);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { parseFree } from '../../../tools/free.js';
 import { parseHugePages } from '../../../tools/hugepages.js';
 import { parseMeminfo } from '../../../tools/meminfo.js';
 
-const fx = (dir: string, f: string) => readFileSync(new URL(`../../fixtures/tools/${dir}/${f}`, import.meta.url), 'utf8');
+const fx = (dir: string, f: string) => fixture(`tools/${dir}/${f}`);
 
 test('/proc/meminfo from the guest', () => {
   const m = parseMeminfo(fx('meminfo', 'debian12-guest.txt'));

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { parseModulesBuiltin, parseProcModules } from '../../../tools/lsmod.js';
 import { parseModinfo } from '../../../tools/modinfo.js';
 
-const fx = (dir: string, f: string) => readFileSync(new URL(`../../fixtures/tools/${dir}/${f}`, import.meta.url), 'utf8');
+const fx = (dir: string, f: string) => fixture(`tools/${dir}/${f}`);
 
 test('/proc/modules', () => {
   const m = parseProcModules(fx('lsmod', 'debian12-guest-proc-modules.txt'));

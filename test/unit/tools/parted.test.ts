@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { mkfsCommand } from '../../../tools/mkfs.js';
 import { parsePartedMachine, partitionPath } from '../../../tools/parted.js';
 
-const fx = (f: string) => readFileSync(new URL(`../../fixtures/tools/parted/${f}`, import.meta.url), 'utf8');
+const fx = (f: string) => fixture(`tools/parted/${f}`);
 
 test('parted -m print of a blank disk (exit 1, unrecognised label)', () => {
   const t = parsePartedMachine(fx('debian12-guest-blank-disk.txt').replace(/^Error:.*\n/m, '').replace(/^exit.*$/m, ''));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
 import { parseSysctl } from '../../../tools/sysctl.js';
 import { parseKernelConfig } from '../../../tools/kernel-config.js';
@@ -7,7 +7,7 @@ import { cmdlineHas, cmdlineValues, parseCmdline } from '../../../tools/cmdline.
 import { parseUname } from '../../../tools/uname.js';
 import { parseLspciMm } from '../../../tools/lspci.js';
 
-const fx = (dir: string, f: string) => readFileSync(new URL(`../../fixtures/tools/${dir}/${f}`, import.meta.url), 'utf8');
+const fx = (dir: string, f: string) => fixture(`tools/${dir}/${f}`);
 
 test('sysctl -a', () => {
   const s = parseSysctl(fx('sysctl', 'debian12-guest-a.txt'));
