@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import { runCommand } from '../../image/run.js';
@@ -21,6 +21,11 @@ export interface GuestInit {
   spec: Omit<VmSpec, 'disk' | 'incoming'>;
   base: { path: string; format: 'qcow2' | 'raw' };
   username: string;
+  /**
+   * Who the platform itself logs in as at first contact: root on the builtin image (its sshd takes
+   * the run key for any user, and sudo costs a second in a TCG guest), else `username` + sudo.
+   */
+  bootUsername?: string;
   key: RunKey;
   bootTimeoutMs: number;
   privateNet?: { ip: string; prefix: number; mac: string };
@@ -110,19 +115,25 @@ export class QemuGuest {
   }
 
   private async warmBoot(warm: WarmTemplate, signal: AbortSignal): Promise<void> {
+    const t0 = Date.now();
+    const lap = (what: string): void => this.init.log.debug(`${this.init.name}: warm ${what} at ${Date.now() - t0} ms`);
     await this.createOverlay(warm.disk, 'qcow2');
     const vm = await this.launch(signal, `exec:cat '${warm.state.replace(/'/g, `'\\''`)}'`);
+    lap('qemu started');
     await resumeIncoming(vm, 120_000);
+    lap('state loaded, running');
     // A restored guest answers within seconds; a longer wait means the snapshot does not fit.
     const ssh = await this.waitSsh(signal, Math.min(this.init.bootTimeoutMs, 90_000));
+    lap('ssh connected');
     await this.firstContact(ssh, true);
+    lap('identity done');
   }
 
   async waitSsh(signal: AbortSignal, timeoutMs: number): Promise<BootSsh> {
     const vm = this.vm!;
     try {
       return await waitForSsh(
-        { port: this.sshPort, username: this.init.username, privateKey: this.init.key.privateKey },
+        { port: this.sshPort, username: this.init.bootUsername ?? this.init.username, privateKey: this.init.key.privateKey },
         { timeoutMs, signal, stillRunning: () => (vm.running ? undefined : vm.exitDescription) },
       );
     } catch (e) {
@@ -133,8 +144,10 @@ export class QemuGuest {
 
   private async firstContact(ssh: BootSsh, warm: boolean): Promise<void> {
     try {
-      const script = identityScript({ hostname: this.init.name, warm, epochSeconds: Math.floor(Date.now() / 1000), privateNet: this.init.privateNet });
-      const r = await ssh.exec(asRootCommand(script), 120_000);
+      const hostKey = warm ? await newHostKey(this.init.dir) : undefined;
+      const script = identityScript({ hostname: this.init.name, warm, hostKey, epochSeconds: Math.floor(Date.now() / 1000), privateNet: this.init.privateNet });
+      const r = await ssh.exec(asRootCommand(script, this.init.bootUsername === 'root'), 120_000);
+      this.init.log.debug(`${this.init.name}: first contact trace:\n${r.stderr.trim()}`);
       if (r.code !== 0) throw new Error(`identity setup on ${this.init.name} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-500)}`);
       this.hostKey = hostKeyFromPub(r.stdout) ?? ssh.hostKey;
     } finally {
@@ -185,6 +198,17 @@ export class QemuGuest {
       for (const f of [this.overlay, ...this.disks.map((d) => d.file)]) await rm(f, { force: true });
     }
   }
+}
+
+/** A host key pair for a warm clone, made on the host (ssh-keygen is slow in a TCG guest). */
+async function newHostKey(dir: string): Promise<{ privateKey: string; publicKey: string }> {
+  const file = join(dir, 'ssh_host_ed25519_key');
+  await rm(file, { force: true });
+  await rm(`${file}.pub`, { force: true });
+  await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'root@lisa-guest', '-f', file]);
+  const key = { privateKey: await readFile(file, 'utf8'), publicKey: await readFile(`${file}.pub`, 'utf8') };
+  await rm(file, { force: true });
+  return key;
 }
 
 /** After `-incoming`, the guest is paused once the state is loaded (it was saved stopped); resume it. */

@@ -145,6 +145,7 @@ export class QemuPlatform implements Platform {
         },
         base: { path: this.image.path, format: this.image.format },
         username: o.username,
+        bootUsername: o.image === 'builtin' ? 'root' : undefined,
         key: this.key,
         bootTimeoutMs: o.bootTimeoutMs,
         privateNet: o.privateNetwork ? { ip: `192.168.77.${10 + i}`, prefix: 24, mac } : undefined,

@@ -92,7 +92,7 @@ export async function waitForSsh(
     } catch (e) {
       last = (e as Error).message;
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`SSH on 127.0.0.1:${target.port} not ready after ${Math.round(options.timeoutMs / 1000)} s (last error: ${last})`);
 }

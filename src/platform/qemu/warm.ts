@@ -84,6 +84,7 @@ async function makeTemplate(req: WarmRequest, dir: string, fp: string): Promise<
     spec: { ...req.spec, name: 'warm-template', sshPort: port, serialLog: join(work, 'serial.log'), qmpSocket: join(work, 'qmp.sock') },
     base: { path: req.imagePath, format: 'qcow2' },
     username: req.username,
+    bootUsername: 'root',
     key: req.key,
     bootTimeoutMs: req.bootTimeoutMs,
   });
@@ -91,7 +92,7 @@ async function makeTemplate(req: WarmRequest, dir: string, fp: string): Promise<
     await guest.boot(req.signal);
     // Let boot-time jobs finish so that clones do not all redo them at once.
     const ssh = await guest.waitSsh(req.signal, 60_000);
-    await ssh.exec('timeout 60 systemctl is-system-running --wait; sudo -n sync', 90_000).catch(() => undefined);
+    await ssh.exec('timeout 60 systemctl is-system-running --wait; sync', 90_000).catch(() => undefined);
     ssh.close();
     await new Promise((r) => setTimeout(r, 1_000));
     const qmp = guest.vm!.qmp!;
