@@ -67,7 +67,7 @@ export class LocalNode extends BaseNode {
           stdout: Buffer.concat(stdout),
           stderr: Buffer.concat(stderr),
           exitCode: killed || code === null ? -1 : code,
-          ...(signal ? { signal: signal.replace(/^SIG/, '') } : {}),
+          ...(signal ? { signal } : {}),
           timedOut,
           aborted,
         });

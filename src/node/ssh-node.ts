@@ -11,7 +11,7 @@ import { PID_MARKER } from './pid-marker.js';
 import { openExec, runOnChannel, type OpenChannel } from './ssh-channel.js';
 import { connectWithRetry, target } from './ssh-connect.js';
 import { isSubsystemUnavailable, openSftp, sftpDownload, sftpReadFile, sftpUpload, sftpWriteFile } from './ssh-files.js';
-import { waitForNewBootId } from './ssh-reboot.js';
+import { rebootAndWait } from './ssh-reboot.js';
 import { NodeUnreachableError, type SshConnectionInfo } from './types.js';
 
 export interface SshNodeOptions {
@@ -255,29 +255,13 @@ export class SshNode extends BaseNode {
    * the boot id differs. Tests point rebootCommand/bootIdCommand at the sshd fixture.
    */
   async reboot(options: { timeoutMs?: number } = {}): Promise<void> {
-    const timeoutMs = options.timeoutMs ?? 300_000;
-    const bootIdCommand = this.options.bootIdCommand ?? 'cat /proc/sys/kernel/random/boot_id';
-    const rebootCommand = this.options.rebootCommand ?? 'systemctl reboot || reboot';
-    const readBootId = async (deadlineMs: number): Promise<string> => {
-      await this.connection(deadlineMs);
-      const r = await this.execute(bootIdCommand, { expectedExitCode: 0, timeoutMs: 30_000 });
-      return r.stdout.trim();
-    };
-    const before = await readBootId(this.options.connectTimeoutMs ?? 60_000);
-    this.log.info(`rebooting ${this.name} (boot id ${before})`);
-    // The sleep lets this channel close cleanly before the system goes down.
-    const detached = `nohup sh -c ${shellQuote(`sleep 1; ${rebootCommand}`)} >/dev/null 2>&1 </dev/null &`;
-    try {
-      await this.execute(detached, { sudo: true, expectedExitCode: 0, timeoutMs: 30_000 });
-    } catch (e) {
-      if (!(e instanceof NodeUnreachableError)) throw e;
-    }
-    await waitForNewBootId({
-      nodeName: this.name,
-      before,
-      timeoutMs,
-      log: this.log,
-      readBootId,
+    await rebootAndWait({
+      node: this,
+      timeoutMs: options.timeoutMs ?? 300_000,
+      connectTimeoutMs: this.options.connectTimeoutMs ?? 60_000,
+      bootIdCommand: this.options.bootIdCommand ?? 'cat /proc/sys/kernel/random/boot_id',
+      rebootCommand: this.options.rebootCommand ?? 'systemctl reboot || reboot',
+      connect: async (deadlineMs) => void (await this.connection(deadlineMs)),
     });
   }
 

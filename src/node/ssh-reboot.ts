@@ -1,4 +1,37 @@
 import type { Logger } from '../logging/logger.js';
+import { shellQuote } from '../tool/quote.js';
+import { NodeUnreachableError, type Node } from './types.js';
+
+export interface RebootRequest {
+  node: Node;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  bootIdCommand: string;
+  /** Run as root. */
+  rebootCommand: string;
+  /** (Re)connects, retrying for at most the given ms. */
+  connect(deadlineMs: number): Promise<void>;
+}
+
+/** Reads the boot id, reboots detached, then waits for a different boot id (else throws). */
+export async function rebootAndWait(req: RebootRequest): Promise<void> {
+  const { node } = req;
+  const readBootId = async (deadlineMs: number): Promise<string> => {
+    await req.connect(deadlineMs);
+    const r = await node.execute(req.bootIdCommand, { expectedExitCode: 0, timeoutMs: 30_000 });
+    return r.stdout.trim();
+  };
+  const before = await readBootId(req.connectTimeoutMs);
+  node.log.info(`rebooting ${node.name} (boot id ${before})`);
+  // The sleep lets this channel close cleanly before the system goes down.
+  const detached = `nohup sh -c ${shellQuote(`sleep 1; ${req.rebootCommand}`)} >/dev/null 2>&1 </dev/null &`;
+  try {
+    await node.execute(detached, { sudo: true, expectedExitCode: 0, timeoutMs: 30_000 });
+  } catch (e) {
+    if (!(e instanceof NodeUnreachableError)) throw e;
+  }
+  await waitForNewBootId({ nodeName: node.name, before, timeoutMs: req.timeoutMs, log: node.log, readBootId });
+}
 
 export interface BootIdWait {
   nodeName: string;

@@ -142,3 +142,31 @@ describe('SshNode: channel limit', () => {
     }
   });
 });
+
+describe('SshNode: servers without SFTP', () => {
+  it('reads, writes, uploads and downloads through cat instead', async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const sshd = await startSshd({ noSftp: true });
+    const t = sshNodeFor(sshd);
+    const local = mkdtempSync('/tmp/lisa-files-');
+    try {
+      const remote = (await t.node.execute('mktemp -d /tmp/lisa-remote-XXXXXX')).stdout.trim();
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      writeFileSync(`${local}/bin`, bytes);
+      await t.node.upload(`${local}/bin`, `${remote}/bin`);
+      await t.node.download(`${remote}/bin`, `${local}/back`);
+      assert.ok(readFileSync(`${local}/back`).equals(bytes));
+      await t.node.writeFile(`${remote}/t`, 'text', 0o600);
+      assert.equal(await t.node.readFile(`${remote}/t`), 'text');
+      assert.equal((await t.node.execute(`stat -c %a ${remote}/t`)).stdout, '600\n');
+      await assert.rejects(t.node.readFile(`${remote}/missing`), /No such file/);
+      assert.match(t.lines.join('\n'), /no SFTP on testnode .*files go through cat/);
+      assert.doesNotMatch(t.lines.join('\n'), /\u0001\u0002\u0003/, 'binary output stays out of the log');
+      await t.node.execute(`rm -rf ${remote}`);
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+      await t.node.close();
+      await sshd.stop();
+    }
+  });
+});

@@ -13,6 +13,8 @@ export interface SshdOptions {
   sudoNeedsPassword?: boolean;
   /** sshd MaxSessions (channels per connection); default 100. */
   maxSessions?: number;
+  /** No SFTP subsystem (like dropbear without sftp-server): file transfer must fall back to cat. */
+  noSftp?: boolean;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   const launch = async (): Promise<void> => {
     for (let attempt = 0; attempt < 5; attempt++) {
       if (!port || attempt > 0) port = await freePort();
-      writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, username, options.maxSessions ?? 100));
+      writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, username, options));
       const logFile = join(dir, 'sshd.log');
       const fd = openSync(logFile, 'a');
       proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
@@ -179,7 +181,7 @@ function keyPair(): { private: string; public: string } {
   }
 }
 
-function sshdConfig(dir: string, port: number, user: string, maxSessions: number): string {
+function sshdConfig(dir: string, port: number, user: string, options: SshdOptions): string {
   return `Port ${port}
 ListenAddress 127.0.0.1
 HostKey ${dir}/host_key
@@ -194,11 +196,10 @@ KbdInteractiveAuthentication no
 UsePAM no
 UseDNS no
 MaxStartups 100:30:200
-MaxSessions ${maxSessions}
+MaxSessions ${options.maxSessions ?? 100}
 MaxAuthTries 20
 LogLevel INFO
-Subsystem sftp internal-sftp
-`;
+${options.noSftp ? '' : 'Subsystem sftp internal-sftp\n'}`;
 }
 
 let hooked = false;
