@@ -38,6 +38,25 @@ describe('SshNode: authentication, host keys and connecting', () => {
     }
   });
 
+  it('authenticates through ssh-agent', async () => {
+    const { spawn, execFileSync } = await import('node:child_process');
+    const sock = `${sshd.dir}/agent.sock`;
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    const saved = process.env.SSH_AUTH_SOCK;
+    try {
+      for (let i = 0; i < 100 && !(await import('node:fs')).existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+      execFileSync('ssh-add', ['-q', sshd.privateKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock } });
+      process.env.SSH_AUTH_SOCK = sock;
+      const t = sshNodeFor(sshd, { privateKeyFile: undefined, useAgent: true });
+      assert.equal((await t.node.execute('echo via-agent')).stdout, 'via-agent\n');
+      await t.node.close();
+    } finally {
+      if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = saved;
+      agent.kill();
+    }
+  });
+
   it('a wrong key fails at once with a clear authentication error', async () => {
     const other = validPair().private;
     const t = sshNodeFor(sshd, { privateKeyFile: undefined, privateKey: other });

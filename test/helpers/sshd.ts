@@ -125,6 +125,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     unlinkSync(requestFile);
     void restart({ downMs: 500 });
   });
+  watcher.unref();
 
   await launch();
 
