@@ -1,4 +1,5 @@
 import { Tool, type PackageNames } from '../src/tool/tool.js';
+import { shellQuote } from '../src/tool/quote.js';
 
 export interface FstabEntry {
   /** 1-based line in the file, for messages. */
@@ -57,4 +58,13 @@ export class Fstab extends Tool {
     if (r.exitCode !== 0) return [];
     return parseFstab(r.stdout);
   }
+
+  /** Which of `paths` exist on the node (mount points, swap files, device nodes). */
+  async existing(paths: readonly string[]): Promise<Set<string>> {
+    if (paths.length === 0) return new Set();
+    const script = `for p in ${paths.map(shellQuote).join(' ')}; do [ -e "$p" ] && printf '%s\\n' "$p"; done; true`;
+    const r = await this.node.execute(script, { sudo: true, expectedExitCode: 0, timeoutMs: 60_000 });
+    return new Set(r.stdout.split('\n').filter(Boolean));
+  }
 }
+

@@ -1,3 +1,4 @@
+import type { ExecOptions, ExecResult } from '../src/node/types.js';
 import { Tool, type PackageNames } from '../src/tool/tool.js';
 import { shellQuote } from '../src/tool/quote.js';
 
@@ -44,6 +45,12 @@ export function parseModinfo(text: string): ModuleInfo {
 export class Modinfo extends Tool {
   readonly command = 'modinfo';
   override readonly packages: PackageNames = { default: 'kmod' };
+
+  /** Lives in /usr/sbin (or /sbin), which is not on a non-root user's PATH over SSH on Debian. */
+  protected override async run(args = '', options: ExecOptions = {}): Promise<ExecResult> {
+    await this.ensure();
+    return this.node.execute(`PATH="$PATH:/usr/sbin:/sbin" modinfo${args ? ` ${args}` : ''}`, options);
+  }
 
   /** Undefined when the module does not exist for the running kernel. */
   async info(module: string): Promise<ModuleInfo | undefined> {

@@ -67,8 +67,11 @@ export class Parted extends Tool {
     return partitionPath(device, 1);
   }
 
-  /** Removes the partition table and filesystem signatures. */
+  /** Removes filesystem signatures from the partitions, then the partition table itself. */
   async wipe(device: string): Promise<void> {
-    await this.node.execute(`wipefs -a ${shellQuote(device)}`, { sudo: true, expectedExitCode: 0, timeoutMs: 60_000 });
+    const d = shellQuote(device);
+    // Partitions first (lsblk lists the disk first, so reverse), or their signatures survive the table.
+    const script = `wipefs -a $(lsblk -nrpo NAME ${d} | tac) && (partprobe ${d} 2>/dev/null; udevadm settle 2>/dev/null; true)`;
+    await this.node.execute(script, { sudo: true, expectedExitCode: 0, timeoutMs: 120_000 });
   }
 }

@@ -1,3 +1,4 @@
+import type { ExecOptions, ExecResult } from '../src/node/types.js';
 import { Tool, type PackageNames } from '../src/tool/tool.js';
 import { shellQuote } from '../src/tool/quote.js';
 
@@ -17,6 +18,12 @@ export class Sysctl extends Tool {
   readonly command = 'sysctl';
   override readonly packages: PackageNames = { default: 'procps', arch: 'procps-ng', photon: 'procps-ng', alpine: 'procps-ng' };
 
+  /** Lives in /usr/sbin (or /sbin), which is not on a non-root user's PATH over SSH on Debian. */
+  protected override async run(args = '', options: ExecOptions = {}): Promise<ExecResult> {
+    await this.ensure();
+    return this.node.execute(`PATH="$PATH:/usr/sbin:/sbin" sysctl${args ? ` ${args}` : ''}`, options);
+  }
+
   async get(key: string): Promise<string> {
     return (await this.runOk(`-n ${shellQuote(key)}`, { timeoutMs: 30_000 })).stdout.trim();
   }
@@ -31,6 +38,11 @@ export class Sysctl extends Tool {
   async all(): Promise<Record<string, string>> {
     const r = await this.run('-a', { noErrorLog: true, timeoutMs: 60_000 });
     return parseSysctl(r.stdout);
+  }
+
+  /** Writes a value with sudo, without reading it back (for write-only keys such as vm.drop_caches). */
+  async write(key: string, value: string | number): Promise<void> {
+    await this.runOk(`-q -w ${shellQuote(`${key}=${value}`)}`, { sudo: true, timeoutMs: 120_000 });
   }
 
   /** Sets a value at runtime (`sysctl -w`, with sudo) and returns what the kernel then reports. */
