@@ -13,3 +13,4 @@ export * from './logging/logger.js';
 export * from './logging/secrets.js';
 export * from './testing/define.js';
 export * from './testing/assert.js';
+export * from './runbook/index.js';

@@ -11,9 +11,10 @@ export class RunDirectory {
   static create(runRoot: string, name: string, now = new Date()): RunDirectory {
     const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');
     const base = join(runRoot, `${stamp}-${safeName(name)}`);
+    mkdirSync(runRoot, { recursive: true });
     // Two runs started within the same second get distinct directories.
     let dir = base;
-    for (let i = 2; existsDir(dir); i++) dir = `${base}-${i}`;
+    for (let i = 2; !claimDir(dir); i++) dir = `${base}-${i}`;
     return new RunDirectory(dir);
   }
 
@@ -42,11 +43,13 @@ export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._=-]+/g, '_').slice(0, 120);
 }
 
-function existsDir(p: string): boolean {
+/** Creates the directory; false when it already exists (another run took it). */
+function claimDir(p: string): boolean {
   try {
-    mkdirSync(p, { recursive: false });
-    return false;
-  } catch {
+    mkdirSync(p);
     return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
   }
 }
