@@ -17,6 +17,8 @@ export interface ConnectRequest {
   attemptTimeoutMs: number;
   keepaliveIntervalMs: number;
   log: Logger;
+  /** Stops retrying (the node was closed). */
+  signal?: AbortSignal;
 }
 
 export interface Connected {
@@ -35,6 +37,7 @@ export async function connectWithRetry(req: ConnectRequest): Promise<Connected> 
   let delay = 250;
   for (let attempt = 1; ; attempt++) {
     const left = req.deadline - Date.now();
+    if (req.signal?.aborted) throw new NodeUnreachableError(req.nodeName, 'connecting was cancelled: the node was closed');
     try {
       return await connectOnce(req, Math.max(1000, Math.min(req.attemptTimeoutMs, left)));
     } catch (e) {
@@ -49,10 +52,22 @@ export async function connectWithRetry(req: ConnectRequest): Promise<Connected> 
         );
       }
       req.log.debug(`ssh connect attempt ${attempt} to ${target(req.info)} failed: ${message}; retrying in ${delay} ms`);
-      await new Promise((r) => setTimeout(r, Math.min(delay, remaining)));
+      await pause(Math.min(delay, remaining), req.signal);
       delay = Math.min(delay * 2, 5000);
     }
   }
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export function target(info: SshConnectionInfo): string {
@@ -70,9 +85,12 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
     let mismatch = false;
     let settled = false;
     const methods: string[] = [];
+    const onCancel = (): void => fail(new Error('cancelled'));
+    req.signal?.addEventListener('abort', onCancel, { once: true });
     const fail = (err: Error): void => {
       if (settled) return;
       settled = true;
+      req.signal?.removeEventListener('abort', onCancel);
       client.end();
       sock.destroy();
       reject(err);
@@ -85,6 +103,7 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
     });
     client.once('close', () => fail(new Error('connection closed during the SSH handshake')));
     client.once('ready', () => {
+      req.signal?.removeEventListener('abort', onCancel);
       if (settled) return;
       settled = true;
       resolve({ client, hostKey: presented });

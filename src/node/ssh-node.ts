@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { SecretMasker } from '../logging/secrets.js';
 import { shellQuote } from '../tool/quote.js';
 import { BaseNode, type RawResult, type RawRun } from './base-node.js';
+import { untilAborted } from './abortable.js';
 import { ChannelLimiter } from './channel-limiter.js';
 import { shellInvocation, stdinFor, type SudoMode } from './command-line.js';
 import { killTreeScript } from './kill-tree.js';
@@ -39,6 +40,7 @@ interface Connection {
 }
 
 const KILL_TIMEOUT_MS = 10_000;
+const ABORTED: RawResult = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: -1, timedOut: false, aborted: true };
 
 /** A machine reached over one persistent SSH connection, opened lazily and reopened when lost. */
 export class SshNode extends BaseNode {
@@ -51,6 +53,8 @@ export class SshNode extends BaseNode {
   private knownHostKey: string | undefined;
   private sudo: Promise<SudoMode> | undefined;
   private sftpUnavailable = false;
+  /** Cancels a connect still retrying when the node is closed. */
+  private connectCancel = new AbortController();
 
   constructor(options: SshNodeOptions) {
     super(options.name, options.log);
@@ -87,6 +91,7 @@ export class SshNode extends BaseNode {
       attemptTimeoutMs: 20_000,
       keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 5000,
       log: this.log,
+      signal: this.connectCancel.signal,
     });
     // Later reconnects (after a reboot) must meet the same host.
     this.knownHostKey ??= hostKey;
@@ -115,10 +120,14 @@ export class SshNode extends BaseNode {
   }
 
   protected async runRaw(run: RawRun): Promise<RawResult> {
-    const release = await this.limiter.acquire();
+    // Queueing for a channel and (re)connecting can take long: both give way to an abort.
+    const release = await untilAborted(this.limiter.acquire(), run.signal, (late) => late());
+    if (!release) return ABORTED;
     try {
       const remote = `echo ${PID_MARKER}$$; exec ${shellInvocation(run.body, run.sudo)}`;
-      const { conn, channel } = await this.openChannel(remote);
+      const opened = await untilAborted(this.openChannel(remote), run.signal, (late) => late.channel.channel.close());
+      if (!opened) return ABORTED;
+      const { conn, channel } = opened;
       const out = await runOnChannel(channel, {
         stdin: run.stdin,
         timeoutMs: run.timeoutMs,
@@ -265,7 +274,10 @@ export class SshNode extends BaseNode {
     });
   }
 
+  /** Closes the connection; a later command opens a new one. */
   async close(): Promise<void> {
+    this.connectCancel.abort();
+    this.connectCancel = new AbortController();
     const conn = this.conn;
     if (!conn) return;
     this.conn = undefined;

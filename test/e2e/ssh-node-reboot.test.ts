@@ -61,6 +61,16 @@ describe('SshNode: lost connections and reboots', () => {
     await t.node.close();
   });
 
+  it('an abort also ends a command still waiting to connect', async () => {
+    const { freePort } = await import('../helpers/ssh-proc.js');
+    const t = sshNodeFor(sshd, { port: await freePort() }, { connectTimeoutMs: 60_000 });
+    const started = performance.now();
+    await assert.rejects(t.node.execute('true', { signal: AbortSignal.timeout(500) }), { name: 'TimeoutError' });
+    assert.ok(performance.now() - started < 3000);
+    // close() also stops the connect still retrying in the background.
+    await t.node.close();
+  });
+
   it('an idle connection that died is replaced transparently', async () => {
     const t = sshNodeFor(sshd);
     await t.node.execute('true');
