@@ -87,3 +87,21 @@ describe('capability parsing', () => {
     assert.equal(countDataDisks('not json'), 0);
   });
 });
+
+describe('untilAborted', () => {
+  it('passes values through, and on abort resolves undefined and disposes the late value', async () => {
+    const { untilAborted } = await import('../../../src/node/abortable.js');
+    assert.equal(await untilAborted(Promise.resolve(1), undefined, () => {}), 1);
+    const ac = new AbortController();
+    const disposed: number[] = [];
+    let finish!: (v: number) => void;
+    const pending = untilAborted(new Promise<number>((r) => (finish = r)), ac.signal, (v) => disposed.push(v));
+    ac.abort();
+    assert.equal(await pending, undefined);
+    finish(7);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(disposed, [7]);
+    // A late rejection after the abort is not an unhandled rejection.
+    await untilAborted(Promise.reject(new Error('late')), AbortSignal.abort(), () => {});
+  });
+});
