@@ -121,7 +121,12 @@ export class Scheduler {
         })),
       });
       let item: WorkItem | undefined = first;
-      while (item && !this.stopped) {
+      while (item) {
+        if (this.stopped) {
+          // Not run: give it back so that the end of the run reports it.
+          this.queue.pushFront(item);
+          break;
+        }
         const match = matchRequirement(requirementOf(item), facts);
         let outcome: CaseOutcome;
         if (!match.ok) {
