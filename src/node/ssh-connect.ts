@@ -113,7 +113,7 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
     if (req.privateKey) methods.push('publickey');
     if (info.password) methods.push('password');
     if (agent) methods.push('agent');
-    client.connect({
+    const config: ssh2.ConnectConfig = {
       sock,
       username: info.username,
       ...(req.privateKey ? { privateKey: req.privateKey } : {}),
@@ -127,6 +127,12 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
         mismatch = req.expectedHostKey !== undefined && req.expectedHostKey !== presented;
         return !mismatch;
       },
-    });
+    };
+    try {
+      client.connect(config);
+    } catch (e) {
+      // ssh2 throws synchronously for an unusable key (encrypted, unknown format): no retry helps.
+      fail(new SshAuthError(req.nodeName, target(info), methods.join(', '), `unusable credentials: ${(e as Error).message}`));
+    }
   });
 }

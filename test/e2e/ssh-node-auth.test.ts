@@ -77,6 +77,13 @@ describe('SshNode: authentication, host keys and connecting', () => {
     assert.doesNotMatch(t.lines.join('\n'), /not-the-password/);
   });
 
+  it('an unusable key fails at once instead of being retried', async () => {
+    const t = sshNodeFor(sshd, { privateKeyFile: undefined, privateKey: 'not a key' });
+    const started = performance.now();
+    await assert.rejects(t.node.execute('true'), /authentication failed .*unusable credentials: Cannot parse privateKey/);
+    assert.ok(performance.now() - started < 2000);
+  });
+
   it('a missing key file is reported by name', async () => {
     const t = sshNodeFor(sshd, { privateKeyFile: '/nonexistent/id_rsa' });
     await assert.rejects(t.node.execute('true'), /cannot read private key file \/nonexistent\/id_rsa/);
