@@ -29,10 +29,12 @@ export function requireRootAndTools(): void {
 
 /** Creates the user when missing and returns its password (random, kept root-only across runs). */
 export function ensureUser(name: string): string {
-  if (!userExists(name)) {
+  // Another test process may be creating it right now (useradd then fails on the passwd lock).
+  for (let i = 0; !userExists(name); i++) {
     const r = spawnSync('useradd', ['-m', '-s', '/bin/sh', name], { encoding: 'utf8' });
-    // A concurrent test process may have created it between our check and useradd.
-    if (r.status !== 0 && !userExists(name)) throw new Error(`useradd ${name} failed: ${r.stderr}`);
+    if (r.status === 0 || userExists(name)) break;
+    if (i >= 20) throw new Error(`useradd ${name} failed: ${r.stderr}`);
+    execFileSync('sleep', ['0.1']);
   }
   const password = storedPassword(name);
   if (!passwordIsSet(name)) setPassword(name, password);
