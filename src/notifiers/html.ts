@@ -1,7 +1,7 @@
 import type { RunEvent } from '../results/events.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { renderHtml } from './html-render.js';
 import { readOptions, reportPath } from './options.js';
+import { ReportFile } from './report-file.js';
 import { ResultsModel } from './results-model.js';
 import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
 
@@ -16,54 +16,30 @@ export class HtmlNotifier implements Notifier {
   readonly type = 'html';
   readonly path: string;
   private readonly model = new ResultsModel();
-  private readonly throttleMs: number;
-  private lastWrite = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly file: ReportFile;
 
   constructor(
     private readonly ctx: NotifierContext,
     options: { path?: string; throttle_ms?: number } = {},
   ) {
     this.path = reportPath(options.path, ctx.runDir, 'report.html');
-    this.throttleMs = options.throttle_ms ?? 2000;
+    this.file = new ReportFile(this.path, () => this.render(), ctx.log, options.throttle_ms ?? 2000);
   }
 
   onEvent(event: RunEvent): void {
     this.model.apply(event);
-    if (event.type === 'case.end') this.schedule();
-    else if (event.type === 'run.end') this.writeNow();
+    if (event.type === 'case.end') this.file.update();
+    else if (event.type === 'run.end') this.file.flush();
   }
 
   async finish(): Promise<void> {
-    this.writeNow(true);
+    this.file.flush();
   }
 
   render(now = new Date()): string {
-    const run = this.ctx.masker.maskDeep(this.model.snapshot());
+    // Masked before escaping (a secret containing `&` would not match once escaped) and after.
+    const run = this.ctx.masker.maskDeep(this.model.view());
     return this.ctx.masker.mask(renderHtml(run, this.path, this.ctx.runDir, now));
-  }
-
-  private schedule(): void {
-    const wait = this.lastWrite + this.throttleMs - Date.now();
-    if (wait <= 0) {
-      this.writeNow();
-      return;
-    }
-    // Never keep the process alive for a report refresh; finish() writes the last state anyway.
-    this.timer ??= setTimeout(() => this.writeNow(), wait).unref();
-  }
-
-  private writeNow(rethrow = false): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.lastWrite = Date.now();
-    try {
-      writeFileAtomic(this.path, this.render());
-    } catch (err) {
-      // A timer-driven write has no caller to report to; the final write in finish() does.
-      if (rethrow) throw err;
-      this.ctx.log.warn(`html report: cannot write ${this.path}: ${(err as Error).message}`);
-    }
   }
 }
 

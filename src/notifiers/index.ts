@@ -16,4 +16,5 @@ export { JUnitNotifier } from './junit.js';
 export { JsonNotifier, RESULTS_JSON_VERSION, type ResultsJson } from './json.js';
 export { HtmlNotifier } from './html.js';
 export { writeFileAtomic } from './atomic-write.js';
+export { ReportFile } from './report-file.js';
 export { readOptions, reportPath, type OptionSpec, type OptionKind } from './options.js';

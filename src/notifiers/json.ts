@@ -1,7 +1,7 @@
 import type { RunEvent } from '../results/events.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { linkFrom } from './format.js';
 import { readOptions, reportPath } from './options.js';
+import { ReportFile } from './report-file.js';
 import { ResultsModel, type RunResults } from './results-model.js';
 import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
 
@@ -17,43 +17,45 @@ export interface ResultsJson extends RunResults {
 
 /**
  * `results.json`: the whole run as one document for scripts and dashboards. Rewritten after every
- * finished case so that it is complete up to the last case even if lisa is killed.
+ * finished case (see ReportFile) so that it is complete up to the last case even if lisa is killed.
  */
 export class JsonNotifier implements Notifier {
   readonly type = 'json';
   readonly path: string;
   private readonly model = new ResultsModel();
+  private readonly file: ReportFile;
 
   constructor(
     private readonly ctx: NotifierContext,
     options: { path?: string } = {},
   ) {
     this.path = reportPath(options.path, ctx.runDir, 'results.json');
+    this.file = new ReportFile(this.path, () => this.render(), ctx.log);
   }
 
   onEvent(event: RunEvent): void {
     this.model.apply(event);
-    if (event.type === 'case.end' || event.type === 'run.end') this.write();
+    if (event.type === 'case.end') this.file.update();
+    else if (event.type === 'run.end') this.file.flush();
   }
 
   async finish(): Promise<void> {
-    this.write();
+    this.file.flush();
   }
 
   render(): string {
-    const results = this.model.snapshot();
+    const results = this.model.view();
     const runDir = results.runDir || this.ctx.runDir;
     // Log paths relative to the report: the run directory stays valid when it is moved or archived.
-    for (const c of results.cases) {
-      if (c.logPath) c.logPath = linkFrom(this.path, runDir, c.logPath);
-      for (const a of c.attempts) if (a.logPath) a.logPath = linkFrom(this.path, runDir, a.logPath);
-    }
-    const doc: ResultsJson = { version: RESULTS_JSON_VERSION, generatedAt: new Date().toISOString(), ...results };
-    return `${JSON.stringify(this.ctx.masker.maskDeep(doc), null, 2)}\n`;
-  }
-
-  private write(): void {
-    writeFileAtomic(this.path, this.render());
+    const link = (p: string | undefined) => (p ? linkFrom(this.path, runDir, p) : undefined);
+    const cases = results.cases.map((c) => ({
+      ...c,
+      logPath: link(c.logPath),
+      attempts: c.attempts.map((a) => ({ ...a, logPath: link(a.logPath) })),
+    }));
+    const doc: ResultsJson = { version: RESULTS_JSON_VERSION, generatedAt: new Date().toISOString(), ...results, cases };
+    // Masking the serialised text is what maskDeep does, without a parse and a second serialisation.
+    return `${this.ctx.masker.mask(JSON.stringify(doc, null, 2))}\n`;
   }
 }
 

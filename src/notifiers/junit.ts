@@ -1,8 +1,8 @@
 import junitModule, { type Builder, type TestCase } from 'junit-report-builder';
 import type { RunEvent } from '../results/events.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { cleanText, linkFrom, shortMessage } from './format.js';
 import { readOptions, reportPath } from './options.js';
+import { ReportFile } from './report-file.js';
 import { isFinal, ResultsModel, type CaseResult } from './results-model.js';
 import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
 
@@ -28,27 +28,31 @@ export class JUnitNotifier implements Notifier {
   readonly type = 'junit';
   readonly path: string;
   private readonly model = new ResultsModel();
+  private readonly file: ReportFile;
+  private finished = false;
 
   constructor(
     private readonly ctx: NotifierContext,
     options: { path?: string } = {},
   ) {
     this.path = reportPath(options.path, ctx.runDir, 'junit.xml');
+    this.file = new ReportFile(this.path, () => this.render(this.finished), ctx.log);
   }
 
   onEvent(event: RunEvent): void {
     this.model.apply(event);
-    if (event.type === 'case.end') this.write(false);
+    if (event.type === 'case.end') this.file.update();
   }
 
   async finish(): Promise<void> {
-    this.write(true);
+    this.finished = true;
+    this.file.flush();
   }
 
   /** Mid-run only finished cases are written; at the end unfinished ones appear as skipped. */
   render(final: boolean): string {
-    const builder = rootBuilder.newBuilder().name(this.text(this.model.snapshot().name || this.ctx.runName));
-    const run = this.model.snapshot();
+    const run = this.model.view();
+    const builder = rootBuilder.newBuilder().name(this.text(run.name || this.ctx.runName));
     for (const group of this.model.groups()) {
       const cases = group.cases.filter((c) => final || isFinal(c.status));
       if (cases.length === 0) continue;
@@ -120,10 +124,6 @@ export class JUnitNotifier implements Notifier {
   /** Masked (again, defensively) and free of characters XML cannot hold. */
   private text(value: string): string {
     return cleanText(this.ctx.masker.mask(value));
-  }
-
-  private write(final: boolean): void {
-    writeFileAtomic(this.path, this.render(final));
   }
 }
 

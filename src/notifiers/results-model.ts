@@ -98,6 +98,8 @@ export class ResultsModel {
   private readonly combos = new Map<string, CombinationInfo>();
   private readonly envs = new Map<string, EnvironmentRecord>();
   private readonly byId = new Map<string, CaseResult>();
+  /** How many cases share a combination and case id (more than one under `times`). */
+  private readonly repeats = new Map<string, number>();
   private firstTime: string | undefined;
   private lastTime: string | undefined;
 
@@ -210,11 +212,7 @@ export class ResultsModel {
 
   /** True when the same case runs more than once in its combination (`times`), so names need the iteration. */
   isRepeated(c: CaseResult): boolean {
-    if (c.iteration > 1) return true;
-    for (const other of this.byId.values()) {
-      if (other !== c && other.caseId === c.caseId && other.combination === c.combination) return true;
-    }
-    return false;
+    return c.iteration > 1 || (this.repeats.get(repeatKey(c)) ?? 0) > 1;
   }
 
   /**
@@ -244,14 +242,22 @@ export class ResultsModel {
 
   /** A deep copy: callers may rewrite it (relative links, masking) without touching the model. */
   snapshot(): RunResults {
-    return structuredClone({
+    return structuredClone(this.view());
+  }
+
+  /**
+   * The live results without copying, for reports rebuilt after every case: a copy per write made
+   * large runs quadratic in allocation. Read only.
+   */
+  view(): RunResults {
+    return {
       ...this.run,
       durationMs: this.durationMs(),
       combinations: [...this.combos.values()],
       environments: [...this.envs.values()],
       cases: this.cases,
       summary: this.summary(),
-    });
+    };
   }
 
   environment(envId: string | undefined): EnvironmentRecord | undefined {
@@ -271,6 +277,7 @@ export class ResultsModel {
     if (!c) {
       c = { ...ref, status: 'QUEUED', message: '', attempt: 0, durationMs: 0, subResults: [], metrics: [], attempts: [] };
       this.byId.set(ref.runCaseId, c);
+      this.repeats.set(repeatKey(ref), (this.repeats.get(repeatKey(ref)) ?? 0) + 1);
       if (!this.combos.has(ref.combination)) this.combos.set(ref.combination, { name: ref.combination, variables: {} });
     }
     return c;
@@ -299,6 +306,10 @@ export class ResultsModel {
     c.subResults = a.subResults;
     c.metrics = a.metrics;
   }
+}
+
+function repeatKey(c: { combination: string; caseId: string }): string {
+  return `${c.combination}\u0000${c.caseId}`;
 }
 
 function newAttempt(attempt: number): AttemptRecord {
