@@ -1,0 +1,64 @@
+// `npm run bench`: the harness measured against baselines taken in the same run.
+//   node dist/bench/run.js [--cases N] [--no-qemu]
+// 1. N trivial cases through the whole engine on one loopback sshd node, next to the same N
+//    commands sent with a bare ssh2 loop: the ratio is the harness overhead.
+// 2. 4 nodes running 4N cases, next to 1 node running N: the ratio is the parallel scaling.
+// 3. (qemu) boot-to-first-case of the QEMU platform, cold and warm, next to the same image started
+//    by hand, and 1 vs 4 environments in parallel.
+import { startSshd, type Sshd } from '../test/helpers/sshd.js';
+import { runEngineCases } from './engine-bench.js';
+import { bareSsh2Loop } from './ssh-bare.js';
+
+const args = process.argv.slice(2);
+const count = Number(args[args.indexOf('--cases') + 1]) || 1000;
+const withQemu = !args.includes('--no-qemu');
+
+function row(label: string, ms: number, n?: number): string {
+  const per = n ? `  ${(ms / n).toFixed(3)} ms/case` : '';
+  return `  ${label.padEnd(52)} ${(ms / 1000).toFixed(2).padStart(8)} s${per}`;
+}
+
+async function sshBench(): Promise<void> {
+  const nodes: Sshd[] = await Promise.all([startSshd(), startSshd(), startSshd(), startSshd()]);
+  try {
+    const target = (s: Sshd) => ({ host: s.host, port: s.port, username: s.username, privateKeyFile: s.privateKeyFile });
+    // Warm up both paths (JIT, sshd's first forks) so that neither pays a one-time cost.
+    await bareSsh2Loop(nodes[0]!.connection(), 50);
+    await runEngineCases([target(nodes[0]!)], 50);
+
+    const bare = await bareSsh2Loop(nodes[0]!.connection(), count);
+    const one = await runEngineCases([target(nodes[0]!)], count);
+    const four = await runEngineCases(nodes.map(target), count * 4);
+
+    console.log(`\nSSH engine benchmark (${count} trivial cases, loopback sshd)`);
+    console.log(row(`bare ssh2 loop, ${count} x 'true'`, bare, count));
+    console.log(row(`lisa run, ${count} cases on 1 node`, one, count));
+    console.log(row(`lisa run, ${count * 4} cases on 4 nodes`, four, count * 4));
+    const overhead = (one - bare) / count;
+    console.log(`  harness overhead per case: ${overhead.toFixed(3)} ms (target < 1 ms)`);
+    console.log(`  ratio lisa/bare: ${(one / bare).toFixed(2)} (target <= 1.3)`);
+    console.log(`  ratio 4 nodes x ${count * 4} / 1 node x ${count}: ${(four / one).toFixed(2)} (target <= 1.3)`);
+  } finally {
+    await Promise.all(nodes.map((n) => n.stop()));
+  }
+}
+
+async function qemuBench(): Promise<void> {
+  const { benchQemu } = await import('./qemu-bench.js');
+  const r = await benchQemu({ log: (l) => process.stderr.write(`${l}\n`) });
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  console.log('\nQEMU platform benchmark (same image, same run)');
+  console.log(row('cold boot to SSH, qemu by hand', r.rawColdMs));
+  console.log(row('cold deploy to SSH, qemu platform', r.platformColdMs));
+  console.log(`  ratio platform/raw (cold): ${ratio(r.platformColdMs, r.rawColdMs)} (target <= 1.2)`);
+  console.log(row('warm restore to SSH, qemu by hand', r.rawWarmMs));
+  console.log(row('warm deploy to SSH, qemu platform', r.platformWarmMs));
+  console.log(`  ratio platform/raw (warm): ${ratio(r.platformWarmMs, r.rawWarmMs)} (target <= 1.2; warm <= 4 s)`);
+  console.log(row('1 environment deployed', r.parallel1Ms));
+  console.log(row('4 environments deployed in parallel', r.parallel4Ms));
+  console.log(`  ratio 4 envs / 1 env: ${ratio(r.parallel4Ms, r.parallel1Ms)}`);
+  if (r.runToFirstCaseMs !== undefined) console.log(row('lisa run start to first case (warm)', r.runToFirstCaseMs));
+}
+
+await sshBench();
+if (withQemu) await qemuBench();
