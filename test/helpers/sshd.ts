@@ -58,6 +58,18 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
 
   const dir = mkdtempSync(join(tmpdir(), 'lisa-sshd-'));
+  let proc: ChildProcess | undefined;
+  const drop = (): void => {
+    if (proc?.pid && isRunning(proc.pid)) killTree(proc.pid);
+  };
+  const cleanup = (): void => {
+    signalTree(proc?.pid, 'SIGCONT');
+    drop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Registered first, so that nothing is left behind whatever fails below.
+  live.add(cleanup);
+  installExitHooks();
   // The user's side of sshd (authorized_keys, the fake boot id) reads files here.
   chmodSync(dir, 0o755);
   const hostPair = keyPair();
@@ -72,7 +84,6 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   if (parsedHost instanceof Error) throw parsedHost;
 
   let port = 0;
-  let proc: ChildProcess | undefined;
   let stopped = false;
 
   const launch = async (): Promise<void> => {
@@ -100,18 +111,6 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     throw new Error('sshd could not bind a free port after 5 attempts');
   };
 
-  const drop = (): void => {
-    if (proc?.pid && isRunning(proc.pid)) killTree(proc.pid);
-  };
-
-  const cleanup = (): void => {
-    signalTree(proc?.pid, 'SIGCONT');
-    drop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  live.add(cleanup);
-  installExitHooks();
-
   const restart = async ({ downMs = 300, newBootId = true } = {}): Promise<void> => {
     drop();
     if (newBootId) writeFileSync(bootIdFile, `${randomUUID()}\n`);
@@ -127,7 +126,14 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   });
   watcher.unref();
 
-  await launch();
+  try {
+    await launch();
+  } catch (e) {
+    watcher.close();
+    cleanup();
+    live.delete(cleanup);
+    throw e;
+  }
 
   const privateKeyFile = join(dir, 'id_ed25519');
   return {
