@@ -59,7 +59,8 @@ export class JUnitNotifier implements Notifier {
       const suiteName = group.combination === 'default' ? group.suite : `${group.suite} [${group.combination}]`;
       const suite = builder.testSuite().name(this.text(suiteName));
       const first = cases.map((c) => c.startedAt).find((t) => t !== undefined);
-      if (first) suite.timestamp(new Date(first));
+      // UTC with its zone: the builder would format a Date in the machine's local time without one.
+      if (first) suite.timestamp(first.replace(/\.\d+Z$/, 'Z'));
       suite.time(cases.reduce((sum, c) => sum + c.durationMs, 0) / 1000);
       if (run.runId) suite.property('lisa.run_id', this.text(run.runId));
       if (run.platform) suite.property('lisa.platform', this.text(run.platform));

@@ -44,6 +44,7 @@ test('one testsuite per combination and suite, with honest statuses', withRunDir
   assert.deepEqual(suites.map((s) => s.name), [
     `core [${COMBO_A}]`, `net [${COMBO_A}]`, `storage [${COMBO_A}]`, `perf [${COMBO_A}]`, `core [${COMBO_B}]`,
   ]);
+  assert.equal(suites[0]!.timestamp, '2026-11-22T08:00:04Z', 'UTC, with its zone');
   assert.equal(doc.testsuites.tests, '9');
   assert.equal(doc.testsuites.failures, '1');
   assert.equal(doc.testsuites.skipped, '2', 'skipped + attempted');
