@@ -142,10 +142,9 @@ export class Scheduler {
             this.queue.pushFront({ ...item, attempt: item.attempt + 1 });
           } else if (this.o.exitOnFirstFailure) this.stop();
         }
-        if (outcome.envBroken) {
-          env.broken = outcome.envBroken;
-          break;
-        }
+        if (outcome.envBroken) env.broken = outcome.envBroken;
+        // A case (or a platform feature) may also mark the environment broken itself.
+        if (env.broken) break;
         if (item.selected.settings.useNewEnvironment) break;
         item = this.queue.take((next) => !next.selected.settings.useNewEnvironment && matchRequirement(requirementOf(next), facts).ok);
       }

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Logger } from '../../../src/logging/logger.js';
+import { SecretMasker } from '../../../src/logging/secrets.js';
+import { LocalNode } from '../../../src/node/local-node.js';
+import type { Node, NodeCapability } from '../../../src/node/types.js';
+import { planItems } from '../../../src/orchestrator/plan.js';
+import { Scheduler } from '../../../src/orchestrator/scheduler.js';
+import { selectCases } from '../../../src/orchestrator/selection.js';
+import type { Environment, Platform, PlatformContext } from '../../../src/platform/types.js';
+import { EventBus } from '../../../src/results/event-bus.js';
+import type { RunEvent, RunEventOf } from '../../../src/results/events.js';
+import { RunDirectory } from '../../../src/results/run-dir.js';
+import { expandSuite } from '../../../src/testing/loader.js';
+import type { TestCaseDefinition } from '../../../src/testing/types.js';
+import type { TestCaseRule } from '../../../src/runbook/types.js';
+
+/** A platform that creates a fresh local-node environment per deploy and records what it did. */
+class LocalPool implements Platform {
+  readonly type = 'localpool';
+  deployed = 0;
+  released: { id: string; broken?: string; failed: boolean }[] = [];
+  failDeploys = 0;
+  constructor(private readonly log: Logger) {}
+  async prepare(): Promise<void> {}
+  async match() {
+    return { ok: true as const };
+  }
+  maxParallel(): number {
+    return 2;
+  }
+  async deploy(): Promise<Environment | undefined> {
+    if (this.failDeploys > 0) {
+      this.failDeploys--;
+      throw new Error('no capacity in the lab');
+    }
+    const id = `env${++this.deployed}`;
+    const nodes: Node[] = [new LocalNode({ name: `${id}-n1`, log: this.log })];
+    const cap: NodeCapability = { cores: 2, memoryMiB: 1024, dataDisks: 0, features: [] };
+    return { id, platform: this.type, nodes, capabilities: [cap], features: [], feature: () => undefined };
+  }
+  async release(env: Environment, _ctx: PlatformContext, outcome: { failed: boolean }): Promise<void> {
+    this.released.push({ id: env.id, broken: env.broken, failed: outcome.failed });
+  }
+  async dispose(): Promise<void> {}
+}
+
+async function schedule(defs: TestCaseDefinition[], setup: (p: LocalPool) => void = () => {}, rules: TestCaseRule[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'lisa-sched-'));
+  const runDir = new RunDirectory(dir);
+  const masker = new SecretMasker();
+  const log = new Logger('test', [], masker);
+  const bus = new EventBus(runDir.eventsFile, masker, log);
+  const events: RunEvent[] = [];
+  bus.subscribe({ onEvent: (e) => void events.push(e) });
+  const platform = new LocalPool(log);
+  setup(platform);
+  const cases = expandSuite({ name: 't', area: 'x', cases: defs }, 'mem');
+  const items = planItems(selectCases(cases, rules).selected, 'default');
+  const ctx: PlatformContext = { runDir: dir, log, masker, signal: new AbortController().signal, environmentConfig: undefined };
+  const s = new Scheduler(
+    { platform, platformContext: ctx, concurrency: 1, exitOnFirstFailure: false, bus, runDir, log, variables: {}, combination: 'default', runSignal: new AbortController().signal },
+    items,
+  );
+  await s.run();
+  await bus.flush();
+  const ends = events.filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end');
+  return { platform, events, ends, status: (id: string) => ends.filter((e) => e.case.caseId === `t.${id}`).at(-1) };
+}
+
+test('cases share one environment until one of them breaks it; a broken one is never reused', async () => {
+  const r = await schedule([
+    { name: 'a', priority: 0, run: async (ctx) => void (await ctx.node.execute('true')) },
+    {
+      name: 'b',
+      priority: 1,
+      run(ctx) {
+        ctx.environment.broken = 'the case wrecked it';
+        throw new Error('wrecked');
+      },
+    },
+    { name: 'c', priority: 2, run() {} },
+  ]);
+  assert.equal(r.status('a')?.envId, 'env1');
+  assert.equal(r.status('b')?.envId, 'env1');
+  assert.equal(r.status('b')?.status, 'FAILED');
+  assert.equal(r.status('c')?.envId, 'env2', 'the environment the case marked broken was reused');
+  assert.equal(r.platform.released[0]?.broken, 'the case wrecked it');
+});
+
+test('an unreachable node after a failure breaks the environment and the next case gets a new one', async () => {
+  const r = await schedule([
+    {
+      name: 'a',
+      priority: 0,
+      async run(ctx) {
+        // Make the node report itself dead from now on, as a crashed guest would.
+        (ctx.environment.nodes[0] as LocalNode).isAlive = async () => false;
+        throw new Error('guest crashed');
+      },
+    },
+    { name: 'b', priority: 1, run() {} },
+  ]);
+  assert.equal(r.status('a')?.status, 'FAILED');
+  assert.deepEqual(r.platform.released[0], { id: 'env1', broken: 'node env1-n1 unreachable after the case', failed: true });
+  assert.equal(r.status('b')?.envId, 'env2');
+  assert.equal(r.status('b')?.status, 'PASSED');
+});
+
+test('retry reruns a failed case on the same environment; times repeats it; use_new_environment isolates it', async () => {
+  let calls = 0;
+  const r = await schedule(
+    [
+      {
+        name: 'flaky',
+        priority: 0,
+        run() {
+          if (++calls === 1) throw new Error('first time fails');
+        },
+      },
+      { name: 'thrice', priority: 1, run() {} },
+      { name: 'alone', priority: 2, run() {} },
+      { name: 'after', priority: 3, run() {} },
+    ],
+    () => {},
+    [
+      { criteria: {}, selectAction: 'include', where: 'rb:1' },
+      { criteria: { name: 'flaky' }, selectAction: 'include', retry: 1, where: 'rb:2' },
+      { criteria: { name: 'thrice' }, selectAction: 'include', times: 3, where: 'rb:3' },
+      { criteria: { name: 'alone' }, selectAction: 'include', useNewEnvironment: true, where: 'rb:4' },
+    ],
+  );
+  const flaky = r.ends.filter((e) => e.case.caseId === 't.flaky');
+  assert.deepEqual(
+    flaky.map((e) => [e.attempt, e.status, e.willRetry ?? false, e.envId]),
+    [
+      [1, 'FAILED', true, 'env1'],
+      [2, 'PASSED', false, 'env1'],
+    ],
+  );
+  assert.deepEqual(
+    r.ends.filter((e) => e.case.caseId === 't.thrice').map((e) => e.case.runCaseId),
+    ['t.thrice#1', 't.thrice#2', 't.thrice#3'],
+  );
+  const alone = r.status('alone')!.envId;
+  assert.equal(r.ends.filter((e) => e.envId === alone).length, 1, 'another case ran on the use_new_environment case\'s environment');
+  assert.notEqual(alone, 'env1');
+});
+
+test('a failed deploy fails the case with the reason; three in a row fail the rest', async () => {
+  const r = await schedule(
+    [1, 2, 3, 4, 5].map((i) => ({ name: `c${i}`, priority: 1 as const, run() {} })),
+    (p) => (p.failDeploys = 3),
+  );
+  assert.equal(r.status('c1')?.status, 'FAILED');
+  assert.equal(r.status('c1')?.message, 'environment deploy failed: no capacity in the lab');
+  assert.equal(r.status('c5')?.status, 'FAILED');
+  assert.match(r.status('c5')!.message, /^not run: 3 deploys failed/);
+});
+
+test('a case that exceeds its timeout fails and the next case still runs', async () => {
+  const r = await schedule([
+    { name: 'slow', priority: 0, timeoutMs: 300, run: async (ctx) => void (await ctx.node.execute('sleep 30')) },
+    { name: 'next', priority: 1, run: async (ctx) => void (await ctx.node.execute('true')) },
+  ]);
+  assert.equal(r.status('slow')?.message, 'timed out after 0.3 s');
+  assert.equal(r.status('next')?.status, 'PASSED');
+});
