@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SecretMasker } from './secrets.js';
 
@@ -41,17 +41,29 @@ export class Logger {
   }
 }
 
-/** Appends lines to a file synchronously so that nothing is lost when the process dies. */
+/**
+ * Appends lines to a file synchronously so that nothing is lost when the process dies. The file
+ * stays open between lines (one write per line, not open/write/close); close() when done.
+ */
 export class FileSink implements LogSink {
+  private fd: number | undefined;
+
   constructor(
     readonly path: string,
     private readonly minLevel: LogLevel = 'debug',
   ) {
     mkdirSync(dirname(path), { recursive: true });
   }
+
   write(level: LogLevel, source: string, message: string, time: Date): void {
     if (ORDER[level] < ORDER[this.minLevel]) return;
-    appendFileSync(this.path, `${time.toISOString()} ${level.toUpperCase().padEnd(5)} [${source}] ${message}\n`);
+    this.fd ??= openSync(this.path, 'a');
+    writeSync(this.fd, `${time.toISOString()} ${level.toUpperCase().padEnd(5)} [${source}] ${message}\n`);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 

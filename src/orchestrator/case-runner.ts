@@ -41,7 +41,8 @@ export async function runCase(input: CaseRunInput): Promise<CaseOutcome> {
   const { selected, ref, env, attempt, bus } = input;
   const dir = input.runDir.caseDir(ref.runCaseId, attempt);
   const logPath = join(dir, 'case.log');
-  const log = input.log.child(ref.caseId, [new FileSink(logPath)]);
+  const caseSink = new FileSink(logPath);
+  const log = input.log.child(ref.caseId, [caseSink]);
   const started = Date.now();
   bus.emit({ type: 'case.begin', case: ref, envId: env.id, attempt, logPath });
 
@@ -99,6 +100,7 @@ export async function runCase(input: CaseRunInput): Promise<CaseOutcome> {
     willRetry: outcome.status === 'FAILED' && attempt <= selected.settings.retry && !input.runSignal.aborted,
     unfinished: input.runSignal.aborted || undefined,
   });
+  caseSink.close();
   return outcome;
 }
 

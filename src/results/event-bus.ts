@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import type { Logger } from '../logging/logger.js';
 import type { SecretMasker } from '../logging/secrets.js';
 import type { EventListener, RunEvent } from './events.js';
@@ -13,6 +13,7 @@ type EventInput = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'time
 export class EventBus {
   private readonly listeners: EventListener[] = [];
   private chain: Promise<void> = Promise.resolve();
+  private fd: number | undefined;
 
   constructor(
     private readonly eventsFile: string,
@@ -26,7 +27,8 @@ export class EventBus {
 
   emit(input: EventInput): void {
     const event = this.masker.maskDeep({ ...input, time: new Date().toISOString() } as RunEvent);
-    appendFileSync(this.eventsFile, `${JSON.stringify(event)}\n`);
+    this.fd ??= openSync(this.eventsFile, 'a');
+    writeSync(this.fd, `${JSON.stringify(event)}\n`);
     // Listeners may be async (file writes); keep their order without blocking the emitter.
     this.chain = this.chain.then(() => this.deliver(event));
   }
