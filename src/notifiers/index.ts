@@ -1,6 +1,6 @@
 // Public surface of the notifiers: the registry, the built-ins, and the shared results model.
 export * from './types.js';
-export { createNotifier, registerNotifier, knownNotifierTypes } from './registry.js';
+export { checkNotifier, createNotifier, registerNotifier, knownNotifierTypes } from './registry.js';
 export { ResultsModel } from './results-model.js';
 export type {
   AttemptRecord,

@@ -1,3 +1,6 @@
+import { Writable } from 'node:stream';
+import { Logger } from '../logging/logger.js';
+import { SecretMasker } from '../logging/secrets.js';
 import type { NotifierConfig } from '../runbook/types.js';
 import { createConsoleNotifier } from './console.js';
 import { createHtmlNotifier } from './html.js';
@@ -38,6 +41,17 @@ export function createNotifier(config: NotifierConfig, ctx: NotifierContext): No
     throw new Error(`unknown notifier type "${config.type}" (known types: ${knownNotifierTypes().join(', ')})`);
   }
   return factory(config.options ?? {}, ctx);
+}
+
+/**
+ * Validates a runbook entry (type and options) without a run, for `lisa check`. Factories only
+ * check options and remember them; nothing is written before events arrive, so building one and
+ * dropping it is harmless.
+ */
+export function checkNotifier(config: NotifierConfig, runDir = '/nonexistent/run'): void {
+  const masker = new SecretMasker();
+  const out = new Writable({ write: (_chunk, _enc, done) => done() });
+  createNotifier(config, { runDir, runName: 'check', log: new Logger('check', [], masker), masker, debug: false, out });
 }
 
 /** Test hook: forgets plugin registrations, keeps the built-ins. */
