@@ -133,9 +133,13 @@ async function runCombination(rb: ResolvedRunbook, cases: TestCaseInfo[], shared
     );
     await scheduler.run();
   } catch (e) {
-    const message = `platform ${rb.platform.type} failed: ${(e as Error).message}`;
-    log.error(message);
-    for (const item of items) bus.emit({ type: 'case.end', case: item.ref, status: 'FAILED', message, attempt: 1, durationMs: 0 });
+    // Only platform set-up can land here: the scheduler reports every case it was given itself.
+    const interrupted = shared.signal.aborted;
+    const message = interrupted ? 'not run: the run was interrupted' : `platform ${rb.platform.type} failed: ${(e as Error).message}`;
+    log.error(interrupted ? `platform ${rb.platform.type} set-up interrupted` : message);
+    for (const item of items) {
+      bus.emit({ type: 'case.end', case: item.ref, status: interrupted ? 'SKIPPED' : 'FAILED', message, attempt: 1, durationMs: 0, unfinished: interrupted || undefined });
+    }
   } finally {
     await platform?.dispose(pctx).catch((e: Error) => log.warn(`cleanup of platform ${rb.platform.type} failed: ${e.message}`));
     bus.emit({ type: 'combination.end', combination: name });
