@@ -128,6 +128,8 @@ export function runOnChannel({ channel, exit }: OpenChannel, run: ChannelRun): P
       });
     });
 
-    channel.end(run.stdin);
+    // Without input the remote stdin is /dev/null (see SshNode), so no EOF packet is needed: one
+    // write less per command.
+    if (run.stdin) channel.end(run.stdin);
   });
 }

@@ -124,7 +124,8 @@ export class SshNode extends BaseNode {
     const release = await untilAborted(this.limiter.acquire(), run.signal, (late) => late());
     if (!release) return ABORTED;
     try {
-      const remote = `echo ${PID_MARKER}$$; exec ${shellInvocation(run.body, run.sudo)}`;
+      const stdin = run.stdin ? '' : ' </dev/null';
+      const remote = `echo ${PID_MARKER}$$; exec ${shellInvocation(run.body, run.sudo)}${stdin}`;
       const opened = await untilAborted(this.openChannel(remote), run.signal, (late) => late.channel.channel.close());
       if (!opened) return ABORTED;
       const { conn, channel } = opened;

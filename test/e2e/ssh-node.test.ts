@@ -43,6 +43,10 @@ describe('SshNode: commands over a real loopback sshd', () => {
       input: 'from stdin',
     });
     assert.equal(r.stdout, "/tmp\nit's|two words\nfrom stdin");
+    // Without input, stdin is at EOF: a reader returns at once instead of hanging.
+    const empty = await t.node.execute('cat; echo done', { timeoutMs: 5000 });
+    assert.equal(empty.timedOut, false);
+    assert.equal(empty.stdout, 'done\n');
   });
 
   it('throws CommandError on an unexpected exit code and accepts listed ones', async () => {

@@ -29,6 +29,7 @@ describe('LocalNode', () => {
     assert.equal(r.stderr, 'e\n');
     assert.equal(r.exitCode, 7);
     assert.match(lines.join('\n'), /warn \[local\] \[#1\] exit 7 in \d+ ms/);
+    assert.equal((await node.execute('cat; echo done', { timeoutMs: 5000 })).stdout, 'done\n');
   });
 
   it('throws CommandError on an unexpected exit code', async () => {
