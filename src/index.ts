@@ -14,3 +14,5 @@ export * from './logging/secrets.js';
 export * from './testing/define.js';
 export * from './testing/assert.js';
 export * from './runbook/index.js';
+export * from './notifiers/index.js';
+export { registerPlatform, platformTypes } from './platform/registry.js';

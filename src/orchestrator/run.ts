@@ -49,6 +49,9 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
   const masker = new SecretMasker();
   for (const s of runbook.secrets) masker.add(s);
   const first = runbook.combinations[0]!;
+  // Suites first: a broken suite is a user error reported before any run starts, and extension
+  // modules may register notifiers or platforms that the runbook then uses.
+  const cases = await loadSuites([builtinSuiteDir(), ...first.extension]);
   const runDir = RunDirectory.create(first.runRoot, runbook.name);
   const log = new Logger('lisa', [new FileSink(runDir.runLog), new StreamSink(options.err, options.debug)], masker);
   const bus = new EventBus(runDir.eventsFile, masker, log);
@@ -70,7 +73,6 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
 
   let fatal: Error | undefined;
   try {
-    const cases = await loadSuites([builtinSuiteDir(), ...first.extension]);
     for (const combination of runbook.combinations) {
       if (options.signal.aborted) break;
       await runCombination(combination, cases, { runDir, log, bus, masker, signal: options.signal });

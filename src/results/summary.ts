@@ -13,8 +13,9 @@ export class SummaryKeeper implements EventListener {
     const s: RunSummary = { total: 0, passed: 0, failed: 0, skipped: 0, attempted: 0, unfinished: 0 };
     for (const f of this.finals.values()) {
       s.total++;
+      // A case cut short by Ctrl-C has no honest result: it counts as unfinished only.
       if (f.unfinished) s.unfinished++;
-      if (f.status === 'PASSED') s.passed++;
+      else if (f.status === 'PASSED') s.passed++;
       else if (f.status === 'FAILED') s.failed++;
       else if (f.status === 'SKIPPED') s.skipped++;
       else if (f.status === 'ATTEMPTED') s.attempted++;

@@ -72,6 +72,7 @@ notifier:
   assert.equal(queued.status, 'SKIPPED');
   assert.equal(queued.unfinished, true);
   assert.equal(end.summary.unfinished, 2);
+  assert.equal(end.summary.failed, 0, 'a case cut short by Ctrl-C is unfinished, not failed');
   assert.ok(existsSync(join(runDir, 'junit.xml')), 'junit.xml not written on interrupt');
   assert.ok(existsSync(join(runDir, 'results.json')), 'results.json not written on interrupt');
   const left = execSync('pgrep -f "sleep 30[2]" || true', { encoding: 'utf8' }).trim();

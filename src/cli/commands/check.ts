@@ -5,7 +5,7 @@ import { loadRunbook } from '../../runbook/load.js';
 import { builtinSuiteDir, loadSuites } from '../../testing/loader.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
 import { UsageError } from '../errors.js';
-import { knownNotifierTypes } from '../../notifiers/registry.js';
+import { checkNotifier } from '../../notifiers/registry.js';
 
 export function registerCheck(program: Command): void {
   addRunbookOptions(program.command('check'))
@@ -20,8 +20,10 @@ export function registerCheck(program: Command): void {
           throw new UsageError(`${file}: platform type "${rb.platform.type}" is not available; available: ${platformTypes().join(', ')}`);
         }
         for (const n of rb.notifier) {
-          if (!knownNotifierTypes().includes(n.type)) {
-            throw new UsageError(`${file}: notifier type "${n.type}" is not available; available: ${knownNotifierTypes().join(', ')}`);
+          try {
+            checkNotifier(n);
+          } catch (e) {
+            throw new UsageError(`${file}: ${(e as Error).message}`);
           }
         }
         selected += selectCases(cases, rb.testcase).selected.length;
