@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { NodeUnreachableError } from '../../src/node/types.js';
-import { sshNodeFor } from '../helpers/ssh-node.js';
+import { processesMatching, sshNodeFor } from '../helpers/ssh-node.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 
 describe('SshNode: lost connections and reboots', () => {
@@ -42,7 +42,7 @@ describe('SshNode: lost connections and reboots', () => {
     const t = sshNodeFor(sshd, {}, { keepaliveIntervalMs: 300, connectTimeoutMs: 2000 });
     await t.node.execute('true');
     const started = performance.now();
-    const pending = t.node.execute('sleep 96');
+    const pending = t.node.execute('sleep 36.5');
     const settled = pending.then(
       () => assert.fail('should have rejected'),
       (e: unknown) => e as Error,
@@ -58,6 +58,9 @@ describe('SshNode: lost connections and reboots', () => {
       sshd.thaw();
     }
     assert.equal((await t.node.execute('echo thawed')).stdout, 'thawed\n');
+    // The command outlived its connection (nothing could kill it): clean it up by pid.
+    const left = (await processesMatching(t.node, 'sleep 36.5')).map((l) => l.trim().split(/\s+/)[0]);
+    if (left.length) await t.node.execute(`kill -9 ${left.join(' ')}`);
     await t.node.close();
   });
 
