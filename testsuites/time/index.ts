@@ -39,7 +39,9 @@ export default defineSuite({
         const systemctl = ctx.node.tools.get(Systemctl);
         if (!(await systemctl.exists())) ctx.skip('no systemd on this node');
         const states: Record<string, string> = {};
-        for (const unit of TIME_SYNC_UNITS) states[unit] = await systemctl.isActive(unit);
+        for (const unit of TIME_SYNC_UNITS) {
+          if ((await systemctl.isEnabled(unit)) !== 'not-found') states[unit] = await systemctl.isActive(unit);
+        }
         ctx.log.info(`active time-sync unit: ${checkTimeSyncServiceActive(ctx.node.name, states)}`);
       },
     },
