@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Disk, QemuEnvironment, SerialConsole, StartStop } from '../../src/platform/qemu/index.js';
+import { readVmRecords } from '../../src/platform/qemu/registry.js';
 import { qemuPidsMatching, qemuTestContext, qemuTestPlatform } from '../helpers/qemu.js';
 
 const t = qemuTestContext('qemu-e2e');
@@ -69,6 +70,20 @@ describe('qemu platform on a real guest', { timeout: 20 * 60_000 }, () => {
     assert.match(env.feature<SerialConsole>('SerialConsole')!.read(0), /Linux version/);
   });
 
+  it('stops and starts the guest from the same disk, which is not reported as a defect', async () => {
+    const ss = env.feature<StartStop>('StartStop')!;
+    const node = env.nodes[0]!;
+    await node.execute('echo persisted | sudo -n tee /var/tmp/lisa-mark >/dev/null && sync', { expectedExitCode: 0 });
+    const stopped = Date.now();
+    await ss.stop();
+    process.stderr.write(`# graceful stop took ${Date.now() - stopped} ms\n`);
+    assert.equal(env.guests[0]!.vm!.running, false);
+    assert.equal(await env.checkHealth(), undefined);
+    await ss.start();
+    assert.equal((await node.execute('cat /var/tmp/lisa-mark', { expectedExitCode: 0 })).stdout.trim(), 'persisted');
+    assert.equal(readVmRecords(t.runDir).find((r) => r.id === 'qemu1-node0')?.pid, env.guests[0]!.vm!.pid);
+  });
+
   it('detects a kernel panic on the serial console and marks the environment broken', async () => {
     await env.checkHealth();
     // The connection dies with the kernel: detach the trigger and do not wait for it.
@@ -97,6 +112,23 @@ describe('qemu platform on a real guest', { timeout: 20 * 60_000 }, () => {
       assert.notEqual(ids[0], ids[1]);
     } finally {
       await platform.release(two, t.ctx, { failed: false });
+    }
+  });
+
+  it('leaves a kept environment running after release and dispose (keep_environment: always)', async () => {
+    const k = qemuTestContext('qemu-keep');
+    const keeper = qemuTestPlatform({}, 'always');
+    await keeper.prepare(k.ctx);
+    const e = (await keeper.deploy({ nodes: 1 }, k.ctx)) as QemuEnvironment;
+    const pid = e.guests[0]!.vm!.pid;
+    try {
+      await keeper.release(e, k.ctx, { failed: false });
+      await keeper.dispose(k.ctx);
+      assert.deepEqual(await qemuPidsMatching(k.runDir), [pid]);
+      assert.equal(readVmRecords(k.runDir)[0]?.kept, true);
+      assert.ok(k.lines.some((l) => /keeping qemu1/.test(l) && /ssh -i /.test(l)), k.lines.join('\n'));
+    } finally {
+      process.kill(pid, 'SIGKILL');
     }
   });
 });

@@ -96,9 +96,13 @@ export class QemuPlatform implements Platform {
     return { ok: true };
   }
 
-  /** TCG guests are CPU-bound: more environments than cores only makes each one slower. */
+  /**
+   * TCG guests are CPU-bound (a 2-vCPU guest keeps a host core busy while it works), so more
+   * environments than half the cores only makes each slower; the runbook's `concurrency` overrides.
+   */
   maxParallel(): number {
-    return Math.max(1, this.options.hostCores);
+    const cores = this.options.hostCores;
+    return this.accel?.accel === 'kvm' ? Math.max(1, cores) : Math.max(1, Math.floor(cores / 2));
   }
 
   async deploy(req: Requirement, ctx: PlatformContext): Promise<Environment | undefined> {
