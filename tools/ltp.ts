@@ -15,6 +15,8 @@ export interface LtpRun {
   /** The totals LTP printed, to cross-check the parsed lines. */
   totals: { tests?: number; skipped?: number; failures?: number };
   kernel?: string;
+  /** runltp was killed at its timeout: the results are the tests that finished before. */
+  timedOut?: boolean;
 }
 
 /** Exit values are bit masks of the result flags (lib/tst_res_flags.h). */
@@ -28,7 +30,10 @@ function statusFromExit(result: string, exit: number): LtpStatus {
   return 'FAIL';
 }
 
-/** Parses the results log ltp-pan writes for `runltp -l FILE` ("Testcase  Result  Exit Value" table). */
+/**
+ * Parses the results log ltp-pan writes for `runltp -l FILE`: the "Testcase  Result  Exit Value"
+ * table of `-p`, or the machine format without it (`tag=fork01 stime=... stat=0 ...`).
+ */
 export function parseLtpResultsLog(text: string): LtpRun {
   const run: LtpRun = { results: [], totals: {} };
   let inTable = false;
@@ -45,6 +50,12 @@ export function parseLtpResultsLog(text: string): LtpRun {
     }
     const kernel = /^Kernel Version:\s*(.*)$/.exec(line);
     if (kernel) run.kernel = kernel[1]!.trim();
+    const machine = /^tag=(\S+)\s.*\bstat=(\d+)/.exec(line);
+    if (machine) {
+      const exit = Number(machine[2]);
+      run.results.push({ name: machine[1]!, status: statusFromExit(exit === 0 ? 'PASS' : exit === 32 ? 'CONF' : 'FAIL', exit), exitValue: exit });
+      continue;
+    }
     if (!inTable) continue;
     const m = /^(\S+)\s+(PASS|FAIL|CONF|BROK|WARN)\s+(\d+)/.exec(line);
     if (m) run.results.push({ name: m[1]!, status: statusFromExit(m[2]!, Number(m[3])), exitValue: Number(m[3]) });
@@ -128,12 +139,14 @@ export class Ltp extends Tool {
       files = files ? `${files},lisa-selection` : 'lisa-selection';
     }
     if (!files) throw new Error('Ltp.runTests: give runtestFiles or tests');
-    await this.node.execute(
+    const r = await this.node.execute(
       `mkdir -p ${work}/tmp && cd ${root} && ./runltp -p -q -f ${shellQuote(files)} -l ${work}/results.log -o ${work}/output.log -d ${work}/tmp`,
       { sudo: true, noErrorLog: true, timeoutMs: options.timeoutMs ?? 3_600_000 },
     );
     const log = await this.node.execute(`cat ${work}/results.log`, { sudo: true, noErrorLog: true });
     if (log.exitCode !== 0) throw new Error(`LTP wrote no results log on ${this.node.name} (${work}/results.log)`);
-    return parseLtpResultsLog(log.stdout);
+    const run = parseLtpResultsLog(log.stdout);
+    if (r.timedOut) run.timedOut = true;
+    return run;
   }
 }

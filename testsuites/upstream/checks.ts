@@ -39,6 +39,7 @@ export function tapSubResultStatus(status: TapResult['status']): SubResultStatus
 export function checkLtpRun(nodeName: string, run: LtpRun): void {
   if (run.results.length === 0) fail(`LTP on ${nodeName}`, 'at least one test result', 'no results (is the selection present in the runtest files?)');
   expectNone(`LTP tests failed on ${nodeName}`, run.results.filter((r) => r.status === 'FAIL' || r.status === 'BROK'), (r) => `${r.name} ${r.status} (exit ${r.exitValue})`);
+  if (run.timedOut) fail(`LTP on ${nodeName}`, 'the run to finish within the case timeout', `killed after ${run.results.length} tests`);
   const ran = run.results.filter((r) => r.status !== 'CONF');
   if (ran.length === 0) fail(`LTP on ${nodeName}`, 'at least one test that ran', `all ${run.results.length} tests reported TCONF`);
 }

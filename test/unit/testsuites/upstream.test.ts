@@ -37,6 +37,7 @@ test('LTP: failures and broken tests are named', () => {
 test('LTP: an empty or all-TCONF run is not a pass', () => {
   failsWith(() => checkLtpRun('guest', { results: [], totals: {} }), /expected at least one test result, found no results/);
   failsWith(() => checkLtpRun('guest', { results: [{ name: 'x', status: 'CONF', exitValue: 32 }], totals: {} }), /all 1 tests reported TCONF/);
+  failsWith(() => checkLtpRun('guest', { results: [{ name: 'x', status: 'PASS', exitValue: 0 }], totals: {}, timedOut: true }), /expected the run to finish within the case timeout, found killed after 1 tests/);
 });
 
 test('kselftest: failures named, skips are sub-results', () => {

@@ -35,3 +35,10 @@ test('runtest selection keeps named tests once, in runtest order', () => {
   const runtest = '#DESCRIPTION:syscalls\nabort01 abort01\nfork01 fork01\nmmap01 mmap01 -x\nfork01 fork01 -i 2\n';
   assert.equal(selectRuntestLines(runtest, ['mmap01', 'fork01', 'nosuch']), 'fork01 fork01\nmmap01 mmap01 -x');
 });
+
+test('ltp-pan machine format (runltp without -p)', () => {
+  const log = 'tag=fork01 stime=1795334400 dur=0 exit=exited stat=0 core=no cu=0 cs=1\n' +
+    'tag=madvise06 stime=1795334401 dur=2 exit=exited stat=1 core=no cu=5 cs=9\n' +
+    'tag=fanotify10 stime=1795334403 dur=0 exit=exited stat=32 core=no cu=0 cs=0\n';
+  assert.deepEqual(parseLtpResultsLog(log).results.map((r) => [r.name, r.status]), [['fork01', 'PASS'], ['madvise06', 'FAIL'], ['fanotify10', 'CONF']]);
+});

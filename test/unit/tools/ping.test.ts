@@ -35,3 +35,10 @@ test('busybox ping summary', () => {
   assert.equal(r.lossPercent, 50);
   assert.equal(r.rtt!.avg, 0.2);
 });
+
+test('guest to guest over a private network', () => {
+  const r = parsePing(fx('ping/guest-private-ok.txt'), '192.168.77.1');
+  assert.equal(r.lossPercent, 0);
+  assert.equal(r.received, 5);
+  assert.ok(r.rtt!.avg > 0);
+});
