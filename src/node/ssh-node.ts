@@ -52,6 +52,7 @@ export class SshNode extends BaseNode {
   private connecting: Promise<Connection> | undefined;
   private knownHostKey: string | undefined;
   private sudo: Promise<SudoMode> | undefined;
+  private posixLogin: Promise<boolean> | undefined;
   private sftpUnavailable = false;
   /** Cancels a connect still retrying when the node is closed. */
   private connectCancel = new AbortController();
@@ -124,8 +125,17 @@ export class SshNode extends BaseNode {
     const release = await untilAborted(this.limiter.acquire(), run.signal, (late) => late());
     if (!release) return ABORTED;
     try {
-      const stdin = run.stdin ? '' : ' </dev/null';
-      const remote = `echo ${PID_MARKER}$$; exec ${shellInvocation(run.body, run.sudo)}${stdin}`;
+      // With a POSIX login shell and no sudo, the body runs in that shell itself: an extra remote
+      // `exec sh -c` per command costs more than the whole client side of the harness.
+      let direct = !run.sudo || run.sudo.kind === 'root';
+      if (direct) {
+        const posix = await untilAborted(this.loginShellIsPosix(), run.signal, () => {});
+        if (posix === undefined) return ABORTED;
+        direct = posix;
+      }
+      const remote = direct
+        ? `echo ${PID_MARKER}$$;${run.stdin ? '' : ' exec </dev/null;'}\n${run.body}`
+        : `echo ${PID_MARKER}$$; exec ${shellInvocation(run.body, run.sudo)}${run.stdin ? '' : ' </dev/null'}`;
       const opened = await untilAborted(this.openChannel(remote), run.signal, (late) => late.channel.channel.close());
       if (!opened) return ABORTED;
       const { conn, channel } = opened;
@@ -155,6 +165,19 @@ export class SshNode extends BaseNode {
     } finally {
       release();
     }
+  }
+
+  /** Asked once per node: csh or fish as login shell get every command wrapped in `sh -c`. */
+  private loginShellIsPosix(): Promise<boolean> {
+    this.posixLogin ??= (async () => {
+      const { channel } = await this.openChannel('echo $((6*7))');
+      const out = await runOnChannel(channel, { stdin: undefined, timeoutMs: 30_000, signal: undefined, kill: async () => {}, onKillError: () => {} });
+      const posix = out.stdout.toString().trim() === '42';
+      if (!posix) this.log.info(`${this.name}: login shell is not POSIX; commands run through sh -c`);
+      return posix;
+    })();
+    this.posixLogin.catch(() => (this.posixLogin = undefined));
+    return this.posixLogin;
   }
 
   /**
