@@ -16,3 +16,6 @@ export * from './testing/assert.js';
 export * from './runbook/index.js';
 export * from './notifiers/index.js';
 export { registerPlatform, platformTypes } from './platform/registry.js';
+export { SshNode, type SshNodeOptions } from './node/ssh-node.js';
+export { LocalNode, type LocalNodeOptions } from './node/local-node.js';
+export { SshAuthError, HostKeyMismatchError } from './node/ssh-errors.js';
