@@ -1,5 +1,5 @@
 import { expectNone, expectTrue, fail } from '../../src/testing/assert.js';
-import type { KernelFinding } from '../../tools/dmesg.js';
+import { classifyKernelLine, type KernelMessage } from '../../tools/dmesg.js';
 import type { SystemdUnit } from '../../tools/systemctl.js';
 
 /**
@@ -7,10 +7,28 @@ import type { SystemdUnit } from '../../tools/systemctl.js';
  * AssertionFailure naming what was expected and what was found.
  */
 
+/**
+ * A bare "Call Trace:" says nothing; the task line the kernel prints above it ("CPU: 0 PID: 412
+ * Comm: modprobe ...") or the line just before names what was running.
+ */
+function traceContext(messages: readonly KernelMessage[], index: number): string {
+  for (let i = index - 1; i >= Math.max(0, index - 12); i--) {
+    const m = /CPU: \d+ PID: \d+ Comm: \S+/.exec(messages[i]!.message);
+    if (m) return ` (${m[0]})`;
+  }
+  return index > 0 ? ` (after: ${messages[index - 1]!.message.trim()})` : '';
+}
+
 /** Kernel log defects that mean the boot was not clean, minus lines the runbook chose to ignore. */
-export function checkKernelLogClean(nodeName: string, findings: readonly KernelFinding[], ignore: readonly RegExp[] = []): void {
-  const relevant = findings.filter((f) => !ignore.some((re) => re.test(f.message)));
-  expectNone(`kernel log of ${nodeName}`, relevant, (f) => `[${f.time.toFixed(3)}] ${f.defect}: ${f.message.trim()}`, 5);
+export function checkKernelLogClean(nodeName: string, messages: readonly KernelMessage[], ignore: readonly RegExp[] = []): void {
+  const described: string[] = [];
+  messages.forEach((m, i) => {
+    const defect = classifyKernelLine(m.message);
+    if (!defect || ignore.some((re) => re.test(m.message))) return;
+    const context = defect === 'call-trace' ? traceContext(messages, i) : '';
+    described.push(`[${m.time.toFixed(3)}] ${defect}: ${m.message.trim()}${context}`);
+  });
+  expectNone(`kernel log of ${nodeName}`, described, String, 5);
 }
 
 export function checkNoFailedUnits(nodeName: string, units: readonly SystemdUnit[]): void {

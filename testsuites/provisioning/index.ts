@@ -12,7 +12,7 @@ async function bootId(node: Node): Promise<string> {
 /** Kernel log clean and, under systemd, boot finished with no failed unit. */
 async function checkHealthy(ctx: CaseContext, node: Node): Promise<void> {
   const ignore = ignorePatterns(ctx.variables.dmesg_ignore);
-  checkKernelLogClean(node.name, await node.tools.get(Dmesg).defects(), ignore);
+  checkKernelLogClean(node.name, await node.tools.get(Dmesg).messages(), ignore);
   const systemctl = node.tools.get(Systemctl);
   if (!(await systemctl.exists())) {
     ctx.log.info(`${node.name} has no systemd; unit checks skipped`);
