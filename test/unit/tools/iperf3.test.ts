@@ -29,3 +29,9 @@ test('iperf3 refused connection: error field, zero throughput', () => {
   assert.equal(r.receivedBitsPerSecond, 0);
   assert.throws(() => parseIperf3Json('iperf3: error - unable to connect'), /no JSON/);
 });
+
+test('iperf3 between two guests on a private network', () => {
+  const r = parseIperf3Json(fx('iperf3/guest-to-guest-client.json'));
+  assert.equal(Math.round(r.receivedBitsPerSecond / 1e6), 85);
+  assert.equal(r.retransmits, 102);
+});
