@@ -17,6 +17,10 @@ export interface IpInterface {
   mtu: number;
   mac: string;
   linkType: string;
+  /** Virtual link kind from `ip -d` (bridge, veth, tun, ifb, vlan, ...); absent for hardware NICs. */
+  kind?: string;
+  /** Bus of a hardware NIC from `ip -d` (pci, virtio, vmbus). */
+  parentBus?: string;
   addresses: IpAddress[];
 }
 
@@ -45,6 +49,8 @@ interface RawLink {
   operstate?: string;
   address?: string;
   link_type?: string;
+  linkinfo?: { info_kind?: string };
+  parentbus?: string;
   addr_info?: RawAddrInfo[];
 }
 
@@ -59,7 +65,7 @@ function parseJsonArray<T>(text: string, what: string): T[] {
 
 /** Parses `ip -j addr` (or `ip -j link`: interfaces without addr_info get no addresses). */
 export function parseIpAddr(text: string): IpInterface[] {
-  return parseJsonArray<RawLink>(text, 'ip -j addr').map((l) => ({
+  return parseJsonArray<RawLink>(text, 'ip -j addr').map((l) => withDetails(l, {
     name: l.ifname ?? '',
     index: l.ifindex ?? 0,
     state: l.operstate ?? 'UNKNOWN',
@@ -76,6 +82,12 @@ export function parseIpAddr(text: string): IpInterface[] {
         scope: a.scope ?? '',
       })),
   }));
+}
+
+function withDetails(raw: RawLink, i: IpInterface): IpInterface {
+  if (raw.linkinfo?.info_kind) i.kind = raw.linkinfo.info_kind;
+  if (raw.parentbus) i.parentBus = raw.parentbus;
+  return i;
 }
 
 export const parseIpLink = parseIpAddr;
@@ -105,12 +117,12 @@ export class Ip extends Tool {
   override readonly packages: PackageNames = { default: 'iproute2', redhat: 'iproute', mariner: 'iproute', azurelinux: 'iproute' };
 
   async addresses(iface?: string): Promise<IpInterface[]> {
-    const r = await this.runOk(`-j addr show${iface ? ` dev ${shellQuote(iface)}` : ''}`);
+    const r = await this.runOk(`-d -j addr show${iface ? ` dev ${shellQuote(iface)}` : ''}`);
     return parseIpAddr(r.stdout);
   }
 
   async links(): Promise<IpInterface[]> {
-    return parseIpLink((await this.runOk('-j link show')).stdout);
+    return parseIpLink((await this.runOk('-d -j link show')).stdout);
   }
 
   async routes(family: 4 | 6 = 4): Promise<IpRoute[]> {

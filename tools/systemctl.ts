@@ -62,7 +62,9 @@ export class Systemctl extends Tool {
   /** Waits (bounded) until boot has finished so that failed units are final. */
   async waitUntilBooted(timeoutS = 120): Promise<string> {
     const r = await this.run(`is-system-running --wait`, { noErrorLog: true, timeoutMs: timeoutS * 1000 });
-    return r.stdout.trim() || (r.timedOut ? 'starting' : 'unknown');
+    if (r.timedOut) return 'starting';
+    // systemd before 240 has no --wait: it prints only an error.
+    return r.stdout.trim() || this.systemState();
   }
 
   async failedUnits(): Promise<SystemdUnit[]> {

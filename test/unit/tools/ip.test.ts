@@ -41,3 +41,11 @@ test('ip -j route: default route with gateway and device', () => {
   assert.ok(guest.some((r) => r.dst === 'default' && r.gateway === '10.0.2.2' && r.dev === 'ens3'));
   assert.deepEqual(parseIpRoute(''), []);
 });
+
+test('ip -d -j addr: virtual link kind and NIC bus', () => {
+  const host = parseIpAddr(fx('ip/ip-d-addr.json'));
+  assert.equal(host.find((i) => i.name === 'ifb0')!.kind, 'ifb');
+  assert.equal(host.find((i) => i.name === 'eth0')!.kind, undefined);
+  const guest = parseIpAddr(fx('ip/guest-ip-d-addr.json'));
+  assert.equal(guest.find((i) => i.name === 'ens3')!.parentBus, 'virtio');
+});
