@@ -70,9 +70,9 @@ export class Iperf3 extends Tool {
     if (options.oneOff ?? true) args.push('-1');
     if (options.bind) args.push(`-B ${shellQuote(options.bind)}`);
     await this.runOk(args.join(' '), { timeoutMs: 30_000 });
-    // -D returns before the socket is bound; wait until it is so the client does not race it.
+    // -D returns before the socket is bound; wait (at most 5 s) so the client does not race it.
     await this.node.execute(
-      `for i in $(seq 1 50); do if command -v ss >/dev/null; then ss -H -ltn | grep -q ':${port} ' && exit 0; else sleep 0.2; exit 0; fi; sleep 0.1; done; exit 1`,
+      `for i in $(seq 1 50); do ss -H -ltn 2>/dev/null | grep -q ':${port} ' && exit 0; sleep 0.1; done; exit 0`,
       { timeoutMs: 30_000, noErrorLog: true },
     );
   }
