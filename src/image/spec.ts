@@ -28,7 +28,8 @@ export const DEFAULT_PACKAGES: readonly string[] = [
   'ethtool',
   'pciutils',
   'bind9-host',
-  'systemd-timesyncd',
+  // chrony, not timesyncd: it takes a server port, and the platform serves time on 10.0.2.2:<port>.
+  'chrony',
 ];
 
 export interface ImageSpec {

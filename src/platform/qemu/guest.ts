@@ -29,6 +29,7 @@ export interface GuestInit {
   key: RunKey;
   bootTimeoutMs: number;
   privateNet?: { ip: string; prefix: number; mac: string };
+  ntpPort?: number;
 }
 
 export interface DataDisk {
@@ -145,7 +146,7 @@ export class QemuGuest {
   private async firstContact(ssh: BootSsh, warm: boolean): Promise<void> {
     try {
       const hostKey = warm ? await newHostKey(this.init.dir) : undefined;
-      const script = identityScript({ hostname: this.init.name, warm, hostKey, epochSeconds: Math.floor(Date.now() / 1000), privateNet: this.init.privateNet });
+      const script = identityScript({ hostname: this.init.name, warm, hostKey, epochSeconds: Math.floor(Date.now() / 1000), privateNet: this.init.privateNet, ntpPort: this.init.ntpPort });
       const r = await ssh.exec(asRootCommand(script, this.init.bootUsername === 'root'), 120_000);
       this.init.log.debug(`${this.init.name}: first contact trace:\n${r.stderr.trim()}`);
       if (r.code !== 0) throw new Error(`identity setup on ${this.init.name} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-500)}`);

@@ -12,6 +12,8 @@ export interface IdentityInput {
   /** A fresh host key pair (OpenSSH private key text and .pub line) for warm clones. */
   hostKey?: { privateKey: string; publicKey: string };
   privateNet?: { ip: string; prefix: number; mac: string };
+  /** Port of the platform's NTP server, reached from the guest as 10.0.2.2. */
+  ntpPort?: number;
 }
 
 function q(s: string): string {
@@ -48,6 +50,11 @@ export function identityScript(i: IdentityInput): string {
       `printf '[Match]\\nName=ens8\\n\\n[Link]\\nMACAddress=${mac}\\n\\n[Network]\\nAddress=${ip}/${prefix}\\nLinkLocalAddressing=no\\nIPv6AcceptRA=no\\n' > /etc/systemd/network/50-lisa-private.network`,
       // The image leaves ens8 unmanaged until the next boot reads that file; set it up now directly.
       `printf 'link set ens8 down\\nlink set ens8 address ${mac}\\naddr flush dev ens8\\naddr add ${ip}/${prefix} dev ens8\\nlink set ens8 up\\n' | ip -batch -`,
+    );
+  }
+  if (i.ntpPort) {
+    lines.push(
+      `[ -d /etc/chrony/sources.d ] && echo 'server 10.0.2.2 port ${i.ntpPort} iburst minpoll 4 maxpoll 6' > /etc/chrony/sources.d/lisa.sources && { chronyc reload sources >/dev/null 2>&1 || true; }`,
     );
   }
   lines.push('echo "$(< /etc/ssh/ssh_host_ed25519_key.pub)"');

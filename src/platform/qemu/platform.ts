@@ -16,6 +16,7 @@ import { QemuGuest } from './guest.js';
 import { ensureRunKey, type RunKey } from './keys.js';
 import { freeLoopbackPort, releasePort } from './ports.js';
 import { reapStaleVms } from './registry.js';
+import { startNtpServer, type NtpServer } from './ntp.js';
 import { makeSeedIso } from './seed.js';
 import { ensureWarmTemplate, type WarmTemplate } from './warm.js';
 
@@ -43,6 +44,7 @@ export class QemuPlatform implements Platform {
   accel: AccelChoice | undefined;
   image: BootImage | undefined;
   private key: RunKey | undefined;
+  private ntp: NtpServer | undefined;
   private readonly envs = new Set<QemuEnvironment>();
   /** Every guest not yet disposed or kept, so an exiting process can kill them. */
   private readonly live = new Set<QemuGuest>();
@@ -75,6 +77,7 @@ export class QemuPlatform implements Platform {
       this.image = { path: o.image.disk, format: o.image.format, kernel: o.kernel, initrd: o.initrd, append: o.append };
     }
     this.key = await ensureRunKey(join(ctx.runDir, 'qemu', 'key'));
+    this.ntp = await startNtpServer();
     process.on('exit', this.onExit);
   }
 
@@ -153,6 +156,7 @@ export class QemuPlatform implements Platform {
         key: this.key,
         bootTimeoutMs: o.bootTimeoutMs,
         privateNet: o.privateNetwork ? { ip: `192.168.77.${10 + i}`, prefix: 24, mac } : undefined,
+        ntpPort: this.ntp?.port,
       });
       guests.push(g);
       this.live.add(g);
@@ -236,5 +240,7 @@ export class QemuPlatform implements Platform {
     await Promise.all([...this.live].map((g) => g.dispose(false)));
     this.live.clear();
     process.off('exit', this.onExit);
+    this.ntp?.close();
+    this.ntp = undefined;
   }
 }

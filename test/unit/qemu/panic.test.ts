@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -7,8 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { detectPanics } from '../../../src/platform/qemu/panic.js';
 import { SerialConsole } from '../../../src/platform/qemu/serial-console.js';
 
-// Serial logs recorded from real Debian 12 guests under TCG (see the first line of each file).
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+// Serial logs recorded from real Debian 12 guests under TCG (see the first line of each file),
+// found from here both under tsx and from the compiled dist/ tree (tsc does not copy .log files).
+function fixturesDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'test', 'unit', 'qemu', 'fixtures');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error('test/unit/qemu/fixtures not found');
+  }
+}
+const fixtures = fixturesDir();
 const clean = readFileSync(join(fixtures, 'serial-clean-boot.log'), 'utf8');
 const panic = readFileSync(join(fixtures, 'serial-sysrq-panic.log'), 'utf8');
 
