@@ -108,3 +108,20 @@ test('packageManagerFor: dnf vs yum probe, and immutable hosts get a clear error
   const flatcar = new ScriptNode(() => ({}), osInfoFromFields({ ID: 'flatcar', ID_LIKE: 'coreos', PRETTY_NAME: 'Flatcar Container Linux' }));
   await assert.rejects(packageManagerFor(flatcar), (e: Error) => e instanceof ImmutableOsError && /immutable OS/.test(e.message));
 });
+
+test('Tool.ensure installs the per-family package through the detected manager', async () => {
+  const { Free } = await import('../../../tools/free.js');
+  let installed = false;
+  const alpine = new ScriptNode((c) => {
+    if (c.includes('command -v free')) return { exitCode: installed ? 0 : 1 };
+    if (c.startsWith('apk add')) {
+      installed = true;
+      return {};
+    }
+    if (c === 'free -b') return { stdout: '              total        used        free      shared  buff/cache   available\nMem:     1019236352   174534656   887275520      331776    61349888   844701696\nSwap:              0           0           0\n' };
+    return { exitCode: 127 };
+  }, osInfoFromFields({ ID: 'alpine', VERSION_ID: '3.20.7' }));
+  const free = await alpine.tools.get(Free).read();
+  assert.equal(free.mem.total, 1019236352);
+  assert.ok(alpine.commands.includes('sudo apk add --no-progress procps-ng'), alpine.commands.join('\n'));
+});
