@@ -24,3 +24,13 @@ test('plain TAP with descriptions and TODO', () => {
   const r = parseTap('1..3\nok 1 - first\nnot ok 2 - second # TODO later\nnot ok 3 third\n').results;
   assert.deepEqual(r.map((x) => [x.name, x.status]), [['first', 'pass'], ['second', 'xfail'], ['third', 'fail']]);
 });
+
+test('real run_kselftest.sh output: one TAP stream per collection', () => {
+  const r = parseKselftestOutput(fx('kselftest/host-size-timers.tap'));
+  assert.deepEqual(r.map((x) => [x.name, x.status]), [
+    ['size:get_size', 'pass'],
+    ['timers:rtcpie', 'skip'],
+    ['timers:posix_timers', 'pass'],
+    ['timers:inconsistency-check', 'pass'],
+  ]);
+});
