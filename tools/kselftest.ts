@@ -78,7 +78,10 @@ export class Kselftest extends Tool {
   async runTests(options: KselftestOptions = {}): Promise<TapResult[]> {
     await this.ensure();
     const sel = (options.tests ?? []).map((t) => (t.includes(':') ? `-t ${shellQuote(t)}` : `-c ${shellQuote(t)}`)).join(' ');
-    const r = await this.node.execute(`cd ${shellQuote(this.root)} && ./run_kselftest.sh ${sel}`, {
+    // The runner reopens /dev/stdout, which fails (ENXIO) when stdout is a socket, as it is under
+    // some exec channels: write to a file and read that back.
+    const out = `/tmp/lisa-kselftest-${Date.now()}.tap`;
+    const r = await this.node.execute(`cd ${shellQuote(this.root)} && ./run_kselftest.sh ${sel} > ${out} 2>&1; cat ${out}`, {
       sudo: true,
       noErrorLog: true,
       timeoutMs: options.timeoutMs ?? 3_600_000,

@@ -140,7 +140,7 @@ export class Ltp extends Tool {
     }
     if (!files) throw new Error('Ltp.runTests: give runtestFiles or tests');
     const r = await this.node.execute(
-      `mkdir -p ${work}/tmp && cd ${root} && ./runltp -p -q -f ${shellQuote(files)} -l ${work}/results.log -o ${work}/output.log -d ${work}/tmp`,
+      `mkdir -p ${work}/tmp && cd ${root} && ./runltp -p -q -f ${shellQuote(files)} -l ${work}/results.log -o ${work}/output.log -d ${work}/tmp > ${work}/console.log 2>&1`,
       { sudo: true, noErrorLog: true, timeoutMs: options.timeoutMs ?? 3_600_000 },
     );
     const log = await this.node.execute(`cat ${work}/results.log`, { sudo: true, noErrorLog: true });
