@@ -49,6 +49,18 @@ describe('qemu platform on a real guest', { timeout: 20 * 60_000 }, () => {
     assert.equal(await env.checkHealth(), undefined);
   });
 
+  it('synchronises the guest clock to the host through the platform NTP server', async () => {
+    const node = env.nodes[0]!;
+    let sources = '';
+    for (let i = 0; i < 60 && !/^\^\*/m.test(sources); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 1_000));
+      sources = (await node.execute('chronyc -n sources')).stdout;
+    }
+    assert.match(sources, /^\^\* 10\.0\.2\.2/m, sources);
+    const guest = Number((await node.execute('date +%s.%N', { expectedExitCode: 0 })).stdout);
+    assert.ok(Math.abs(guest - Date.now() / 1000) < 3, `guest clock ${guest} vs host ${Date.now() / 1000}`);
+  });
+
   it('hot-adds a data disk that shows up in lsblk, and removes it', async () => {
     const disk = env.feature<Disk>('Disk')!;
     const d = await disk.add(1);
