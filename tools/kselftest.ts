@@ -61,7 +61,8 @@ export class Kselftest extends Tool {
   root = '/opt/kselftest';
 
   override async exists(): Promise<boolean> {
-    const r = await this.node.execute(`test -x ${shellQuote(this.root)}/run_kselftest.sh`, { noErrorLog: true });
+    // `make install` leaves run_kselftest.sh mode 744: present is enough, it is run as root.
+    const r = await this.node.execute(`test -f ${shellQuote(this.root)}/run_kselftest.sh`, { noErrorLog: true });
     return r.exitCode === 0;
   }
 
@@ -71,7 +72,7 @@ export class Kselftest extends Tool {
 
   async list(): Promise<string[]> {
     await this.ensure();
-    const r = await this.node.execute(`cd ${shellQuote(this.root)} && ./run_kselftest.sh -l`, { expectedExitCode: 0 });
+    const r = await this.node.execute(`cd ${shellQuote(this.root)} && ./run_kselftest.sh -l`, { sudo: true, expectedExitCode: 0 });
     return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   }
 

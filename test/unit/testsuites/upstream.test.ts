@@ -53,3 +53,9 @@ test('list variables', () => {
   assert.deepEqual(listVariable(['a']), ['a']);
   assert.equal(listVariable(undefined), undefined);
 });
+
+test('kselftest: a real failure recorded in a guest', () => {
+  const results = parseKselftestOutput(fx('tools/kselftest/guest-rtcpie-fail.tap'));
+  failsWith(() => checkKselftestRun('guest', results), /found 1: timers:rtcpie \(exit=255\)/);
+  checkKselftestRun('host', parseKselftestOutput(fx('tools/kselftest/host-size-timers.tap')));
+});

@@ -34,3 +34,11 @@ test('real run_kselftest.sh output: one TAP stream per collection', () => {
     ['timers:inconsistency-check', 'pass'],
   ]);
 });
+
+test('real failure in a TCG guest: rtcpie exit=255', () => {
+  const r = parseKselftestOutput(fx('kselftest/guest-rtcpie-fail.tap'));
+  assert.deepEqual(r.map((x) => [x.name, x.status, x.directive]), [
+    ['size:get_size', 'pass', undefined],
+    ['timers:rtcpie', 'fail', 'exit=255'],
+  ]);
+});
