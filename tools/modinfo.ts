@@ -1,4 +1,3 @@
-import type { ExecOptions, ExecResult } from '../src/node/types.js';
 import { Tool, type PackageNames } from '../src/tool/tool.js';
 import { shellQuote } from '../src/tool/quote.js';
 
@@ -46,11 +45,6 @@ export class Modinfo extends Tool {
   readonly command = 'modinfo';
   override readonly packages: PackageNames = { default: 'kmod' };
 
-  /** Lives in /usr/sbin (or /sbin), which is not on a non-root user's PATH over SSH on Debian. */
-  protected override async run(args = '', options: ExecOptions = {}): Promise<ExecResult> {
-    await this.ensure();
-    return this.node.execute(`PATH="$PATH:/usr/sbin:/sbin" modinfo${args ? ` ${args}` : ''}`, options);
-  }
 
   /** Undefined when the module does not exist for the running kernel. */
   async info(module: string): Promise<ModuleInfo | undefined> {

@@ -1,4 +1,3 @@
-import type { ExecOptions, ExecResult } from '../src/node/types.js';
 import { Tool, type PackageNames } from '../src/tool/tool.js';
 import { shellQuote } from '../src/tool/quote.js';
 
@@ -18,11 +17,6 @@ export class Sysctl extends Tool {
   readonly command = 'sysctl';
   override readonly packages: PackageNames = { default: 'procps', arch: 'procps-ng', photon: 'procps-ng', alpine: 'procps-ng' };
 
-  /** Lives in /usr/sbin (or /sbin), which is not on a non-root user's PATH over SSH on Debian. */
-  protected override async run(args = '', options: ExecOptions = {}): Promise<ExecResult> {
-    await this.ensure();
-    return this.node.execute(`PATH="$PATH:/usr/sbin:/sbin" sysctl${args ? ` ${args}` : ''}`, options);
-  }
 
   async get(key: string): Promise<string> {
     return (await this.runOk(`-n ${shellQuote(key)}`, { timeoutMs: 30_000 })).stdout.trim();

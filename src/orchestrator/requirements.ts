@@ -1,4 +1,5 @@
 import type { NodeCapability } from '../node/types.js';
+import { osMatches } from '../os/families.js';
 import type { OsInfo } from '../os/types.js';
 import type { Match } from '../platform/types.js';
 import type { Requirement } from '../testing/types.js';
@@ -38,11 +39,10 @@ export function matchRequirement(req: Requirement, env: EnvironmentFacts): Match
     if (!env.features.includes(f)) return { ok: false, unmet: `feature ${f} (platform ${env.platform} offers ${env.features.join(', ') || 'none'})` };
   }
   for (const os of env.os.slice(0, nodes)) {
-    const fam = os.families as string[];
-    if (req.supportedOs?.length && !req.supportedOs.some((f) => fam.includes(f) || os.id === f)) {
+    if (req.supportedOs?.length && !osMatches(os, req.supportedOs)) {
       return { ok: false, unmet: `OS ${req.supportedOs.join(' or ')} (node runs ${os.name})` };
     }
-    const bad = req.unsupportedOs?.find((f) => fam.includes(f) || os.id === f);
+    const bad = req.unsupportedOs?.find((f) => osMatches(os, [f]));
     if (bad) return { ok: false, unmet: `an OS other than ${bad} (node runs ${os.name})` };
   }
   return { ok: true };

@@ -7,6 +7,8 @@ import type { OsInfo } from '../os/types.js';
  */
 export type PackageNames = { default?: string | string[] } & Partial<Record<string, string | string[]>>;
 
+const SBIN_PATH = 'PATH="$PATH:/usr/sbin:/sbin"';
+
 /** Thrown when a tool is needed but cannot be installed on the node. */
 export class ToolNotAvailableError extends Error {
   constructor(tool: string, node: string, why: string) {
@@ -37,7 +39,7 @@ export abstract class Tool {
 
   /** True when the command is on the node's PATH (including sbin directories). */
   async exists(): Promise<boolean> {
-    const r = await this.node.execute(`PATH="$PATH:/usr/sbin:/sbin" command -v ${this.command}`, {
+    const r = await this.node.execute(`${SBIN_PATH} command -v ${this.command}`, {
       noErrorLog: true,
       timeoutMs: 30_000,
     });
@@ -79,7 +81,8 @@ export abstract class Tool {
   /** Runs the command with arguments (already shell-quoted by the caller). */
   protected async run(args = '', options: ExecOptions = {}): Promise<ExecResult> {
     await this.ensure();
-    return this.node.execute(`${this.command}${args ? ` ${args}` : ''}`, {
+    // A non-root user's PATH often lacks the sbin directories where sysctl, modinfo, ... live.
+    return this.node.execute(`${SBIN_PATH} ${this.command}${args ? ` ${args}` : ''}`, {
       sudo: this.needsSudo || options.sudo,
       ...options,
     });

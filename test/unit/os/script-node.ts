@@ -28,6 +28,8 @@ export class ScriptNode implements Node {
   ) {}
 
   async execute(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    // Tools put the sbin directories on PATH for every command; tests assert on the command itself.
+    command = command.replace(/^PATH="\$PATH:\/usr\/sbin:\/sbin" /, '');
     this.commands.push(`${options.sudo ? 'sudo ' : ''}${command}`);
     const reply = await this.handler(command, options);
     const result: ExecResult = {
