@@ -6,6 +6,7 @@ import type { Node } from '../../node/types.js';
 import type { VmSpec } from './args.js';
 import { asRootCommand, hostKeyFromPub, identityScript } from './identity.js';
 import type { RunKey } from './keys.js';
+import { freeLoopbackPort } from './ports.js';
 import { waitForSsh, type BootSsh } from './ssh-wait.js';
 import { QemuVm } from './vm.js';
 import type { WarmTemplate } from './warm.js';
@@ -94,18 +95,27 @@ export class QemuGuest {
       '-blockdev', `driver=qcow2,node-name=${d.id},file.driver=file,file.filename=${d.file}`,
       '-device', `virtio-blk-pci,drive=${d.id},id=${d.id},serial=${d.serial}`,
     ]);
-    const spec: VmSpec = { ...this.init.spec, disk: this.overlay, incoming, extraArgs: [...(this.init.spec.extraArgs ?? []), ...diskArgs] };
-    this.vm = await QemuVm.start({
-      id: this.init.id,
-      runDir: this.init.runDir,
-      dir: this.init.dir,
-      spec,
-      qemuBinary: this.init.qemuBinary,
-      log: this.init.log,
-      files: [this.overlay, ...this.disks.map((d) => d.file)],
-      signal,
-    });
-    return this.vm;
+    for (let attempt = 1; ; attempt++) {
+      const spec: VmSpec = { ...this.init.spec, disk: this.overlay, incoming, extraArgs: [...(this.init.spec.extraArgs ?? []), ...diskArgs] };
+      try {
+        this.vm = await QemuVm.start({
+          id: this.init.id,
+          runDir: this.init.runDir,
+          dir: this.init.dir,
+          spec,
+          qemuBinary: this.init.qemuBinary,
+          log: this.init.log,
+          files: [this.overlay, ...this.disks.map((d) => d.file)],
+          signal,
+        });
+        return this.vm;
+      } catch (e) {
+        // The free port we picked can be taken before QEMU binds it: pick another and retry.
+        if (attempt >= 3 || !/host forwarding|Address already in use/i.test((e as Error).message)) throw e;
+        this.init.log.warn(`${this.init.name}: SSH port ${this.init.spec.sshPort} was taken, retrying with another`);
+        this.init.spec.sshPort = await freeLoopbackPort();
+      }
+    }
   }
 
   private async coldBoot(signal: AbortSignal): Promise<void> {
@@ -182,6 +192,9 @@ export class QemuGuest {
     if (this.vm?.running) return;
     await this.launch(signal);
     this.stoppedOnPurpose = false;
+    // The relaunch may have had to take another port; the node must follow it.
+    const info = (this.node as { connectionInfo?: { port: number } } | undefined)?.connectionInfo;
+    if (info) info.port = this.sshPort;
     (await this.waitSsh(signal, this.init.bootTimeoutMs)).close();
   }
 

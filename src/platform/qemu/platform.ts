@@ -209,6 +209,7 @@ export class QemuPlatform implements Platform {
         bootTimeoutMs: this.options.bootTimeoutMs,
         log: ctx.log,
         signal: ctx.signal,
+        runDir: ctx.runDir,
       });
     } catch (e) {
       if (ctx.signal.aborted) throw e;

@@ -28,6 +28,8 @@ export interface WarmRequest {
   bootTimeoutMs: number;
   log: Logger;
   signal: AbortSignal;
+  /** The run directory, where the template VM is registered like any other (for the reaper). */
+  runDir: string;
 }
 
 let qemuVersionCache: Promise<string> | undefined;
@@ -77,7 +79,7 @@ async function makeTemplate(req: WarmRequest, dir: string, fp: string): Promise<
   const guest = new QemuGuest({
     id: 'warm-template',
     name: 'lisa-guest',
-    runDir: work,
+    runDir: req.runDir,
     dir: work,
     qemuBinary: req.qemuBinary,
     log: req.log,
@@ -109,7 +111,6 @@ async function makeTemplate(req: WarmRequest, dir: string, fp: string): Promise<
     await guest.vm!.stop();
     guest.vm!.unregister();
     await writeFile(join(work, 'fingerprint'), fp);
-    await rm(join(work, 'qemu'), { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
     await rename(work, dir);
   } catch (e) {
