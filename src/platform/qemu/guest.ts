@@ -157,7 +157,7 @@ export class QemuGuest {
     try {
       const hostKey = warm ? await newHostKey(this.init.dir) : undefined;
       const script = identityScript({ hostname: this.init.name, warm, hostKey, epochSeconds: Math.floor(Date.now() / 1000), privateNet: this.init.privateNet, ntpPort: this.init.ntpPort });
-      const r = await ssh.exec(asRootCommand(script, this.init.bootUsername === 'root'), 120_000);
+      const r = await ssh.exec(asRootCommand(this.init.bootUsername === 'root'), 120_000, script);
       this.init.log.debug(`${this.init.name}: first contact trace:\n${r.stderr.trim()}`);
       if (r.code !== 0) throw new Error(`identity setup on ${this.init.name} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-500)}`);
       this.hostKey = hostKeyFromPub(r.stdout) ?? ssh.hostKey;

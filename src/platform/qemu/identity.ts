@@ -54,16 +54,17 @@ export function identityScript(i: IdentityInput): string {
   }
   if (i.ntpPort) {
     lines.push(
-      `[ -d /etc/chrony/sources.d ] && echo 'server 10.0.2.2 port ${i.ntpPort} iburst minpoll 4 maxpoll 6' > /etc/chrony/sources.d/lisa.sources && { chronyc reload sources >/dev/null 2>&1 || true; }`,
+      // In the background: nothing on the deploy path waits for chrony.
+      `[ -d /etc/chrony/sources.d ] && echo 'server 10.0.2.2 port ${i.ntpPort} iburst minpoll 4 maxpoll 6' > /etc/chrony/sources.d/lisa.sources && { chronyc reload sources >/dev/null 2>&1 & }`,
     );
   }
   lines.push('echo "$(< /etc/ssh/ssh_host_ed25519_key.pub)"');
   return lines.join('\n') + '\n';
 }
 
-/** Runs a script as root (through `sudo` unless logged in as root); it travels as base64, no quoting trouble. */
-export function asRootCommand(script: string, loggedInAsRoot = false): string {
-  return `echo ${Buffer.from(script).toString('base64')} | base64 -d | ${loggedInAsRoot ? '' : 'sudo -n '}bash`;
+/** The command that runs the script (sent on stdin) as root, through `sudo` unless logged in as root. */
+export function asRootCommand(loggedInAsRoot = false): string {
+  return loggedInAsRoot ? 'bash -s' : 'sudo -n bash -s';
 }
 
 /** The base64 blob of an OpenSSH public key line (what ssh2 reports as the raw host key). */

@@ -17,7 +17,7 @@ export class BootSsh {
     readonly hostKey: string,
   ) {}
 
-  exec(command: string, timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  exec(command: string, timeoutMs = 60_000, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms: ${command}`)), timeoutMs);
       this.client.exec(command, (err, stream) => {
@@ -33,6 +33,7 @@ export class BootSsh {
           clearTimeout(timer);
           resolve({ code: code ?? -1, stdout, stderr });
         });
+        stream.end(input);
       });
     });
   }
