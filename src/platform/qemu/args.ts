@@ -29,7 +29,7 @@ export interface VmSpec {
 export const DEFAULT_APPEND = 'root=/dev/vda rw console=ttyS0 systemd.show_status=1';
 
 /** PCI slots are fixed so that NIC names (ens3, ens8) are stable and warm snapshots match. */
-export const SLOT = { nic: '0x3', disk: '0x4', rng: '0x5', privateNic: '0x8', seed: '0x9' } as const;
+export const SLOT = { nic: '0x3', disk: '0x4', rng: '0x5', privateNic: '0x8' } as const;
 
 /**
  * The full QEMU command line for one node. Everything that is part of the guest-visible device
@@ -69,10 +69,8 @@ export function buildQemuArgs(spec: VmSpec): string[] {
     );
   }
   for (const f of spec.fwCfg ?? []) args.push('-fw_cfg', `name=${f.name},file=${escapeOpt(f.file)}`);
-  if (spec.seedIso) {
-    args.push('-drive', `file=${escapeOpt(spec.seedIso)},if=none,id=seed,format=raw,readonly=on`);
-    args.push('-device', `virtio-blk-pci,drive=seed,addr=${SLOT.seed}`);
-  }
+  // A CD-ROM rather than a virtio disk, so the seed is not mistaken for a data disk by storage tests.
+  if (spec.seedIso) args.push('-drive', `file=${escapeOpt(spec.seedIso)},if=ide,media=cdrom,format=raw,readonly=on`);
   if (spec.incoming) args.push('-incoming', spec.incoming);
   args.push(...(spec.extraArgs ?? []));
   return args;

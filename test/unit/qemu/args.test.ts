@@ -62,6 +62,12 @@ describe('buildQemuArgs', () => {
     assert.equal(escapeOpt('x,y'), 'x,,y');
     assert.equal(privateMac(5, 2), '52:54:00:77:05:02');
   });
+
+  it('attaches a cloud-init seed as a CD-ROM, not as another virtio disk', () => {
+    const a = buildQemuArgs({ ...spec, seedIso: '/run/seed.iso' });
+    assert.deepEqual(after(a, '-drive'), ['file=/run/seed.iso,if=ide,media=cdrom,format=raw,readonly=on']);
+    assert.equal(after(a, '-device').filter((d) => d.startsWith('virtio-blk')).length, 1);
+  });
 });
 
 describe('chooseAccel', () => {
