@@ -166,7 +166,10 @@ export class QemuPlatform implements Platform {
     const started = Date.now();
     try {
       const warm = await this.warmTemplate(guests[0]!, ctx);
-      await Promise.all(guests.map((g) => g.boot(ctx.signal, warm)));
+      // allSettled: a failed node must not leave a sibling still booting after the cleanup below.
+      const boots = await Promise.allSettled(guests.map((g) => g.boot(ctx.signal, warm)));
+      const failed = boots.find((b): b is PromiseRejectedResult => b.status === 'rejected');
+      if (failed) throw failed.reason;
       if (ctx.signal.aborted) throw new Error('deploy aborted');
       const env = new QemuEnvironment(id, envDir, guests, cores, memoryMiB);
       env.signal = ctx.signal;

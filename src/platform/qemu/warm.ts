@@ -41,7 +41,8 @@ export function qemuVersion(binary: string): Promise<string> {
 /** Everything a saved state depends on; a template with a different fingerprint is not used. */
 async function fingerprint(req: WarmRequest): Promise<string> {
   const { accel, cores, memoryMiB, kernel, initrd, append } = req.spec;
-  return JSON.stringify({ v: 1, image: req.imageKey, qemu: await qemuVersion(req.qemuBinary), accel: accel.accel, cores, memoryMiB, kernel, initrd, append });
+  const privateNic = !!req.spec.privateNet;
+  return JSON.stringify({ v: 1, image: req.imageKey, qemu: await qemuVersion(req.qemuBinary), accel: accel.accel, cores, memoryMiB, kernel, initrd, append, privateNic });
 }
 
 /**
@@ -51,7 +52,7 @@ async function fingerprint(req: WarmRequest): Promise<string> {
  */
 export async function ensureWarmTemplate(req: WarmRequest): Promise<WarmTemplate> {
   const fp = await fingerprint(req);
-  const name = `warm-${req.spec.accel.accel}-${req.spec.cores}c-${req.spec.memoryMiB}m`;
+  const name = `warm-${req.spec.accel.accel}-${req.spec.cores}c-${req.spec.memoryMiB}m${req.spec.privateNet ? '' : '-nonet'}`;
   const dir = join(dirname(req.imagePath), name);
   const tpl: WarmTemplate = { dir, state: join(dir, 'state'), disk: join(dir, 'disk.qcow2') };
   const valid = async (): Promise<boolean> =>
