@@ -43,9 +43,10 @@ async function rawBoot(p: QemuPlatform, root: string, warm?: { state: string; di
   const dir = mkdtempSync(join(root, 'raw-'));
   const key = await ensureRunKey(join(root, 'rawkey'));
   const disk = join(dir, 'disk.qcow2');
+  // By hand needs an overlay too (the base must stay clean), so it is inside the timed part.
+  const started = performance.now();
   await runCommand('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', warm ? warm.disk : p.image!.path, '-F', 'qcow2', disk]);
   const port = await freeLoopbackPort();
-  const started = performance.now();
   const vm = await QemuVm.start({
     id: 'raw', runDir: dir, dir, qemuBinary: p.options.qemuBinary, log: quiet, files: [],
     spec: {

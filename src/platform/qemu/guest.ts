@@ -128,6 +128,9 @@ export class QemuGuest {
   private async warmBoot(warm: WarmTemplate, signal: AbortSignal): Promise<void> {
     const t0 = Date.now();
     const lap = (what: string): void => this.init.log.debug(`${this.init.name}: warm ${what} at ${Date.now() - t0} ms`);
+    // Made while the state loads: ssh-keygen is quick on the host but still on the critical path.
+    const hostKey = newHostKey(this.init.dir);
+    hostKey.catch(() => {});
     await this.createOverlay(warm.disk, 'qcow2');
     const vm = await this.launch(signal, `exec:cat '${warm.state.replace(/'/g, `'\\''`)}'`);
     lap('qemu started');
@@ -136,7 +139,7 @@ export class QemuGuest {
     // A restored guest answers within seconds; a longer wait means the snapshot does not fit.
     const ssh = await this.waitSsh(signal, Math.min(this.init.bootTimeoutMs, 90_000));
     lap('ssh connected');
-    await this.firstContact(ssh, true);
+    await this.firstContact(ssh, true, hostKey);
     lap('identity done');
   }
 
@@ -153,9 +156,9 @@ export class QemuGuest {
     }
   }
 
-  private async firstContact(ssh: BootSsh, warm: boolean): Promise<void> {
+  private async firstContact(ssh: BootSsh, warm: boolean, hostKeyPromise?: Promise<HostKeyPair>): Promise<void> {
     try {
-      const hostKey = warm ? await newHostKey(this.init.dir) : undefined;
+      const hostKey = warm ? await (hostKeyPromise ?? newHostKey(this.init.dir)) : undefined;
       const script = identityScript({ hostname: this.init.name, warm, hostKey, epochSeconds: Math.floor(Date.now() / 1000), privateNet: this.init.privateNet, ntpPort: this.init.ntpPort });
       const r = await ssh.exec(asRootCommand(this.init.bootUsername === 'root'), 120_000, script);
       this.init.log.debug(`${this.init.name}: first contact trace:\n${r.stderr.trim()}`);
@@ -215,7 +218,9 @@ export class QemuGuest {
 }
 
 /** A host key pair for a warm clone, made on the host (ssh-keygen is slow in a TCG guest). */
-async function newHostKey(dir: string): Promise<{ privateKey: string; publicKey: string }> {
+type HostKeyPair = { privateKey: string; publicKey: string };
+
+async function newHostKey(dir: string): Promise<HostKeyPair> {
   const file = join(dir, 'ssh_host_ed25519_key');
   await rm(file, { force: true });
   await rm(`${file}.pub`, { force: true });
