@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AssertionFailure } from '../../../src/testing/errors.js';
 import {
   checkCpuCount,
   checkHugePagesAllocated,
@@ -15,15 +14,8 @@ import { parseHugePages } from '../../../tools/hugepages.js';
 import { parseLscpuJson } from '../../../tools/lscpu.js';
 import { parseMeminfo } from '../../../tools/meminfo.js';
 import { parseNumactlHardware } from '../../../tools/numactl.js';
-import { fixture } from '../os/fixture.js';
+import { failsWith, fixture } from '../../helpers/fixtures.js';
 
-function failsWith(fn: () => unknown, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof AssertionFailure, `expected an AssertionFailure, got ${String(e)}`);
-    for (const p of patterns) assert.match(e.message, p);
-    return true;
-  });
-}
 
 const healthyCpu = () => parseLscpuJson(fixture('tools/lscpu/debian12-guest.json'));
 const brokenCpu = () => parseLscpuJson(fixture('tools/lscpu/broken-offline-cpu.json'));

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AssertionFailure } from '../../../src/testing/errors.js';
 import {
   checkCmdline,
   checkJournal,
@@ -21,15 +20,8 @@ import { parseJournalJson } from '../../../tools/journalctl.js';
 import { parseModinfo } from '../../../tools/modinfo.js';
 import { parseProcModules } from '../../../tools/lsmod.js';
 import { parseSysctl } from '../../../tools/sysctl.js';
-import { fixture } from '../os/fixture.js';
+import { failsWith, fixture } from '../../helpers/fixtures.js';
 
-function failsWith(fn: () => unknown, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof AssertionFailure, `expected an AssertionFailure, got ${String(e)}`);
-    for (const p of patterns) assert.match(e.message, p);
-    return true;
-  });
-}
 
 const dmesg = (f: string) => findDefects(parseDmesgJson(fixture(`tools/dmesg/${f}`)));
 const journal = (f: string) => parseJournalJson(fixture(`tools/journalctl/${f}`));

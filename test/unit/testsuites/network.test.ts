@@ -1,20 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { AssertionFailure } from '../../../src/testing/errors.js';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/${p}`, 'utf8');
+const fx = fixture;
 
-/** Asserts that fn fails with an AssertionFailure whose message matches every pattern. */
-function failsWith(fn: () => unknown, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof AssertionFailure, `expected an AssertionFailure, got ${String(e)}`);
-    for (const p of patterns) assert.match(e.message, p);
-    return true;
-  });
-}
 
 import type { DnsLookupResult } from '../../../tools/dns.js';
 import { parseIpAddr, parseIpRoute, type IpInterface } from '../../../tools/ip.js';
@@ -31,6 +19,7 @@ import {
   checkThroughput,
   choosePeerAddress,
 } from '../../../testsuites/network/checks.js';
+import { failsWith, fixture } from '../../helpers/fixtures.js';
 
 const guestIfs = () => parseIpAddr(fx('tools/ip/guest-ip-addr.json'));
 

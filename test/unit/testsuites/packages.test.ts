@@ -2,17 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { osInfoFromFields } from '../../../src/os/detect.js';
 import { osMatches } from '../../../src/os/families.js';
-import { AssertionFailure } from '../../../src/testing/errors.js';
 import { checkCommandRuns, checkPackageState, choosePackage } from '../../../testsuites/packages/checks.js';
 import suite from '../../../testsuites/packages/index.js';
+import { failsWith } from '../../helpers/fixtures.js';
 
-function failsWith(fn: () => unknown, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof AssertionFailure, `expected an AssertionFailure, got ${String(e)}`);
-    for (const p of patterns) assert.match(e.message, p);
-    return true;
-  });
-}
 
 const debian = osInfoFromFields({ ID: 'debian', VERSION_ID: '12' });
 const flatcar = osInfoFromFields({ ID: 'flatcar', ID_LIKE: 'coreos' });

@@ -1,25 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { AssertionFailure } from '../../../src/testing/errors.js';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/${p}`, 'utf8');
+const fx = fixture;
 
-/** Asserts that fn fails with an AssertionFailure whose message matches every pattern. */
-function failsWith(fn: () => unknown, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof AssertionFailure, `expected an AssertionFailure, got ${String(e)}`);
-    for (const p of patterns) assert.match(e.message, p);
-    return true;
-  });
-}
 
 import { parseChronycTrackingCsv } from '../../../tools/chronyc.js';
 import { parseFioJson } from '../../../tools/fio.js';
 import { parseStressNgBrief, parseStressNgYaml } from '../../../tools/stress-ng.js';
 import { checkFioProducedThroughput, checkStressNg } from '../../../testsuites/performance/checks.js';
+import { failsWith, fixture } from '../../helpers/fixtures.js';
 
 test('fio: a real run passes; no data moved or a job error fails', () => {
   const jobs = parseFioJson(fx('tools/fio/fio-randrw.json'));

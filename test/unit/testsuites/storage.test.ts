@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AssertionFailure } from '../../../src/testing/errors.js';
 import {
   checkDataMount,
   checkFstab,
@@ -20,15 +19,8 @@ import { parseFstab } from '../../../tools/fstab.js';
 import { parseLsblkJson } from '../../../tools/lsblk.js';
 import { parseProcMounts } from '../../../tools/mount.js';
 import { parseProcSwaps } from '../../../tools/swap.js';
-import { fixture } from '../os/fixture.js';
+import { failsWith, fixture } from '../../helpers/fixtures.js';
 
-function failsWith(fn: () => unknown, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof AssertionFailure, `expected an AssertionFailure, got ${String(e)}`);
-    for (const p of patterns) assert.match(e.message, p);
-    return true;
-  });
-}
 
 const mounts = (f: string) => parseProcMounts(fixture(`tools/mount/${f}`));
 const root = (f: string) => mounts(f).filter((m) => m.target === '/').pop();

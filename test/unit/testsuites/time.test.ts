@@ -1,24 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { AssertionFailure } from '../../../src/testing/errors.js';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/${p}`, 'utf8');
+const fx = fixture;
 
-/** Asserts that fn fails with an AssertionFailure whose message matches every pattern. */
-function failsWith(fn: () => unknown, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof AssertionFailure, `expected an AssertionFailure, got ${String(e)}`);
-    for (const p of patterns) assert.match(e.message, p);
-    return true;
-  });
-}
 
 import { parseChronycTrackingCsv } from '../../../tools/chronyc.js';
 import { parseTimedatectlShow } from '../../../tools/timedatectl.js';
 import { checkClockSynchronised, checkTimeSyncServiceActive } from '../../../testsuites/time/checks.js';
+import { failsWith, fixture } from '../../helpers/fixtures.js';
 
 const synced = () => parseChronycTrackingCsv(fx('tools/chronyc/chronyc-tracking.csv'));
 const unsynced = () => parseChronycTrackingCsv(fx('tools/chronyc/chronyc-tracking-unsync.csv'));

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+const fx = (p: string): string => fixture(`tools/${p}`);
 
 import { parsePasswd, parseShadow } from '../../../tools/accounts.js';
+import { fixture } from '../../helpers/fixtures.js';
 
 test('shadow: classified, never a hash', () => {
   const e = parseShadow(fx('accounts/guest-shadow.txt'));

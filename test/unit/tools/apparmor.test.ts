@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseAaStatusJson, parseAppArmorEnabled } from '../../../tools/apparmor.js';
+import { fixture } from '../../helpers/fixtures.js';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+const fx = (p: string): string => fixture(`tools/${p}`);
 
 test('aa-status --json of the Debian 12 guest', () => {
   assert.deepEqual(parseAaStatusJson(fx('apparmor/guest-aa-status.json')), {

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+const fx = (p: string): string => fixture(`tools/${p}`);
 
 import { parseEthtoolDriverInfo, parseEthtoolFeatures, parseEthtoolSettings } from '../../../tools/ethtool.js';
+import { fixture } from '../../helpers/fixtures.js';
 
 test('ethtool -i: driver and bus of a virtio NIC', () => {
   assert.deepEqual(parseEthtoolDriverInfo(fx('ethtool/ethtool-i.txt')), {

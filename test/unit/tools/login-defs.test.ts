@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+const fx = (p: string): string => fixture(`tools/${p}`);
 
 import { isUmaskAtLeast022, parseLoginDefs, parseUmaskSettings } from '../../../tools/login-defs.js';
+import { fixture } from '../../helpers/fixtures.js';
 
 test('login.defs of Debian 12', () => {
   const d = parseLoginDefs(fx('login-defs/debian12-login.defs'));

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+const fx = (p: string): string => fixture(`tools/${p}`);
 
 import { parsePing } from '../../../tools/ping.js';
+import { fixture } from '../../helpers/fixtures.js';
 
 test('ping summary: all replies', () => {
   const r = parsePing(fx('ping/ping-ok.txt'), '127.0.0.1');

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+const fx = (p: string): string => fixture(`tools/${p}`);
 
 import { parseResolvConf } from '../../../tools/resolv-conf.js';
+import { fixture } from '../../helpers/fixtures.js';
 
 test('resolv.conf of the host', () => {
   assert.deepEqual(parseResolvConf(fx('resolv-conf/resolv-host.conf')).nameservers, ['10.255.255.53']);

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+const fx = (p: string): string => fixture(`tools/${p}`);
 
 import { parseKeyValueLines, parseTimedatectlShow } from '../../../tools/timedatectl.js';
+import { fixture } from '../../helpers/fixtures.js';
 
 test('timedatectl show: synchronised guest', () => {
   const s = parseTimedatectlShow(fx('timedatectl/timedatectl-show.txt'));

@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../' : '../../../', import.meta.url));
-const fx = (p: string): string => readFileSync(`${root}test/fixtures/tools/${p}`, 'utf8');
+const fx = (p: string): string => fixture(`tools/${p}`);
 
 import { parseStatLines } from '../../../tools/world-writable.js';
 import { parseHistoryStat } from '../../../tools/shell-history.js';
+import { fixture } from '../../helpers/fixtures.js';
 
 test('world-writable scan: clean host and a planted file and directory', () => {
   assert.deepEqual(parseStatLines(fx('world-writable/clean.txt')), []);
