@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { FileSink } from '../../logging/logger.js';
 import type { Node, NodeCapability } from '../../node/types.js';
 import type { OsInfo } from '../../os/types.js';
@@ -6,6 +7,8 @@ import type { EnvironmentConfig } from '../../runbook/types.js';
 import type { Requirement } from '../../testing/types.js';
 import type { Environment, Feature, Match, Platform, PlatformContext } from '../types.js';
 import { createConfiguredNode } from './node-factory.js';
+
+const PROBE_CONCURRENCY = 16;
 
 interface Slot {
   env: ReadyEnvironment;
@@ -52,7 +55,9 @@ export class ReadyPlatform implements Platform {
       });
       return { env: new ReadyEnvironment(id, nodes, []), os: [], leased: false };
     });
-    await Promise.all(this.slots.map((s) => this.probe(s, ctx)));
+    // A lab runbook may list hundreds of machines: connect to a bounded number at a time.
+    const limit = pLimit(PROBE_CONCURRENCY);
+    await Promise.all(this.slots.map((s) => limit(() => this.probe(s, ctx))));
   }
 
   private async probe(slot: Slot, ctx: PlatformContext): Promise<void> {
