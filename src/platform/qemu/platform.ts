@@ -12,6 +12,7 @@ import { chooseAccel, readAccelFacts, type AccelChoice } from './accel.js';
 import { privateMac } from './args.js';
 import { parseQemuOptions, type QemuOptions } from './config.js';
 import { QEMU_FEATURES, QemuEnvironment } from './environment.js';
+import type { Disk } from './features.js';
 import { QemuGuest } from './guest.js';
 import { ensureRunKey, type RunKey } from './keys.js';
 import { freeLoopbackPort, releasePort } from './ports.js';
@@ -181,7 +182,7 @@ export class QemuPlatform implements Platform {
           connectTimeoutMs: o.bootTimeoutMs,
           connection: { address: '127.0.0.1', port: g.sshPort, username: o.username, privateKeyFile: this.key.privateKeyFile, hostKey: g.hostKey },
         });
-        for (let d = 0; d < Math.max(o.dataDisks, req.minDataDisks ?? 0); d++) await env.feature<import('./features.js').Disk>('Disk')!.add(4, i);
+        for (let d = 0; d < Math.max(o.dataDisks, req.minDataDisks ?? 0); d++) await env.feature<Disk>('Disk')!.add(4, i);
       }
       this.envs.add(env);
       const modes = guests.map((g) => g.bootMode).join(', ');
