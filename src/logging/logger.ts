@@ -51,14 +51,23 @@ export class FileSink implements LogSink {
   constructor(
     readonly path: string,
     private readonly minLevel: LogLevel = 'debug',
-  ) {
-    mkdirSync(dirname(path), { recursive: true });
-  }
+  ) {}
 
   write(level: LogLevel, source: string, message: string, time: Date): void {
     if (ORDER[level] < ORDER[this.minLevel]) return;
-    this.fd ??= openSync(this.path, 'a');
+    this.fd ??= this.open();
     writeSync(this.fd, `${time.toISOString()} ${level.toUpperCase().padEnd(5)} [${source}] ${message}\n`);
+  }
+
+  /** The directory is made only when the first open finds it missing: one syscall less per case. */
+  private open(): number {
+    try {
+      return openSync(this.path, 'a');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(dirname(this.path), { recursive: true });
+      return openSync(this.path, 'a');
+    }
   }
 
   close(): void {

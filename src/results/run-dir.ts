@@ -26,7 +26,7 @@ export class RunDirectory {
   }
   caseDir(runCaseId: string, attempt: number): string {
     const dir = join(this.root, 'cases', `${safeName(runCaseId)}${attempt > 1 ? `-attempt${attempt}` : ''}`);
-    mkdirSync(dir, { recursive: true });
+    claimDir(dir);
     return dir;
   }
   nodeLog(envId: string, nodeName: string): string {
