@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot, runCli, tempDir, writeRunbook } from '../helpers/cli.js';
+import type { RunEventOf } from '../../src/results/events.js';
+import { onlyRunDir, readEvents, repoRoot, runCli, tempDir, writeRunbook } from '../helpers/cli.js';
 
 const suites = join(repoRoot, 'test/fixtures/suites/e2e');
 
@@ -110,4 +112,42 @@ testcase:
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /smoke\.reboot/);
   assert.match(r.stdout, /cannot reboot the machine the harness itself runs on/);
+});
+
+test('a grid combinator runs every combination as its own sub-run, named in the results', () => {
+  const dir = tempDir();
+  const file = writeRunbook(
+    dir,
+    'runbook.yml',
+    `${base}log_path: ${join(dir, 'runs')}
+variable:
+  - name: flavor
+    value: none
+combinator:
+  type: grid
+  items:
+    - name: flavor
+      value: [small, large]
+testcase:
+  - criteria:
+      name: ^smoke\\.(reachable|os_facts)$
+notifier:
+  - type: junit
+`,
+  );
+  const r = runCli(['run', file]);
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  const events = readEvents(onlyRunDir(join(dir, 'runs')));
+  const combos = events.filter((e) => e.type === 'combination.begin').map((e) => (e as RunEventOf<'combination.begin'>).combination.name);
+  assert.deepEqual(combos, ['flavor=small', 'flavor=large']);
+  const ends = events.filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end').map((e) => `${e.case.runCaseId} ${e.status}`);
+  assert.deepEqual(ends.sort(), [
+    'flavor=large/smoke.os_facts PASSED',
+    'flavor=large/smoke.reachable PASSED',
+    'flavor=small/smoke.os_facts PASSED',
+    'flavor=small/smoke.reachable PASSED',
+  ]);
+  const junit = readFileSync(join(onlyRunDir(join(dir, 'runs')), 'junit.xml'), 'utf8');
+  assert.match(junit, /flavor=small/);
+  assert.match(junit, /flavor=large/);
 });
