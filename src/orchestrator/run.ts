@@ -1,13 +1,13 @@
 import { FileSink, Logger, type LogSink } from '../logging/logger.js';
 import { SecretMasker } from '../logging/secrets.js';
 import { createNotifier } from '../notifiers/registry.js';
+import { ResultsModel } from '../notifiers/results-model.js';
 import type { Notifier } from '../notifiers/types.js';
 import { createPlatform } from '../platform/registry.js';
 import type { Platform, PlatformContext } from '../platform/types.js';
 import { EventBus } from '../results/event-bus.js';
 import type { RunSummary } from '../results/events.js';
 import { RunDirectory } from '../results/run-dir.js';
-import { SummaryKeeper } from '../results/summary.js';
 import type { LoadedRunbook, NotifierConfig, ResolvedRunbook } from '../runbook/types.js';
 import { builtinSuiteDir, loadSuites } from '../testing/loader.js';
 import type { TestCaseInfo } from '../testing/types.js';
@@ -55,8 +55,13 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
   const runDir = RunDirectory.create(first.runRoot, runbook.name);
   const log = new Logger('lisa', [new FileSink(runDir.runLog), new StreamSink(options.err, options.debug)], masker);
   const bus = new EventBus(runDir.eventsFile, masker, log);
-  const summary = new SummaryKeeper();
-  bus.subscribe(summary);
+  // The same model every report uses, so the exit code can never disagree with a report.
+  const summary = new ResultsModel();
+  bus.subscribe({
+    onEvent: (e) => {
+      summary.apply(e);
+    },
+  });
   const notifiers = createNotifiers(first.notifier, { runDir: runDir.root, runName: runbook.name, log, masker, debug: options.debug, out: options.out });
   for (const n of notifiers) bus.subscribe(n);
 
