@@ -87,6 +87,8 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
     log.error(`run failed: ${fatal.message}`);
   }
 
+  // Listeners run behind the emitter: let them catch up before counting.
+  await bus.flush();
   const s = summary.summary();
   const interrupted = options.signal.aborted;
   const status = interrupted ? 'INTERRUPTED' : s.failed > 0 || fatal ? 'FAILED' : 'PASSED';
