@@ -72,3 +72,33 @@ concurrency: 1
     assert.match(panic.message, /Kernel panic|sysrq/i);
   });
 });
+
+describe('lisa run of the smoke suite on a healthy QEMU guest, reboot included', { timeout: 20 * 60_000 }, () => {
+  it('passes every case and exits 0', () => {
+    const dir = tempDir('lisa-healthy-');
+    const file = writeRunbook(
+      dir,
+      'runbook.yml',
+      `name: healthy-guest
+log_path: ${join(dir, 'runs')}
+platform:
+  - type: qemu
+    qemu:
+      cache_dir: ${TEST_IMAGE_CACHE}
+testcase:
+  - criteria:
+      area: smoke
+notifier:
+  - type: junit
+`,
+    );
+    const result = runCli(['run', file]);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    const events = readEvents(onlyRunDir(join(dir, 'runs')));
+    const statuses = events
+      .filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end')
+      .map((e) => `${e.case.caseId} ${e.status}`)
+      .sort();
+    assert.deepEqual(statuses, ['smoke.command_round_trip PASSED', 'smoke.os_facts PASSED', 'smoke.reachable PASSED', 'smoke.reboot PASSED']);
+  });
+});
