@@ -7,6 +7,11 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 export interface LogSink {
   write(level: LogLevel, source: string, message: string, time: Date): void;
+  /**
+   * The sink to use below a logger whose lines are reported elsewhere (a case's failure is the
+   * console notifier's to show): a console sink returns a quieter self; absent means "same sink".
+   */
+  quieter?(): LogSink;
 }
 
 /** A logger writes each line to every sink it has; secrets are masked before any sink sees them. */
@@ -17,8 +22,9 @@ export class Logger {
     private readonly masker: SecretMasker,
   ) {}
 
-  child(source: string, extraSinks: LogSink[] = []): Logger {
-    return new Logger(source, [...this.sinks, ...extraSinks], this.masker);
+  child(source: string, extraSinks: LogSink[] = [], options: { quiet?: boolean } = {}): Logger {
+    const inherited = options.quiet ? this.sinks.map((s) => s.quieter?.() ?? s) : this.sinks;
+    return new Logger(source, [...inherited, ...extraSinks], this.masker);
   }
 
   debug(message: string): void {

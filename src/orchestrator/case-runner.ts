@@ -42,7 +42,7 @@ export async function runCase(input: CaseRunInput): Promise<CaseOutcome> {
   const dir = input.runDir.caseDir(ref.runCaseId, attempt);
   const logPath = join(dir, 'case.log');
   const caseSink = new FileSink(logPath);
-  const log = input.log.child(ref.caseId, [caseSink]);
+  const log = input.log.child(ref.caseId, [caseSink], { quiet: true });
   const started = Date.now();
   bus.emit({ type: 'case.begin', case: ref, envId: env.id, attempt, logPath });
 

@@ -37,10 +37,15 @@ class StreamSink implements LogSink {
   constructor(
     private readonly out: NodeJS.WritableStream,
     private readonly debug: boolean,
+    private readonly quiet = false,
   ) {}
   write(level: string, source: string, message: string): void {
-    if (!this.debug && level !== 'warn' && level !== 'error') return;
+    if (!this.debug && (this.quiet || (level !== 'warn' && level !== 'error'))) return;
     this.out.write(`${level === 'error' ? 'error' : level === 'warn' ? 'warning' : level} [${source}] ${message}\n`);
+  }
+  /** Cases and nodes log their failures to their own files; the console notifier reports them. */
+  quieter(): LogSink {
+    return new StreamSink(this.out, this.debug, true);
   }
 }
 

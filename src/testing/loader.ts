@@ -22,12 +22,22 @@ export class SuiteLoadError extends Error {
   }
 }
 
-let tsxRegistered = false;
-async function ensureTypeScriptLoader(): Promise<void> {
-  if (tsxRegistered) return;
-  const { register } = await import('tsx/esm/api');
-  register();
-  tsxRegistered = true;
+/**
+ * TypeScript suites load through tsx's namespaced import, which needs no global loader hooks and
+ * works in directories without a package.json (where tsx compiles to CommonJS).
+ */
+async function importModule(file: string): Promise<Record<string, unknown>> {
+  if (!file.endsWith('.ts')) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+}
+
+/** Exported values, looking through the `default` wrapper that CommonJS interop adds. */
+function exportedValues(mod: Record<string, unknown>): unknown[] {
+  const values = Object.values(mod);
+  const d = mod.default as Record<string, unknown> | undefined;
+  if (d && typeof d === 'object' && !isSuite(d)) values.push(...Object.values(d));
+  return values;
 }
 
 function listModules(dir: string): string[] {
@@ -53,14 +63,15 @@ export async function loadSuites(dirs: string[]): Promise<TestCaseInfo[]> {
   for (const dir of dirs) {
     if (!existsSync(dir)) throw new SuiteLoadError(dir, 'test suite directory does not exist');
     for (const file of listModules(dir)) {
-      if (file.endsWith('.ts')) await ensureTypeScriptLoader();
       let mod: Record<string, unknown>;
       try {
-        mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        mod = await importModule(file);
       } catch (e) {
-        throw new SuiteLoadError(file, `cannot load: ${(e as Error).message.split('\n')[0]}`);
+        // esbuild puts the file:line:column of a syntax error on the lines after the first.
+        const detail = (e as Error).message.split('\n').filter((l) => l.trim()).slice(0, 4).join('\n  ');
+        throw new SuiteLoadError(file, `cannot load: ${detail}`);
       }
-      const suites = new Set(Object.values(mod).filter(isSuite));
+      const suites = new Set(exportedValues(mod).filter(isSuite));
       for (const suite of suites) {
         for (const c of expandSuite(suite, file)) {
           const prev = seen.get(c.id);

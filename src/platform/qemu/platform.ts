@@ -134,7 +134,7 @@ export class QemuPlatform implements Platform {
         runDir: ctx.runDir,
         dir,
         qemuBinary: o.qemuBinary,
-        log: ctx.log.child(name, [new FileSink(join(ctx.runDir, 'nodes', `${name}.log`))]),
+        log: ctx.log.child(name, [new FileSink(join(ctx.runDir, 'nodes', `${name}.log`))], { quiet: true }),
         spec: {
           name,
           accel: this.accel,
