@@ -19,3 +19,4 @@ export { registerPlatform, platformTypes } from './platform/registry.js';
 export { SshNode, type SshNodeOptions } from './node/ssh-node.js';
 export { LocalNode, type LocalNodeOptions } from './node/local-node.js';
 export { SshAuthError, HostKeyMismatchError } from './node/ssh-errors.js';
+export { matchRequirement, type EnvironmentFacts } from './orchestrator/requirements.js';

@@ -24,6 +24,8 @@ export interface RunOptions {
   err: NodeJS.WritableStream;
   /** Fires on Ctrl-C. */
   signal: AbortSignal;
+  /** Suites already loaded (the CLI loads them with the runbook); loaded here when absent. */
+  cases?: TestCaseInfo[];
 }
 
 export interface RunResult {
@@ -56,7 +58,7 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
   const first = runbook.combinations[0]!;
   // Suites first: a broken suite is a user error reported before any run starts, and extension
   // modules may register notifiers or platforms that the runbook then uses.
-  const cases = await loadSuites([builtinSuiteDir(), ...first.extension]);
+  const cases = options.cases ?? (await loadSuites([builtinSuiteDir(), ...first.extension]));
   const runDir = RunDirectory.create(first.runRoot, runbook.name);
   const log = new Logger('lisa', [new FileSink(runDir.runLog), new StreamSink(options.err, options.debug)], masker);
   const bus = new EventBus(runDir.eventsFile, masker, log);

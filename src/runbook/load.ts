@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { expandCombinator, type Combinator } from './combinator.js';
 import { RunbookError } from './errors.js';
 import { loadTree } from './include.js';
-import type { LNode } from './located.js';
-import { resolveRunbook } from './resolve.js';
-import { combinatorSchema, runbookSchema } from './schema/runbook.js';
+import { locate, type LNode } from './located.js';
+import { expandHome, resolveRunbook } from './resolve.js';
+import { combinatorSchema, pathEntrySchema, runbookSchema } from './schema/runbook.js';
 import { substitute } from './substitute.js';
 import type { LoadedRunbook, LoadOptions, ResolvedRunbook } from './types.js';
 import { check } from './validate.js';
@@ -28,6 +28,7 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
     const combinatorTree = only(tree, 'combinator');
     const combinator = check(z.object({ combinator: combinatorSchema.optional() }), substitute(combinatorTree, base), []).combinator;
     const rest: LNode & { kind: 'map' } = { ...tree, entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator')) };
+    if (options.beforeValidate) await options.beforeValidate(extensionDirs(rest, base));
     return { file: absFile, ...expand(rest, combinator, base, secrets, absFile, cwd) };
   } catch (err) {
     // A secret put where a number belongs would otherwise be printed in "found string ...".
@@ -64,6 +65,19 @@ function expand(
     });
   }
   return { name: combinations[0]!.name, secrets: [...secrets], combinations };
+}
+
+/**
+ * The extension directories, found before the rest is validated: their modules may register the
+ * platform or notifier types that the rest of the runbook uses.
+ */
+function extensionDirs(tree: LNode & { kind: 'map' }, vars: VariableTable): string[] {
+  const part = substitute(only(tree, 'extension'), vars);
+  const entries = check(z.object({ extension: z.array(pathEntrySchema).optional() }), part, []).extension ?? [];
+  return entries.map((e, i) => {
+    const at = locate(part, ['extension', i]).pos.absFile;
+    return path.resolve(path.dirname(at), expandHome(typeof e === 'string' ? e : e.path));
+  });
 }
 
 function maskError(err: RunbookError, secrets: string[]): void {

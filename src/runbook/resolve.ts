@@ -102,6 +102,6 @@ function ruleOf(rule: RuleData, pos: { file: string; line: number }): TestCaseRu
   };
 }
 
-function expandHome(p: string): string {
+export function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
 }

@@ -105,6 +105,12 @@ export interface ResolvedRunbook {
 export interface LoadOptions {
   /** `-v name:value` and `-v s:name:value` strings, in command-line order. */
   cliVariables?: string[];
+  /**
+   * Called with the absolute extension directories after includes and variables are known and
+   * before the rest is validated, so that extension modules can register platform and notifier
+   * types first.
+   */
+  beforeValidate?: (extensionDirs: string[]) => Promise<void>;
   /** Defaults to process.env; `LISA_<name>` entries define variables. */
   env?: Record<string, string | undefined>;
   /** Base of the default `log_path` and of file names in messages; defaults to process.cwd(). */

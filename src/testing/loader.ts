@@ -22,14 +22,24 @@ export class SuiteLoadError extends Error {
   }
 }
 
+let typeScriptHooks: Promise<void> | undefined;
+
 /**
- * TypeScript suites load through tsx's namespaced import, which needs no global loader hooks and
- * works in directories without a package.json (where tsx compiles to CommonJS).
+ * TypeScript suites load through tsx's global hooks, ESM and CommonJS both: a directory without a
+ * package.json makes tsx compile to CommonJS, and the CommonJS hook is what turns `export` syntax
+ * there into something Node can load. Global (not namespaced) hooks keep one instance of every
+ * module, so a plugin's registerPlatform() reaches the engine's own registry.
  */
 async function importModule(file: string): Promise<Record<string, unknown>> {
-  if (!file.endsWith('.ts')) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const { tsImport } = await import('tsx/esm/api');
-  return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+  if (/\.[mc]?ts$/.test(file)) {
+    typeScriptHooks ??= (async () => {
+      const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+      esm.register();
+      cjs.register();
+    })();
+    await typeScriptHooks;
+  }
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
 /** Exported values, looking through the `default` wrapper that CommonJS interop adds. */
@@ -46,7 +56,7 @@ function listModules(dir: string): string[] {
     if (entry === 'node_modules' || entry.startsWith('.')) continue;
     const p = join(dir, entry);
     if (statSync(p).isDirectory()) out.push(...listModules(p));
-    else if (/\.(m?js|ts)$/.test(entry) && !/\.d\.ts$|\.test\.|\.map$/.test(entry)) out.push(p);
+    else if (/\.(m?js|[mc]?ts)$/.test(entry) && !/\.d\.[mc]?ts$|\.test\.|\.map$/.test(entry)) out.push(p);
   }
   return out;
 }

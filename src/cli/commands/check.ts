@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { selectCases } from '../../orchestrator/selection.js';
 import { platformTypes } from '../../platform/registry.js';
-import { loadRunbook } from '../../runbook/load.js';
-import { builtinSuiteDir, loadSuites } from '../../testing/loader.js';
+import { loadRunbookAndSuites } from '../load.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
 import { UsageError } from '../errors.js';
 import { checkNotifier } from '../../notifiers/registry.js';
@@ -12,8 +11,7 @@ export function registerCheck(program: Command): void {
     .description('load and validate the runbook, its includes, variables and test suites without touching a node')
     .action(async (positional: string | undefined, opts: RunbookArgs) => {
       const file = runbookPath(positional, opts);
-      const runbook = await loadRunbook(file, { cliVariables: opts.variable, env: process.env });
-      const cases = await loadSuites([builtinSuiteDir(), ...runbook.combinations[0]!.extension]);
+      const { runbook, cases } = await loadRunbookAndSuites(file, opts.variable);
       let selected = 0;
       for (const rb of runbook.combinations) {
         if (!platformTypes().includes(rb.platform.type)) {

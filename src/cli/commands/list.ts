@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { selectCases } from '../../orchestrator/selection.js';
-import { loadRunbook } from '../../runbook/load.js';
-import { builtinSuiteDir, loadSuites } from '../../testing/loader.js';
+import { loadRunbookAndSuites } from '../load.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
 
 function table(rows: string[][]): string {
@@ -14,8 +13,7 @@ export function registerList(program: Command): void {
     .description('list the cases a runbook selects (and why the others are left out), without touching a node')
     .option('--json', 'print JSON')
     .action(async (positional: string | undefined, opts: RunbookArgs & { json?: boolean }) => {
-      const runbook = await loadRunbook(runbookPath(positional, opts), { cliVariables: opts.variable, env: process.env });
-      const cases = await loadSuites([builtinSuiteDir(), ...runbook.combinations[0]!.extension]);
+      const { runbook, cases } = await loadRunbookAndSuites(runbookPath(positional, opts), opts.variable);
       const out: unknown[] = [];
       for (const rb of runbook.combinations) {
         const sel = selectCases(cases, rb.testcase);

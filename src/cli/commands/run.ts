@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runRunbook } from '../../orchestrator/run.js';
-import { loadRunbook } from '../../runbook/load.js';
+import { loadRunbookAndSuites } from '../load.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
 import { installInterruptHandler } from '../interrupt.js';
 
@@ -9,10 +9,10 @@ export function registerRun(program: Command): void {
     .description('run the test cases a runbook selects; exit 0 all passed or skipped, 1 a case failed, 2 usage or runbook error, 130 interrupted')
     .action(async (positional: string | undefined, opts: RunbookArgs) => {
       const debug = program.opts<{ debug?: boolean }>().debug ?? false;
-      const runbook = await loadRunbook(runbookPath(positional, opts), { cliVariables: opts.variable, env: process.env });
+      const { runbook, cases } = await loadRunbookAndSuites(runbookPath(positional, opts), opts.variable);
       const interrupt = installInterruptHandler(process.stderr);
       try {
-        const result = await runRunbook(runbook, { debug, out: process.stdout, err: process.stderr, signal: interrupt.signal });
+        const result = await runRunbook(runbook, { debug, out: process.stdout, err: process.stderr, signal: interrupt.signal, cases });
         process.exitCode = result.exitCode;
       } finally {
         interrupt.dispose();

@@ -1,0 +1,22 @@
+import { loadRunbook } from '../runbook/load.js';
+import type { LoadedRunbook } from '../runbook/types.js';
+import { builtinSuiteDir, loadSuites } from '../testing/loader.js';
+import type { TestCaseInfo } from '../testing/types.js';
+
+/**
+ * Loads the runbook and the test suites it names. Suites (and so extension modules) load before
+ * the runbook is validated, so that an extension can register a platform or notifier type that
+ * the same runbook uses.
+ */
+export async function loadRunbookAndSuites(file: string, cliVariables: string[]): Promise<{ runbook: LoadedRunbook; cases: TestCaseInfo[] }> {
+  let cases: TestCaseInfo[] | undefined;
+  const runbook = await loadRunbook(file, {
+    cliVariables,
+    env: process.env,
+    beforeValidate: async (dirs) => {
+      cases = await loadSuites([builtinSuiteDir(), ...dirs]);
+    },
+  });
+  cases ??= await loadSuites([builtinSuiteDir(), ...runbook.combinations[0]!.extension]);
+  return { runbook, cases };
+}
