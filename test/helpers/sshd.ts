@@ -15,6 +15,13 @@ export interface SshdOptions {
   maxSessions?: number;
   /** No SFTP subsystem (like dropbear without sftp-server): file transfer must fall back to cat. */
   noSftp?: boolean;
+  /**
+   * Make the node's own reboot path work unchanged, as on a real machine: sshd runs in a private
+   * mount namespace where /proc/sys/kernel/random/boot_id is the fixture's file and `systemctl` /
+   * `reboot` (first on sudo's secure_path, in /usr/local/sbin) ask the fixture to restart sshd with
+   * a new boot id. SshNode's default reboot and boot-id commands then "reboot" the node.
+   */
+  namespacedReboot?: boolean;
 }
 
 /**
@@ -92,7 +99,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, username, options));
       const logFile = join(dir, 'sshd.log');
       const fd = openSync(logFile, 'a');
-      proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+      const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', join(dir, 'sshd_config')];
+      proc = spawn(options.namespacedReboot ? 'unshare' : sshd[0]!, options.namespacedReboot ? namespacedRebootArgs(dir, bootIdFile, requestFile, sshd) : sshd.slice(1), {
         detached: true,
         stdio: ['ignore', 'ignore', fd],
       });
@@ -186,6 +194,24 @@ function keyPair(): { private: string; public: string } {
       return pair;
     }
   }
+}
+
+/**
+ * `unshare` arguments that start sshd with a fake boot id and fake reboot commands. `set -e`: if
+ * any mount fails, sshd never starts (and nothing can reach the host's real reboot).
+ */
+function namespacedRebootArgs(dir: string, bootIdFile: string, requestFile: string, sshd: string[]): string[] {
+  const fake = join(dir, 'fake-reboot');
+  writeFileSync(fake, `#!/bin/sh\ntouch ${requestFile}\n`, { mode: 0o755 });
+  const script = [
+    'set -e',
+    'mount -t tmpfs -o mode=755 tmpfs /usr/local/sbin',
+    `cp ${fake} /usr/local/sbin/systemctl`,
+    `cp ${fake} /usr/local/sbin/reboot`,
+    `mount --bind ${bootIdFile} /proc/sys/kernel/random/boot_id`,
+    `exec ${sshd.join(' ')}`,
+  ].join('\n');
+  return ['-m', '--propagation', 'private', 'sh', '-c', script];
 }
 
 function sshdConfig(dir: string, port: number, user: string, options: SshdOptions): string {
