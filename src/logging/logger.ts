@@ -88,7 +88,3 @@ export class MemorySink implements LogSink {
     this.lines.push(`${level} [${source}] ${message}`);
   }
 }
-
-export function levelEnabled(level: LogLevel, min: LogLevel): boolean {
-  return ORDER[level] >= ORDER[min];
-}

@@ -47,15 +47,3 @@ export function matchRequirement(req: Requirement, env: EnvironmentFacts): Match
   }
   return { ok: true };
 }
-
-/** The smallest requirement that satisfies both (used to size a shared environment). */
-export function mergeRequirements(a: Requirement, b: Requirement): Requirement {
-  const max = (x?: number, y?: number) => (x === undefined ? y : y === undefined ? x : Math.max(x, y));
-  return {
-    nodes: max(a.nodes, b.nodes),
-    minCores: max(a.minCores, b.minCores),
-    minMemoryMiB: max(a.minMemoryMiB, b.minMemoryMiB),
-    minDataDisks: max(a.minDataDisks, b.minDataDisks),
-    features: [...new Set([...(a.features ?? []), ...(b.features ?? [])])],
-  };
-}
