@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 
 /** Every live descendant of `root` (not root itself), read from /proc. */
 export function descendants(root: number): number[] {
@@ -65,17 +65,7 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { anyFreeLoopbackPort as freePort } from '../../src/platform/qemu/ports.js';
 
 /** True once something on the port sends an SSH banner. */
 export function sshBanner(port: number, timeoutMs = 1000): Promise<boolean> {
