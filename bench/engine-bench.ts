@@ -4,13 +4,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runRunbook } from '../src/orchestrator/run.js';
 import { loadRunbook } from '../src/runbook/load.js';
+import { readyPlatformYaml, type SshTarget } from '../test/helpers/cli.js';
 
-export interface SshTarget {
-  host: string;
-  port: number;
-  username: string;
-  privateKeyFile: string;
-}
+export type { SshTarget };
 
 /** A suite module with `count` cases, each running one trivial command on its node. */
 function writeTrivialSuite(dir: string, count: number): void {
@@ -24,27 +20,11 @@ function writeTrivialSuite(dir: string, count: number): void {
 }
 
 function runbookYaml(targets: SshTarget[], runRoot: string, suiteDir: string, notifiers: string[]): string {
-  const envs = targets
-    .map(
-      (t, i) => `    - name: node${i + 1}
-      nodes:
-        - type: remote
-          address: ${t.host}
-          port: ${t.port}
-          username: ${t.username}
-          private_key_file: ${t.privateKeyFile}`,
-    )
-    .join('\n');
   return `name: bench
 log_path: ${runRoot}
 extension:
   - ${suiteDir}
-platform:
-  - type: ready
-environment:
-  environments:
-${envs}
-testcase:
+${readyPlatformYaml(targets)}testcase:
   - criteria:
       area: bench
 notifier:

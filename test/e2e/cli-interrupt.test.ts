@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunEventOf } from '../../src/results/events.js';
-import { onlyRunDir, readEvents, repoRoot, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
+import { onlyRunDir, readEvents, readyPlatformYaml, repoRoot, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 
 let node: Sshd;
@@ -33,17 +33,7 @@ test('Ctrl-C mid-run stops work, cleans up, writes every report and exits 130', 
 log_path: ${runs}
 extension:
   - ${join(repoRoot, 'test/fixtures/suites/e2e')}
-platform:
-  - type: ready
-environment:
-  environments:
-    - nodes:
-        - type: remote
-          address: ${node.host}
-          port: ${node.port}
-          username: ${node.username}
-          private_key_file: ${node.privateKeyFile}
-testcase:
+${readyPlatformYaml([node])}testcase:
   - criteria:
       tags: interrupt
 notifier:

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunEventOf } from '../../src/results/events.js';
-import { onlyRunDir, readEvents, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
+import { onlyRunDir, readEvents, readyPlatformYaml, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 
 // The built-in smoke.reboot case through the CLI against a loopback sshd whose "reboot" restarts
@@ -24,17 +24,7 @@ test('smoke.reboot passes: the connection drops, the node comes back with a new 
     'runbook.yml',
     `name: reboot
 log_path: ${join(dir, 'runs')}
-platform:
-  - type: ready
-environment:
-  environments:
-    - nodes:
-        - type: remote
-          address: ${node.host}
-          port: ${node.port}
-          username: ${node.username}
-          private_key_file: ${node.privateKeyFile}
-testcase:
+${readyPlatformYaml([node])}testcase:
   - criteria:
       area: smoke
 `,

@@ -4,25 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
-import { allFiles, onlyRunDir, readEvents, repoRoot, runCli, tempDir, writeRunbook } from '../helpers/cli.js';
+import { allFiles, onlyRunDir, readEvents, readyPlatformYaml, repoRoot, runCli, tempDir, writeRunbook } from '../helpers/cli.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 
 const SECRET = 'tok-9f3e2a7c51';
-
-function nodesYaml(nodes: Sshd[]): string {
-  return nodes
-    .map(
-      (n, i) => `    - name: env${i + 1}
-      nodes:
-        - type: remote
-          name: node${i + 1}
-          address: ${n.host}
-          port: ${n.port}
-          username: ${n.username}
-          private_key_file: ${n.privateKeyFile}`,
-    )
-    .join('\n');
-}
 
 function ends(events: RunEvent[]): Map<string, RunEventOf<'case.end'>> {
   const m = new Map<string, RunEventOf<'case.end'>>();
@@ -50,12 +35,7 @@ variable:
   - name: token
     value: ${SECRET}
     is_secret: true
-platform:
-  - type: ready
-environment:
-  environments:
-${nodesYaml(nodes)}
-testcase:
+${readyPlatformYaml(nodes)}testcase:
   - criteria:
       area: e2e
       tags: main

@@ -87,3 +87,28 @@ export function allFiles(dir: string): string[] {
   }
   return out;
 }
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  username: string;
+  privateKeyFile: string;
+}
+
+/**
+ * `platform: ready` plus an `environment:` section with one environment (`env1`, ...) per
+ * machine, each holding one remote node (`node1`, ...).
+ */
+export function readyPlatformYaml(targets: SshTarget[]): string {
+  const envs = targets.map(
+    (t, i) => `    - name: env${i + 1}
+      nodes:
+        - type: remote
+          name: node${i + 1}
+          address: ${t.host}
+          port: ${t.port}
+          username: ${t.username}
+          private_key_file: ${t.privateKeyFile}`,
+  );
+  return `platform:\n  - type: ready\nenvironment:\n  environments:\n${envs.join('\n')}\n`;
+}
