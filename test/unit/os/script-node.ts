@@ -81,10 +81,13 @@ export function table(rows: [RegExp | string, Reply][], fallback: Reply = { exit
 }
 
 /** Runs the command on this machine (no sudo): for exercising tools against the real host. */
-export const runLocally: Handler = (command) =>
+export const runLocally: Handler = (command, options) =>
   new Promise((resolve) => {
-    execFile('/bin/sh', ['-c', command], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    const child = execFile('/bin/sh', ['-c', command], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ stdout, stderr, exitCode: code });
     });
+    // Like a node: the command gets the input, or an empty stdin, never one left open.
+    child.stdin?.on('error', () => {}); // a command that never reads its stdin closes it first
+    child.stdin?.end(options.input ?? '');
   });
