@@ -12,6 +12,9 @@ export class SecretMasker {
     // Masking one- or two-character values would shred every log line.
     if (text.length < 3 || this.secrets.includes(text)) return;
     this.secrets.push(text);
+    // Events and reports are masked as JSON text, where `"` and `\` in a secret appear escaped.
+    const escaped = JSON.stringify(text).slice(1, -1);
+    if (escaped !== text && !this.secrets.includes(escaped)) this.secrets.push(escaped);
     this.secrets.sort((a, b) => b.length - a.length);
     this.pattern = new RegExp(this.secrets.map(escapeRegExp).join('|'), 'g');
   }

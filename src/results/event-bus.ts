@@ -26,9 +26,13 @@ export class EventBus {
   }
 
   emit(input: EventInput): void {
-    const event = this.masker.maskDeep({ ...input, time: new Date().toISOString() } as RunEvent);
+    const raw = { ...input, time: new Date().toISOString() } as RunEvent;
+    // Serialised once: the masked line is what goes to disk, and (only when it changed) to listeners.
+    const line = JSON.stringify(raw);
+    const masked = this.masker.mask(line);
+    const event = masked === line ? raw : (JSON.parse(masked) as RunEvent);
     this.fd ??= openSync(this.eventsFile, 'a');
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    writeSync(this.fd, `${masked}\n`);
     // Listeners may be async (file writes); keep their order without blocking the emitter.
     this.chain = this.chain.then(() => this.deliver(event));
   }
