@@ -33,7 +33,11 @@ ${notifiers.map((n) => `  - type: ${n}`).join('\n')}
 }
 
 /** Runs `count` trivial cases through the whole engine and returns the wall time in ms. */
-export async function runEngineCases(targets: SshTarget[], count: number, notifiers: string[] = ['console']): Promise<number> {
+export async function runEngineCases(
+  targets: SshTarget[],
+  count: number,
+  notifiers: string[] = ['console'],
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'lisa-bench-'));
   writeTrivialSuite(dir, count);
   const file = join(dir, 'runbook.yml');
@@ -43,6 +47,7 @@ export async function runEngineCases(targets: SshTarget[], count: number, notifi
   const start = performance.now();
   const result = await runRunbook(rb, { debug: false, out: sink, err: sink, signal: new AbortController().signal });
   const ms = performance.now() - start;
-  if (result.summary.passed !== count) throw new Error(`bench run: ${result.summary.passed} of ${count} cases passed (see ${result.runDir})`);
+  if (result.summary.passed !== count)
+    throw new Error(`bench run: ${result.summary.passed} of ${count} cases passed (see ${result.runDir})`);
   return ms;
 }

@@ -35,7 +35,13 @@ const quiet = new Logger('bench', [], new SecretMasker());
 
 function context(root: string): PlatformContext {
   const masker = new SecretMasker();
-  return { runDir: join(root, `run-${Date.now()}`), log: quiet, masker, signal: new AbortController().signal, environmentConfig: undefined };
+  return {
+    runDir: join(root, `run-${Date.now()}`),
+    log: quiet,
+    masker,
+    signal: new AbortController().signal,
+    environmentConfig: undefined,
+  };
 }
 
 /** Boots the platform's own image by hand (same args, no platform code around it) until SSH answers. */
@@ -45,22 +51,47 @@ async function rawBoot(p: QemuPlatform, root: string, warm?: { state: string; di
   const disk = join(dir, 'disk.qcow2');
   // By hand needs an overlay too (the base must stay clean), so it is inside the timed part.
   const started = performance.now();
-  await runCommand('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', warm ? warm.disk : p.image!.path, '-F', 'qcow2', disk]);
+  await runCommand('qemu-img', [
+    'create',
+    '-q',
+    '-f',
+    'qcow2',
+    '-b',
+    warm ? warm.disk : p.image!.path,
+    '-F',
+    'qcow2',
+    disk,
+  ]);
   const port = await freeLoopbackPort();
   const vm = await QemuVm.start({
-    id: 'raw', runDir: dir, dir, qemuBinary: p.options.qemuBinary, log: quiet, files: [],
+    id: 'raw',
+    runDir: dir,
+    dir,
+    qemuBinary: p.options.qemuBinary,
+    log: quiet,
+    files: [],
     spec: {
-      name: 'raw', accel: p.accel!, cores: p.options.cores ?? 2, memoryMiB: p.options.memoryMiB, disk,
-      kernel: p.image!.kernel, initrd: p.image!.initrd, sshPort: port,
+      name: 'raw',
+      accel: p.accel!,
+      cores: p.options.cores ?? 2,
+      memoryMiB: p.options.memoryMiB,
+      disk,
+      kernel: p.image!.kernel,
+      initrd: p.image!.initrd,
+      sshPort: port,
       privateNet: { mcast: `230.77.250.1:${await freeLoopbackPort()}`, mac: '52:54:00:77:fa:01' },
-      serialLog: join(dir, 'serial.log'), qmpSocket: join(dir, 'qmp.sock'),
+      serialLog: join(dir, 'serial.log'),
+      qmpSocket: join(dir, 'qmp.sock'),
       fwCfg: [{ name: 'opt/lisa/authorized_keys', file: key.publicKeyFile }],
       incoming: warm ? `exec:cat '${warm.state}'` : undefined,
     },
   });
   try {
     if (warm) await resumeIncoming(vm, 120_000);
-    const ssh = await waitForSsh({ port, username: p.options.username, privateKey: key.privateKey }, { timeoutMs: 600_000, stillRunning: () => undefined });
+    const ssh = await waitForSsh(
+      { port, username: p.options.username, privateKey: key.privateKey },
+      { timeoutMs: 600_000, stillRunning: () => undefined },
+    );
     await ssh.exec('true');
     ssh.close();
     return performance.now() - started;
@@ -81,7 +112,10 @@ async function timedDeploy(p: QemuPlatform, ctx: PlatformContext, envs: number):
 async function runToFirstCase(root: string, cacheDir: string): Promise<number> {
   const dir = mkdtempSync(join(root, 'run-'));
   mkdirSync(join(dir, 'suite'));
-  writeFileSync(join(dir, 'suite', 'one.mjs'), "export default { name: 'qb', area: 'qemubench', cases: [{ name: 'one', async run(ctx) { await ctx.node.execute('true'); } }] };\n");
+  writeFileSync(
+    join(dir, 'suite', 'one.mjs'),
+    "export default { name: 'qb', area: 'qemubench', cases: [{ name: 'one', async run(ctx) { await ctx.node.execute('true'); } }] };\n",
+  );
   writeFileSync(
     join(dir, 'runbook.yml'),
     `name: qemu-bench\nlog_path: ${join(dir, 'runs')}\nextension:\n  - ${join(dir, 'suite')}\nplatform:\n  - type: qemu\n    qemu:\n      cache_dir: ${cacheDir}\ntestcase:\n  - criteria:\n      area: qemubench\nnotifier:\n  - type: console\n`,
@@ -90,7 +124,10 @@ async function runToFirstCase(root: string, cacheDir: string): Promise<number> {
   const rb = await loadRunbook(join(dir, 'runbook.yml'), { env: {} });
   const started = Date.now();
   const result = await runRunbook(rb, { debug: false, out: sink, err: sink, signal: new AbortController().signal });
-  const events = readFileSync(join(result.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; time: string });
+  const events = readFileSync(join(result.runDir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; time: string });
   const begin = events.find((e) => e.type === 'case.begin');
   if (!begin) throw new Error(`no case started (see ${result.runDir})`);
   return Date.parse(begin.time) - started;
@@ -103,7 +140,11 @@ export async function benchQemu(
   const say = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const root = mkdtempSync(join(tmpdir(), 'lisa-qemu-bench-'));
   const cacheDir = options.cacheDir ?? process.env.LISA_TEST_IMAGE_CACHE ?? '/var/tmp/lisa-test-images';
-  const cold = new QemuPlatform({ type: 'qemu', keepEnvironment: 'no', options: { cache_dir: cacheDir, warm_start: false } });
+  const cold = new QemuPlatform({
+    type: 'qemu',
+    keepEnvironment: 'no',
+    options: { cache_dir: cacheDir, warm_start: false },
+  });
   const warm = new QemuPlatform({ type: 'qemu', keepEnvironment: 'no', options: { cache_dir: cacheDir } });
   const cctx = context(root);
   const wctx = context(root);
@@ -116,7 +157,10 @@ export async function benchQemu(
   say(`raw cold boot to SSH: ${(r.rawColdMs / 1000).toFixed(1)} s`);
   r.platformColdMs = await timedDeploy(cold, cctx, 1);
   say(`platform cold deploy: ${(r.platformColdMs / 1000).toFixed(1)} s`);
-  const tplDir = join(join(warm.image!.path, '..'), `warm-${warm.accel!.accel}-${warm.options.cores ?? 2}c-${warm.options.memoryMiB}m`);
+  const tplDir = join(
+    join(warm.image!.path, '..'),
+    `warm-${warm.accel!.accel}-${warm.options.cores ?? 2}c-${warm.options.memoryMiB}m`,
+  );
   r.rawWarmMs = await rawBoot(warm, root, { state: join(tplDir, 'state'), disk: join(tplDir, 'disk.qcow2') });
   say(`raw warm restore to SSH: ${(r.rawWarmMs / 1000).toFixed(1)} s`);
   r.platformWarmMs = r.parallel1Ms = await timedDeploy(warm, wctx, 1);
@@ -137,7 +181,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const i = args.indexOf('--cache-dir');
   const j = args.indexOf('--parallel');
-  const r = await benchQemu({ skipRun: args.includes('--skip-run'), cacheDir: i >= 0 ? args[i + 1] : undefined, parallel: j >= 0 ? Number(args[j + 1]) : undefined });
+  const r = await benchQemu({
+    skipRun: args.includes('--skip-run'),
+    cacheDir: i >= 0 ? args[i + 1] : undefined,
+    parallel: j >= 0 ? Number(args[j + 1]) : undefined,
+  });
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   process.stdout.write(
     `${JSON.stringify(r)}\ncold ratio platform/raw ${ratio(r.platformColdMs, r.rawColdMs)} (target <= 1.2)\n` +

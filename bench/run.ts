@@ -28,13 +28,23 @@ function row(label: string, ms: number, n?: number): string {
 async function sshBench(): Promise<void> {
   const nodes: Sshd[] = await Promise.all([startSshd(), startSshd(), startSshd(), startSshd()]);
   try {
-    const target = (s: Sshd) => ({ host: s.host, port: s.port, username: s.username, privateKeyFile: s.privateKeyFile });
+    const target = (s: Sshd) => ({
+      host: s.host,
+      port: s.port,
+      username: s.username,
+      privateKeyFile: s.privateKeyFile,
+    });
     // Warm up both paths (JIT, sshd's first forks) so that neither pays a one-time cost.
     await bareSsh2Loop(nodes[0]!.connection(), 50);
     await runEngineCases([target(nodes[0]!)], 50);
 
     // Interleaved rounds, medians reported: this machine's timing noise is larger than the effect.
-    const samples: Record<'bare' | 'one' | 'four' | 'bareFour', number[]> = { bare: [], one: [], four: [], bareFour: [] };
+    const samples: Record<'bare' | 'one' | 'four' | 'bareFour', number[]> = {
+      bare: [],
+      one: [],
+      four: [],
+      bareFour: [],
+    };
     for (let round = 0; round < rounds; round++) {
       samples.bare.push(await bareSsh2Loop(nodes[0]!.connection(), count));
       samples.one.push(await runEngineCases([target(nodes[0]!)], count));
@@ -44,8 +54,15 @@ async function sshBench(): Promise<void> {
       await Promise.all(nodes.map((n) => bareSsh2Loop(n.connection(), count)));
       samples.bareFour.push(performance.now() - t);
     }
-    const [bare, one, four, bareFour] = [samples.bare, samples.one, samples.four, samples.bareFour].map(median) as [number, number, number, number];
-    console.log(`\nSSH engine benchmark (${count} trivial cases, loopback sshd; median of ${rounds} interleaved rounds)`);
+    const [bare, one, four, bareFour] = [samples.bare, samples.one, samples.four, samples.bareFour].map(median) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    console.log(
+      `\nSSH engine benchmark (${count} trivial cases, loopback sshd; median of ${rounds} interleaved rounds)`,
+    );
     console.log(row(`bare ssh2 loop, ${count} x 'true'`, bare, count));
     console.log(row(`lisa run, ${count} cases on 1 node`, one, count));
     console.log(row(`lisa run, ${count * 4} cases on 4 nodes`, four, count * 4));

@@ -50,8 +50,7 @@ export class Accounts extends Tool {
 
   /** The password field is classified on the node so that hashes never reach the node log. */
   async shadow(): Promise<ShadowEntry[]> {
-    const script =
-      `getent shadow | awk -F: '{ k = ($2 == "") ? "empty" : (substr($2,1,1) == "!" || substr($2,1,1) == "*") ? "locked" : "hash"; print $1 ":" k }'`;
+    const script = `getent shadow | awk -F: '{ k = ($2 == "") ? "empty" : (substr($2,1,1) == "!" || substr($2,1,1) == "*") ? "locked" : "hash"; print $1 ":" k }'`;
     const r = await this.node.execute(script, { sudo: true, expectedExitCode: 0 });
     return parseShadow(r.stdout);
   }

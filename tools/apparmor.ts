@@ -42,10 +42,15 @@ export class AppArmor extends Tool {
   override readonly packages: PackageNames = { default: 'apparmor-utils', suse: 'apparmor-utils' };
 
   async status(): Promise<AppArmorStatus> {
-    const enabled = await this.node.execute('cat /sys/module/apparmor/parameters/enabled 2>/dev/null', { noErrorLog: true });
+    const enabled = await this.node.execute('cat /sys/module/apparmor/parameters/enabled 2>/dev/null', {
+      noErrorLog: true,
+    });
     const status: AppArmorStatus = { enabled: parseAppArmorEnabled(enabled.stdout) };
     if (!status.enabled || !(await this.exists())) return status;
-    const r = await this.node.execute('PATH="$PATH:/usr/sbin:/sbin" aa-status --json', { sudo: true, noErrorLog: true });
+    const r = await this.node.execute('PATH="$PATH:/usr/sbin:/sbin" aa-status --json', {
+      sudo: true,
+      noErrorLog: true,
+    });
     if (r.exitCode === 0 && r.stdout.trim().startsWith('{')) Object.assign(status, parseAaStatusJson(r.stdout));
     return status;
   }

@@ -20,7 +20,11 @@ export function parseBlkidExport(text: string): BlkidEntry[] {
       const tags: Record<string, string> = {};
       for (const line of block.split('\n')) {
         const i = line.indexOf('=');
-        if (i > 0) tags[line.slice(0, i).trim()] = line.slice(i + 1).trim().replace(/\\(.)/g, '$1');
+        if (i > 0)
+          tags[line.slice(0, i).trim()] = line
+            .slice(i + 1)
+            .trim()
+            .replace(/\\(.)/g, '$1');
       }
       return tags;
     })
@@ -56,7 +60,10 @@ export class Blkid extends Tool {
 
   /** Every device with a recognised signature. blkid exits 2 when it finds nothing. */
   async list(device = ''): Promise<BlkidEntry[]> {
-    const r = await this.run(`-c /dev/null -o export${device ? ` ${shellQuote(device)}` : ''}`, { expectedExitCode: [0, 2], timeoutMs: 60_000 });
+    const r = await this.run(`-c /dev/null -o export${device ? ` ${shellQuote(device)}` : ''}`, {
+      expectedExitCode: [0, 2],
+      timeoutMs: 60_000,
+    });
     return parseBlkidExport(r.stdout);
   }
 

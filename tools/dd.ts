@@ -24,10 +24,13 @@ export class Dd extends Tool {
 
   /** Writes `mib` MiB of random data to `path`, flushed to the device before returning (conv=fsync). */
   async writeRandom(path: string, mib: number, options: { sudo?: boolean } = {}): Promise<DdStats | undefined> {
-    const r = await this.runOk(`if=/dev/urandom of=${shellQuote(path)} bs=1M count=${Math.max(1, Math.floor(mib))} conv=fsync`, {
-      sudo: options.sudo,
-      timeoutMs: 30 * 60_000,
-    });
+    const r = await this.runOk(
+      `if=/dev/urandom of=${shellQuote(path)} bs=1M count=${Math.max(1, Math.floor(mib))} conv=fsync`,
+      {
+        sudo: options.sudo,
+        timeoutMs: 30 * 60_000,
+      },
+    );
     return parseDdStats(r.stderr);
   }
 }

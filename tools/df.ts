@@ -36,7 +36,10 @@ export class Df extends Tool {
   override readonly packages: PackageNames = { default: 'coreutils' };
 
   async list(path = ''): Promise<DfEntry[]> {
-    const r = await this.runOk(`-B1 --output=source,fstype,size,used,avail,pcent,target${path ? ` ${shellQuote(path)}` : ''}`, { timeoutMs: 60_000 });
+    const r = await this.runOk(
+      `-B1 --output=source,fstype,size,used,avail,pcent,target${path ? ` ${shellQuote(path)}` : ''}`,
+      { timeoutMs: 60_000 },
+    );
     return parseDf(r.stdout);
   }
 

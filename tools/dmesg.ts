@@ -27,7 +27,10 @@ export type KernelDefect =
 /** What each defect looks like in the kernel log. Order matters: the first match names the line. */
 export const DEFECT_PATTERNS: [KernelDefect, RegExp][] = [
   ['panic', /Kernel panic - not syncing/],
-  ['oops', /\bOops\b|general protection fault|BUG: (?:unable to handle|kernel NULL pointer dereference)|unable to handle kernel (?:NULL pointer dereference|paging request)/],
+  [
+    'oops',
+    /\bOops\b|general protection fault|BUG: (?:unable to handle|kernel NULL pointer dereference)|unable to handle kernel (?:NULL pointer dereference|paging request)/,
+  ],
   ['hung-task', /blocked for more than \d+ seconds|INFO: task \S+ blocked/],
   ['soft-lockup', /soft lockup - CPU#|hard LOCKUP|Watchdog detected hard LOCKUP/],
   ['bug', /\bBUG: |kernel BUG at /],
@@ -36,7 +39,10 @@ export const DEFECT_PATTERNS: [KernelDefect, RegExp][] = [
   ['warning', /^WARNING: CPU: \d+ PID: \d+ at /],
   ['segfault', /\bsegfault at [0-9a-f]+ ip /],
   ['io-error', /\bI\/O error\b|critical medium error|critical target error|blk_update_request: .*error/],
-  ['fs-error', /EXT4-fs error|EXT4-fs \(\S+\): (?:mounted filesystem .* with errors|Remounting filesystem read-only)|XFS \(\S+\): (?:Corruption|metadata I\/O error|Filesystem has been shut down)|BTRFS (?:error|critical)/],
+  [
+    'fs-error',
+    /EXT4-fs error|EXT4-fs \(\S+\): (?:mounted filesystem .* with errors|Remounting filesystem read-only)|XFS \(\S+\): (?:Corruption|metadata I\/O error|Filesystem has been shut down)|BTRFS (?:error|critical)/,
+  ],
   ['oom-kill', /Out of memory: Kill(?:ed)? process|invoked oom-killer/],
 ];
 
@@ -62,7 +68,11 @@ export function findDefects(messages: readonly KernelMessage[]): KernelFinding[]
 export function parseDmesgJson(text: string): KernelMessage[] {
   if (!text.trim()) return [];
   const parsed = JSON.parse(text) as { dmesg?: { pri?: number; time?: number; msg?: string }[] };
-  return (parsed.dmesg ?? []).map((e) => ({ priority: ((e.pri ?? 6) & 7) as KernelPriority, time: e.time ?? 0, message: e.msg ?? '' }));
+  return (parsed.dmesg ?? []).map((e) => ({
+    priority: ((e.pri ?? 6) & 7) as KernelPriority,
+    time: e.time ?? 0,
+    message: e.msg ?? '',
+  }));
 }
 
 /**
@@ -105,9 +115,10 @@ export class Dmesg extends Tool {
   /** Messages at `maxPriority` or more severe (default: all). */
   async messages(maxPriority: KernelPriority = 7): Promise<KernelMessage[]> {
     const json = await this.run('-J', { noErrorLog: true, timeoutMs: 60_000 });
-    const all = json.exitCode === 0 && json.stdout.trimStart().startsWith('{')
-      ? parseDmesgJson(json.stdout)
-      : parseDmesgRaw((await this.runOk('-r', { timeoutMs: 60_000 })).stdout);
+    const all =
+      json.exitCode === 0 && json.stdout.trimStart().startsWith('{')
+        ? parseDmesgJson(json.stdout)
+        : parseDmesgRaw((await this.runOk('-r', { timeoutMs: 60_000 })).stdout);
     return all.filter((m) => m.priority <= maxPriority);
   }
 

@@ -61,7 +61,9 @@ export class DnsLookup extends Tool {
   async lookup(name: string): Promise<DnsLookupResult> {
     await this.ensure();
     const q = shellQuote(name);
-    const which = (await this.node.execute('command -v getent || command -v host || command -v dig', { noErrorLog: true })).stdout;
+    const which = (
+      await this.node.execute('command -v getent || command -v host || command -v dig', { noErrorLog: true })
+    ).stdout;
     if (/getent/.test(which)) {
       const r = await this.node.execute(`getent ahosts ${q}`, { noErrorLog: true, timeoutMs: 60_000 });
       return { name, addresses: parseGetentHosts(r.stdout), via: 'getent' };

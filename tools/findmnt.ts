@@ -23,7 +23,12 @@ export function parseFindmntJson(text: string): MountEntry[] {
   const out: MountEntry[] = [];
   const walk = (list: RawFs[]) => {
     for (const f of list) {
-      out.push({ target: f.target ?? '', source: f.source ?? '', fstype: f.fstype ?? '', options: (f.options ?? '').split(',').filter(Boolean) });
+      out.push({
+        target: f.target ?? '',
+        source: f.source ?? '',
+        fstype: f.fstype ?? '',
+        options: (f.options ?? '').split(',').filter(Boolean),
+      });
       if (f.children) walk(f.children);
     }
   };
@@ -48,13 +53,19 @@ export class Findmnt extends Tool {
 
   /** The mount that holds `path` (`findmnt -T`), or undefined when findmnt finds none. */
   async forPath(path: string): Promise<MountEntry | undefined> {
-    const r = await this.run(`-J -o TARGET,SOURCE,FSTYPE,OPTIONS -T ${shellQuote(path)}`, { expectedExitCode: [0, 1], timeoutMs: 30_000 });
+    const r = await this.run(`-J -o TARGET,SOURCE,FSTYPE,OPTIONS -T ${shellQuote(path)}`, {
+      expectedExitCode: [0, 1],
+      timeoutMs: 30_000,
+    });
     return parseFindmntJson(r.stdout)[0];
   }
 
   /** The mount whose target is exactly `mountpoint`. */
   async at(mountpoint: string): Promise<MountEntry | undefined> {
-    const r = await this.run(`-J -o TARGET,SOURCE,FSTYPE,OPTIONS --mountpoint ${shellQuote(mountpoint)}`, { expectedExitCode: [0, 1], timeoutMs: 30_000 });
+    const r = await this.run(`-J -o TARGET,SOURCE,FSTYPE,OPTIONS --mountpoint ${shellQuote(mountpoint)}`, {
+      expectedExitCode: [0, 1],
+      timeoutMs: 30_000,
+    });
     return parseFindmntJson(r.stdout)[0];
   }
 }

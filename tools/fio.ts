@@ -45,8 +45,15 @@ function direction(raw: RawDirection | undefined): FioDirectionResult {
 export function parseFioJson(text: string): FioJobResult[] {
   const start = text.indexOf('{\n') >= 0 ? text.indexOf('{\n') : text.indexOf('{');
   if (start < 0) throw new Error(`fio: no JSON in output: ${text.trim().slice(0, 200)}`);
-  const doc = JSON.parse(text.slice(start)) as { jobs?: Array<{ jobname?: string; error?: number; read?: RawDirection; write?: RawDirection }> };
-  return (doc.jobs ?? []).map((j) => ({ name: j.jobname ?? '', error: j.error ?? 0, read: direction(j.read), write: direction(j.write) }));
+  const doc = JSON.parse(text.slice(start)) as {
+    jobs?: Array<{ jobname?: string; error?: number; read?: RawDirection; write?: RawDirection }>;
+  };
+  return (doc.jobs ?? []).map((j) => ({
+    name: j.jobname ?? '',
+    error: j.error ?? 0,
+    read: direction(j.read),
+    write: direction(j.write),
+  }));
 }
 
 export interface FioJob {

@@ -26,7 +26,14 @@ export function parseFree(text: string): FreeOutput {
     header.forEach((h, i) => {
       if (nums[i] !== undefined) out[h === 'buff/cache' ? 'buffCache' : h] = nums[i]!;
     });
-    return { total: out.total ?? 0, used: out.used ?? 0, free: out.free ?? 0, shared: out.shared, buffCache: out.buffCache, available: out.available };
+    return {
+      total: out.total ?? 0,
+      used: out.used ?? 0,
+      free: out.free ?? 0,
+      shared: out.shared,
+      buffCache: out.buffCache,
+      available: out.available,
+    };
   };
   return { mem: row('Mem:'), swap: row('Swap:') };
 }
@@ -34,7 +41,12 @@ export function parseFree(text: string): FreeOutput {
 /** `free -b`: memory and swap totals in bytes. */
 export class Free extends Tool {
   readonly command = 'free';
-  override readonly packages: PackageNames = { default: 'procps', alpine: 'procps-ng', arch: 'procps-ng', photon: 'procps-ng' };
+  override readonly packages: PackageNames = {
+    default: 'procps',
+    alpine: 'procps-ng',
+    arch: 'procps-ng',
+    photon: 'procps-ng',
+  };
 
   async read(): Promise<FreeOutput> {
     const r = await this.runOk('-b', { timeoutMs: 30_000 });

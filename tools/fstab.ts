@@ -20,7 +20,9 @@ export function parseFstab(text: string): FstabEntry[] {
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/#.*$/, '').trim();
     if (!line) return;
-    const f = line.split(/\s+/).map((s) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+    const f = line
+      .split(/\s+/)
+      .map((s) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
     if (f.length < 2) return;
     out.push({
       line: i + 1,
@@ -36,7 +38,36 @@ export function parseFstab(text: string): FstabEntry[] {
 }
 
 /** Filesystems that are not backed by a block device, so their spec never resolves to one. */
-export const VIRTUAL_FS = new Set(['proc', 'sysfs', 'tmpfs', 'devpts', 'devtmpfs', 'securityfs', 'cgroup', 'cgroup2', 'debugfs', 'hugetlbfs', 'mqueue', 'configfs', 'efivarfs', 'pstore', 'bpf', 'tracefs', 'fusectl', 'binfmt_misc', 'nfs', 'nfs4', 'cifs', 'smb3', '9p', 'virtiofs', 'overlay', 'none', 'fuse', 'fuse.sshfs']);
+export const VIRTUAL_FS = new Set([
+  'proc',
+  'sysfs',
+  'tmpfs',
+  'devpts',
+  'devtmpfs',
+  'securityfs',
+  'cgroup',
+  'cgroup2',
+  'debugfs',
+  'hugetlbfs',
+  'mqueue',
+  'configfs',
+  'efivarfs',
+  'pstore',
+  'bpf',
+  'tracefs',
+  'fusectl',
+  'binfmt_misc',
+  'nfs',
+  'nfs4',
+  'cifs',
+  'smb3',
+  '9p',
+  'virtiofs',
+  'overlay',
+  'none',
+  'fuse',
+  'fuse.sshfs',
+]);
 
 export function isSwapEntry(e: FstabEntry): boolean {
   return e.vfstype === 'swap';
@@ -67,4 +98,3 @@ export class Fstab extends Tool {
     return new Set(r.stdout.split('\n').filter(Boolean));
   }
 }
-

@@ -42,8 +42,13 @@ export class HugePages extends Tool {
    * memory is fragmented: compare `total` with what was asked.
    */
   async set(count: number): Promise<HugePagesState> {
-    if (!Number.isInteger(count) || count < 0) throw new Error(`huge page count must be a non-negative integer, got ${count}`);
-    await this.node.execute(`sh -c 'echo ${count} > /proc/sys/vm/nr_hugepages'`, { sudo: true, expectedExitCode: 0, timeoutMs: 120_000 });
+    if (!Number.isInteger(count) || count < 0)
+      throw new Error(`huge page count must be a non-negative integer, got ${count}`);
+    await this.node.execute(`sh -c 'echo ${count} > /proc/sys/vm/nr_hugepages'`, {
+      sudo: true,
+      expectedExitCode: 0,
+      timeoutMs: 120_000,
+    });
     return this.read();
   }
 }

@@ -65,23 +65,25 @@ function parseJsonArray<T>(text: string, what: string): T[] {
 
 /** Parses `ip -j addr` (or `ip -j link`: interfaces without addr_info get no addresses). */
 export function parseIpAddr(text: string): IpInterface[] {
-  return parseJsonArray<RawLink>(text, 'ip -j addr').map((l) => withDetails(l, {
-    name: l.ifname ?? '',
-    index: l.ifindex ?? 0,
-    state: l.operstate ?? 'UNKNOWN',
-    flags: l.flags ?? [],
-    mtu: l.mtu ?? 0,
-    mac: l.address ?? '',
-    linkType: l.link_type ?? '',
-    addresses: (l.addr_info ?? [])
-      .filter((a) => a.local && (a.family === 'inet' || a.family === 'inet6'))
-      .map((a) => ({
-        family: a.family as 'inet' | 'inet6',
-        address: a.local as string,
-        prefixLen: a.prefixlen ?? 0,
-        scope: a.scope ?? '',
-      })),
-  }));
+  return parseJsonArray<RawLink>(text, 'ip -j addr').map((l) =>
+    withDetails(l, {
+      name: l.ifname ?? '',
+      index: l.ifindex ?? 0,
+      state: l.operstate ?? 'UNKNOWN',
+      flags: l.flags ?? [],
+      mtu: l.mtu ?? 0,
+      mac: l.address ?? '',
+      linkType: l.link_type ?? '',
+      addresses: (l.addr_info ?? [])
+        .filter((a) => a.local && (a.family === 'inet' || a.family === 'inet6'))
+        .map((a) => ({
+          family: a.family as 'inet' | 'inet6',
+          address: a.local as string,
+          prefixLen: a.prefixlen ?? 0,
+          scope: a.scope ?? '',
+        })),
+    }),
+  );
 }
 
 function withDetails(raw: RawLink, i: IpInterface): IpInterface {
@@ -114,7 +116,12 @@ export function isInterfaceUp(i: IpInterface): boolean {
 /** `ip` from iproute2: addresses, links and routes as JSON. */
 export class Ip extends Tool {
   readonly command = 'ip';
-  override readonly packages: PackageNames = { default: 'iproute2', redhat: 'iproute', mariner: 'iproute', azurelinux: 'iproute' };
+  override readonly packages: PackageNames = {
+    default: 'iproute2',
+    redhat: 'iproute',
+    mariner: 'iproute',
+    azurelinux: 'iproute',
+  };
 
   async addresses(iface?: string): Promise<IpInterface[]> {
     const r = await this.runOk(`-d -j addr show${iface ? ` dev ${shellQuote(iface)}` : ''}`);

@@ -22,7 +22,9 @@ export const KERNEL_CONFIG_SCRIPT =
 
 export class KernelConfigNotFoundError extends Error {
   constructor(node: string) {
-    super(`no kernel config for the running kernel on ${node} (looked in /boot/config-$(uname -r), /proc/config.gz, /lib/modules/$(uname -r)/config)`);
+    super(
+      `no kernel config for the running kernel on ${node} (looked in /boot/config-$(uname -r), /proc/config.gz, /lib/modules/$(uname -r)/config)`,
+    );
     this.name = 'KernelConfigNotFoundError';
   }
 }

@@ -72,21 +72,32 @@ export class Kselftest extends Tool {
 
   async list(): Promise<string[]> {
     await this.ensure();
-    const r = await this.node.execute(`cd ${shellQuote(this.root)} && ./run_kselftest.sh -l`, { sudo: true, expectedExitCode: 0 });
-    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    const r = await this.node.execute(`cd ${shellQuote(this.root)} && ./run_kselftest.sh -l`, {
+      sudo: true,
+      expectedExitCode: 0,
+    });
+    return r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 
   async runTests(options: KselftestOptions = {}): Promise<TapResult[]> {
     await this.ensure();
-    const sel = (options.tests ?? []).map((t) => (t.includes(':') ? `-t ${shellQuote(t)}` : `-c ${shellQuote(t)}`)).join(' ');
+    const sel = (options.tests ?? [])
+      .map((t) => (t.includes(':') ? `-t ${shellQuote(t)}` : `-c ${shellQuote(t)}`))
+      .join(' ');
     // The runner reopens /dev/stdout, which fails (ENXIO) when stdout is a socket, as it is under
     // some exec channels: write to a file and read that back.
     const out = `/tmp/lisa-kselftest-${Date.now()}.tap`;
-    const r = await this.node.execute(`cd ${shellQuote(this.root)} && ./run_kselftest.sh ${sel} > ${out} 2>&1; cat ${out}`, {
-      sudo: true,
-      noErrorLog: true,
-      timeoutMs: options.timeoutMs ?? 3_600_000,
-    });
+    const r = await this.node.execute(
+      `cd ${shellQuote(this.root)} && ./run_kselftest.sh ${sel} > ${out} 2>&1; cat ${out}`,
+      {
+        sudo: true,
+        noErrorLog: true,
+        timeoutMs: options.timeoutMs ?? 3_600_000,
+      },
+    );
     return parseKselftestOutput(r.stdout);
   }
 }

@@ -28,7 +28,10 @@ export function parseUmaskSettings(grepOutput: string): UmaskSetting[] {
     const i = line.indexOf(':');
     if (i < 0) continue;
     const source = line.slice(0, i);
-    const body = line.slice(i + 1).replace(/#.*$/, '').trim();
+    const body = line
+      .slice(i + 1)
+      .replace(/#.*$/, '')
+      .trim();
     const m = /^(?:UMASK\s+|.*\bumask\s+)(0?[0-7]{3})\b/.exec(body);
     if (m) out.push({ value: m[1]!.padStart(4, '0').slice(-3), source });
   }

@@ -21,7 +21,8 @@ export interface BlockDevice {
   children: BlockDevice[];
 }
 
-export const LSBLK_COLUMNS = 'NAME,KNAME,PATH,TYPE,SIZE,FSTYPE,MOUNTPOINT,LABEL,UUID,PARTUUID,RO,RM,MODEL,SERIAL,PKNAME';
+export const LSBLK_COLUMNS =
+  'NAME,KNAME,PATH,TYPE,SIZE,FSTYPE,MOUNTPOINT,LABEL,UUID,PARTUUID,RO,RM,MODEL,SERIAL,PKNAME';
 
 type RawDev = Record<string, string | number | boolean | null | RawDev[] | undefined> & { children?: RawDev[] };
 

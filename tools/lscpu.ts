@@ -23,7 +23,10 @@ export interface CpuInfo {
 /** `0-3,5,7-8` → [0,1,2,3,5,7,8]. Used by lscpu, numactl and /sys cpu lists. */
 export function parseCpuList(text: string): number[] {
   const out: number[] = [];
-  for (const part of text.trim().split(/[,\s]+/).filter(Boolean)) {
+  for (const part of text
+    .trim()
+    .split(/[,\s]+/)
+    .filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     if (!m) continue;
     const a = Number(m[1]);

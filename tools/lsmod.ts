@@ -52,7 +52,10 @@ export class Lsmod extends Tool {
   }
 
   async builtins(): Promise<string[]> {
-    const r = await this.node.execute('cat /lib/modules/$(uname -r)/modules.builtin', { noErrorLog: true, timeoutMs: 30_000 });
+    const r = await this.node.execute('cat /lib/modules/$(uname -r)/modules.builtin', {
+      noErrorLog: true,
+      timeoutMs: 30_000,
+    });
     return r.exitCode === 0 ? parseModulesBuiltin(r.stdout) : [];
   }
 }

@@ -53,7 +53,11 @@ export function parseLtpResultsLog(text: string): LtpRun {
     const machine = /^tag=(\S+)\s.*\bstat=(\d+)/.exec(line);
     if (machine) {
       const exit = Number(machine[2]);
-      run.results.push({ name: machine[1]!, status: statusFromExit(exit === 0 ? 'PASS' : exit === 32 ? 'CONF' : 'FAIL', exit), exitValue: exit });
+      run.results.push({
+        name: machine[1]!,
+        status: statusFromExit(exit === 0 ? 'PASS' : exit === 32 ? 'CONF' : 'FAIL', exit),
+        exitValue: exit,
+      });
       continue;
     }
     if (!inTable) continue;
@@ -67,7 +71,14 @@ export function parseLtpResultsLog(text: string): LtpRun {
 export function parseKirkJson(text: string): LtpRun {
   const doc = JSON.parse(text) as {
     results?: Array<{ test_fqn?: string; status?: string; test?: { retval?: string[] } }>;
-    stats?: { runtime?: number; passed?: number; failed?: number; broken?: number; skipped?: number; warnings?: number };
+    stats?: {
+      runtime?: number;
+      passed?: number;
+      failed?: number;
+      broken?: number;
+      skipped?: number;
+      warnings?: number;
+    };
     environment?: { kernel?: string };
   };
   const map: Record<string, LtpStatus> = { pass: 'PASS', fail: 'FAIL', brok: 'BROK', conf: 'CONF', warn: 'WARN' };
@@ -94,12 +105,14 @@ export function selectRuntestLines(runtestText: string, names: readonly string[]
   const wanted = new Set(names);
   const lines = runtestText.split('\n').filter((l) => wanted.has(l.trim().split(/\s+/)[0] ?? ''));
   const seen = new Set<string>();
-  return lines.filter((l) => {
-    const n = l.trim().split(/\s+/)[0]!;
-    if (seen.has(n)) return false;
-    seen.add(n);
-    return true;
-  }).join('\n');
+  return lines
+    .filter((l) => {
+      const n = l.trim().split(/\s+/)[0]!;
+      if (seen.has(n)) return false;
+      seen.add(n);
+      return true;
+    })
+    .join('\n');
 }
 
 export interface LtpOptions {
@@ -125,7 +138,11 @@ export class Ltp extends Tool {
   }
 
   override async install(): Promise<void> {
-    throw new ToolNotAvailableError(this.name, this.node.name, `no LTP at ${this.root} (LTP is not packaged; provide a prebuilt tree)`);
+    throw new ToolNotAvailableError(
+      this.name,
+      this.node.name,
+      `no LTP at ${this.root} (LTP is not packaged; provide a prebuilt tree)`,
+    );
   }
 
   async runTests(options: LtpOptions): Promise<LtpRun> {
@@ -136,7 +153,11 @@ export class Ltp extends Tool {
     if (options.tests?.length) {
       const all = await this.node.execute(`cat ${root}/runtest/*`, { noErrorLog: true });
       const selection = selectRuntestLines(all.stdout, options.tests);
-      await this.node.execute(`cat > ${root}/runtest/lisa-selection`, { sudo: true, input: `${selection}\n`, expectedExitCode: 0 });
+      await this.node.execute(`cat > ${root}/runtest/lisa-selection`, {
+        sudo: true,
+        input: `${selection}\n`,
+        expectedExitCode: 0,
+      });
       files = files ? `${files},lisa-selection` : 'lisa-selection';
     }
     if (!files) throw new Error('Ltp.runTests: give runtestFiles or tests');

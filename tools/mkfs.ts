@@ -35,12 +35,19 @@ export class Mkfs extends Tool {
 
   async format(device: string, fstype: FsType = 'ext4', label?: string): Promise<void> {
     await this.ensureFs(fstype);
-    await this.node.execute(mkfsCommand(fstype, device, label), { sudo: true, expectedExitCode: 0, timeoutMs: 10 * 60_000 });
+    await this.node.execute(mkfsCommand(fstype, device, label), {
+      sudo: true,
+      expectedExitCode: 0,
+      timeoutMs: 10 * 60_000,
+    });
   }
 
   /** mkfs.xfs lives in a different package than mkfs.ext4: install the right one on demand. */
   private async ensureFs(fstype: FsType): Promise<void> {
-    const probe = await this.node.execute(`PATH="$PATH:/usr/sbin:/sbin" command -v mkfs.${fstype}`, { noErrorLog: true, timeoutMs: 30_000 });
+    const probe = await this.node.execute(`PATH="$PATH:/usr/sbin:/sbin" command -v mkfs.${fstype}`, {
+      noErrorLog: true,
+      timeoutMs: 30_000,
+    });
     if (probe.exitCode === 0) return;
     const os = await this.node.os();
     const spec = MKFS_PACKAGES[fstype];

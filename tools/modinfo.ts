@@ -45,7 +45,6 @@ export class Modinfo extends Tool {
   readonly command = 'modinfo';
   override readonly packages: PackageNames = { default: 'kmod' };
 
-
   /** Undefined when the module does not exist for the running kernel. */
   async info(module: string): Promise<ModuleInfo | undefined> {
     const r = await this.run(shellQuote(module), { noErrorLog: true, timeoutMs: 60_000 });

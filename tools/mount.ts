@@ -37,7 +37,11 @@ export class Mount extends Tool {
   }
 
   async unmount(target: string, options: { lazy?: boolean } = {}): Promise<void> {
-    await this.node.execute(`umount ${options.lazy ? '-l ' : ''}${shellQuote(target)}`, { sudo: true, expectedExitCode: 0, timeoutMs: 120_000 });
+    await this.node.execute(`umount ${options.lazy ? '-l ' : ''}${shellQuote(target)}`, {
+      sudo: true,
+      expectedExitCode: 0,
+      timeoutMs: 120_000,
+    });
   }
 
   /** The kernel's mount table from /proc/mounts (always present, unlike findmnt on minimal images). */

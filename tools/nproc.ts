@@ -12,7 +12,8 @@ export function parseNproc(text: string): ProcessorCount {
   const [a = '', b = ''] = text.trim().split('\n');
   const available = Number(a.trim());
   const all = Number(b.trim());
-  if (!Number.isInteger(available) || !Number.isInteger(all)) throw new Error(`unexpected nproc output: ${JSON.stringify(text)}`);
+  if (!Number.isInteger(available) || !Number.isInteger(all))
+    throw new Error(`unexpected nproc output: ${JSON.stringify(text)}`);
   return { available, all };
 }
 

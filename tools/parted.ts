@@ -7,7 +7,15 @@ export interface PartitionTable {
   /** gpt, msdos, loop (a filesystem on the whole disk) or unknown. */
   label: string;
   model: string;
-  partitions: { number: number; startBytes: number; endBytes: number; sizeBytes: number; fstype: string; name: string; flags: string[] }[];
+  partitions: {
+    number: number;
+    startBytes: number;
+    endBytes: number;
+    sizeBytes: number;
+    fstype: string;
+    name: string;
+    flags: string[];
+  }[];
 }
 
 const bytes = (s: string) => Number(s.replace(/B$/, ''));
@@ -18,7 +26,11 @@ const bytes = (s: string) => Number(s.replace(/B$/, ''));
  * `number:start:end:size:fs:name:flags;`.
  */
 export function parsePartedMachine(text: string): PartitionTable {
-  const lines = text.trim().split('\n').map((l) => l.trim().replace(/;$/, '')).filter((l) => l && l !== 'BYT' && l !== 'CHS' && l !== 'CYL');
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().replace(/;$/, ''))
+    .filter((l) => l && l !== 'BYT' && l !== 'CHS' && l !== 'CYL');
   const disk = (lines.shift() ?? '').split(':');
   return {
     device: disk[0] ?? '',
@@ -34,7 +46,10 @@ export function parsePartedMachine(text: string): PartitionTable {
         sizeBytes: bytes(f[3] ?? '0'),
         fstype: f[4] ?? '',
         name: f[5] ?? '',
-        flags: (f[6] ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+        flags: (f[6] ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
       };
     }),
   };
@@ -53,7 +68,11 @@ export class Parted extends Tool {
 
   async print(device: string): Promise<PartitionTable> {
     // A blank disk makes parted exit 1 with "unrecognised disk label" but still print the disk line.
-    const r = await this.run(`-s -m ${shellQuote(device)} unit B print`, { expectedExitCode: [0, 1], noErrorLog: true, timeoutMs: 60_000 });
+    const r = await this.run(`-s -m ${shellQuote(device)} unit B print`, {
+      expectedExitCode: [0, 1],
+      noErrorLog: true,
+      timeoutMs: 60_000,
+    });
     return parsePartedMachine(r.stdout);
   }
 
@@ -62,8 +81,13 @@ export class Parted extends Tool {
    * partition's device node. Destroys everything on the disk.
    */
   async partitionWhole(device: string, label: 'gpt' | 'msdos' = 'gpt', fstype = 'ext4'): Promise<string> {
-    await this.runOk(`-s -a optimal ${shellQuote(device)} mklabel ${label} mkpart primary ${fstype} 1MiB 100%`, { timeoutMs: 120_000 });
-    await this.node.execute(`partprobe ${shellQuote(device)} 2>/dev/null; udevadm settle 2>/dev/null; true`, { sudo: true, timeoutMs: 60_000 });
+    await this.runOk(`-s -a optimal ${shellQuote(device)} mklabel ${label} mkpart primary ${fstype} 1MiB 100%`, {
+      timeoutMs: 120_000,
+    });
+    await this.node.execute(`partprobe ${shellQuote(device)} 2>/dev/null; udevadm settle 2>/dev/null; true`, {
+      sudo: true,
+      timeoutMs: 60_000,
+    });
     return partitionPath(device, 1);
   }
 

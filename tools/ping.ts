@@ -48,7 +48,15 @@ export interface PingOptions {
 /** `ping`: ICMP reachability. Under QEMU user networking (slirp) ICMP is faked: use a private network. */
 export class Ping extends Tool {
   readonly command = 'ping';
-  override readonly packages: PackageNames = { default: 'iputils-ping', redhat: 'iputils', suse: 'iputils', arch: 'iputils', mariner: 'iputils', azurelinux: 'iputils', photon: 'iputils' };
+  override readonly packages: PackageNames = {
+    default: 'iputils-ping',
+    redhat: 'iputils',
+    suse: 'iputils',
+    arch: 'iputils',
+    mariner: 'iputils',
+    azurelinux: 'iputils',
+    photon: 'iputils',
+  };
 
   /** Never throws on loss: a lost packet is a result, not an error. */
   async ping(target: string, options: PingOptions = {}): Promise<PingResult> {

@@ -36,7 +36,12 @@ export function parseSestatus(text: string): SelinuxStatus {
  */
 export class Selinux extends Tool {
   readonly command = 'getenforce';
-  override readonly packages: PackageNames = { default: 'selinux-utils', redhat: 'libselinux-utils', mariner: 'libselinux-utils', azurelinux: 'libselinux-utils' };
+  override readonly packages: PackageNames = {
+    default: 'selinux-utils',
+    redhat: 'libselinux-utils',
+    mariner: 'libselinux-utils',
+    azurelinux: 'libselinux-utils',
+  };
 
   async status(): Promise<SelinuxStatus> {
     const r = await this.node.execute(

@@ -23,7 +23,10 @@ function splitAddress(field: string): { address: string; port: number; iface?: s
     address = address.slice(0, pct);
   }
   address = address.replace(/^\[|\]$/g, '');
-  const out: { address: string; port: number; iface?: string } = { address, port: portText === '*' ? 0 : Number(portText) };
+  const out: { address: string; port: number; iface?: string } = {
+    address,
+    port: portText === '*' ? 0 : Number(portText),
+  };
   if (iface) out.iface = iface;
   return out;
 }
@@ -58,7 +61,12 @@ export function parseSsListening(text: string, defaultNetid = 'tcp'): ListeningS
 /** `ss` from iproute2: sockets. */
 export class Ss extends Tool {
   readonly command = 'ss';
-  override readonly packages: PackageNames = { default: 'iproute2', redhat: 'iproute', mariner: 'iproute', azurelinux: 'iproute' };
+  override readonly packages: PackageNames = {
+    default: 'iproute2',
+    redhat: 'iproute',
+    mariner: 'iproute',
+    azurelinux: 'iproute',
+  };
 
   /** Listening TCP and bound UDP sockets; with sudo so process names are visible. */
   async listening(): Promise<ListeningSocket[]> {

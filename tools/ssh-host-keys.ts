@@ -28,7 +28,12 @@ export function parseSshKeygenFingerprints(text: string): HostKeyFingerprint[] {
 /** sshd host keys present on the node, with fingerprints (the private keys are never read). */
 export class SshHostKeys extends Tool {
   readonly command = 'ssh-keygen';
-  override readonly packages: PackageNames = { default: 'openssh-client', redhat: 'openssh', suse: 'openssh', arch: 'openssh' };
+  override readonly packages: PackageNames = {
+    default: 'openssh-client',
+    redhat: 'openssh',
+    suse: 'openssh',
+    arch: 'openssh',
+  };
 
   async fingerprints(): Promise<HostKeyFingerprint[]> {
     await this.ensure();

@@ -27,7 +27,12 @@ export function sshdValue(settings: SshdSettings, key: string): string | undefin
 /** sshd's effective configuration via `sshd -T` (needs root to read host keys). */
 export class SshdConfig extends Tool {
   readonly command = 'sshd';
-  override readonly packages: PackageNames = { default: 'openssh-server', suse: 'openssh', arch: 'openssh', photon: 'openssh-server' };
+  override readonly packages: PackageNames = {
+    default: 'openssh-server',
+    suse: 'openssh',
+    arch: 'openssh',
+    photon: 'openssh-server',
+  };
   override readonly needsSudo = true;
 
   /**
@@ -37,7 +42,11 @@ export class SshdConfig extends Tool {
   async effective(connection?: { user?: string; host?: string; addr?: string }): Promise<SshdSettings> {
     let args = '-T';
     if (connection) {
-      const spec = [`user=${connection.user ?? 'root'}`, `host=${connection.host ?? 'localhost'}`, `addr=${connection.addr ?? '127.0.0.1'}`];
+      const spec = [
+        `user=${connection.user ?? 'root'}`,
+        `host=${connection.host ?? 'localhost'}`,
+        `addr=${connection.addr ?? '127.0.0.1'}`,
+      ];
       args += ` -C ${shellQuote(spec.join(','))}`;
     }
     const r = await this.node.execute(`mkdir -p /run/sshd 2>/dev/null; PATH="$PATH:/usr/sbin:/sbin" sshd ${args}`, {

@@ -26,7 +26,10 @@ export function parseStressNgYaml(text: string): StressNgMetric[] {
 export function parseStressNgBrief(text: string): StressNgMetric[] {
   const out: StressNgMetric[] = [];
   for (const line of text.split('\n')) {
-    const m = /(?:metrc|info):\s+\[\d+\]\s+([a-z0-9-]+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/.exec(line);
+    const m =
+      /(?:metrc|info):\s+\[\d+\]\s+([a-z0-9-]+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/.exec(
+        line,
+      );
     if (m) {
       out.push({
         stressor: m[1]!,
@@ -54,7 +57,10 @@ export class StressNg extends Tool {
   override readonly packages: PackageNames = { default: 'stress-ng' };
 
   /** `stressors` maps a stressor to its instance count, e.g. `{ cpu: 0, vm: 1 }` (0 = one per CPU). */
-  async stress(stressors: Record<string, number>, options: { timeoutS?: number; extraArgs?: string } = {}): Promise<StressNgResult> {
+  async stress(
+    stressors: Record<string, number>,
+    options: { timeoutS?: number; extraArgs?: string } = {},
+  ): Promise<StressNgResult> {
     const timeoutS = options.timeoutS ?? 30;
     const yamlFile = `/tmp/lisa-stress-ng-${Date.now()}.yaml`;
     const args = Object.entries(stressors).map(([s, n]) => `--${shellQuote(s)} ${n}`);

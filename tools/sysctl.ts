@@ -15,8 +15,12 @@ export function parseSysctl(text: string): Record<string, string> {
 /** `sysctl`: kernel parameters. Reading most keys needs no root; a few (e.g. kernel.cad_pid) do. */
 export class Sysctl extends Tool {
   readonly command = 'sysctl';
-  override readonly packages: PackageNames = { default: 'procps', arch: 'procps-ng', photon: 'procps-ng', alpine: 'procps-ng' };
-
+  override readonly packages: PackageNames = {
+    default: 'procps',
+    arch: 'procps-ng',
+    photon: 'procps-ng',
+    alpine: 'procps-ng',
+  };
 
   async get(key: string): Promise<string> {
     return (await this.runOk(`-n ${shellQuote(key)}`, { timeoutMs: 30_000 })).stdout.trim();

@@ -73,7 +73,9 @@ export class Systemctl extends Tool {
   }
 
   async units(pattern?: string): Promise<SystemdUnit[]> {
-    const r = await this.runOk(`list-units --all --no-legend --plain --full --no-pager${pattern ? ` ${shellQuote(pattern)}` : ''}`);
+    const r = await this.runOk(
+      `list-units --all --no-legend --plain --full --no-pager${pattern ? ` ${shellQuote(pattern)}` : ''}`,
+    );
     return parseListUnits(r.stdout);
   }
 

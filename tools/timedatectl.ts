@@ -23,7 +23,8 @@ export interface TimeStatus {
 
 export function parseTimedatectlShow(text: string): TimeStatus {
   const kv = parseKeyValueLines(text);
-  if (!('NTPSynchronized' in kv)) throw new Error(`timedatectl show: no NTPSynchronized in output: ${text.trim().slice(0, 200)}`);
+  if (!('NTPSynchronized' in kv))
+    throw new Error(`timedatectl show: no NTPSynchronized in output: ${text.trim().slice(0, 200)}`);
   return {
     timezone: kv.Timezone ?? '',
     ntpSynchronized: kv.NTPSynchronized === 'yes',

@@ -23,7 +23,10 @@ export class WriteProbe extends Tool {
 
   async probe(dir: string): Promise<WriteProbeResult> {
     const f = `${dir.replace(/\/$/, '')}/.lisa-write-probe-${process.pid}`;
-    const r = await this.node.execute(`touch ${shellQuote(f)} && rm -f ${shellQuote(f)}`, { sudo: true, noErrorLog: true });
+    const r = await this.node.execute(`touch ${shellQuote(f)} && rm -f ${shellQuote(f)}`, {
+      sudo: true,
+      noErrorLog: true,
+    });
     return parseWriteProbe(r.exitCode, r.stderr);
   }
 }

@@ -62,9 +62,21 @@ class InventoryPlatform implements Platform {
           name: m.name,
           log: ctx.log.child(m.name, [new FileSink(`${ctx.runDir}/nodes/${m.name}.log`)], { quiet: true }),
           masker: ctx.masker,
-          connection: { address: m.address, port: m.port, username: m.username, privateKeyFile: resolve(dirname(file), m.private_key_file) },
+          connection: {
+            address: m.address,
+            port: m.port,
+            username: m.username,
+            privateKeyFile: resolve(dirname(file), m.private_key_file),
+          },
         });
-        const env = { id: m.name, platform: this.type, nodes: [node], capabilities: [await node.capability()], features: [], feature: () => undefined };
+        const env = {
+          id: m.name,
+          platform: this.type,
+          nodes: [node],
+          capabilities: [await node.capability()],
+          features: [],
+          feature: () => undefined,
+        };
         return { env, os: [await node.os()], leased: false };
       }),
     );

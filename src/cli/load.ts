@@ -8,7 +8,10 @@ import type { TestCaseInfo } from '../testing/types.js';
  * the runbook is validated, so that an extension can register a platform or notifier type that
  * the same runbook uses.
  */
-export async function loadRunbookAndSuites(file: string, cliVariables: string[]): Promise<{ runbook: LoadedRunbook; cases: TestCaseInfo[] }> {
+export async function loadRunbookAndSuites(
+  file: string,
+  cliVariables: string[],
+): Promise<{ runbook: LoadedRunbook; cases: TestCaseInfo[] }> {
   let cases: TestCaseInfo[] | undefined;
   const runbook = await loadRunbook(file, {
     cliVariables,

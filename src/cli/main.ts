@@ -17,7 +17,9 @@ function version(): string {
 
 const program = new Command()
   .name('lisa')
-  .description('Validate Linux images and kernels: runbooks, parallel agentless SSH test execution, pluggable platforms and reports')
+  .description(
+    'Validate Linux images and kernels: runbooks, parallel agentless SSH test execution, pluggable platforms and reports',
+  )
   .version(version(), '-V, --version')
   .option('--debug', 'verbose console logs')
   .exitOverride()

@@ -4,7 +4,14 @@ import { join, resolve } from 'node:path';
 import { configureScript } from './configure.js';
 import { withLock } from './lock.js';
 import { runCommand } from './run.js';
-import { defaultCacheDir, imageKey, resolveSpec, type BuildImageOptions, type BuiltImage, type ImageSpec } from './spec.js';
+import {
+  defaultCacheDir,
+  imageKey,
+  resolveSpec,
+  type BuildImageOptions,
+  type BuiltImage,
+  type ImageSpec,
+} from './spec.js';
 
 interface Manifest {
   key: string;
@@ -86,7 +93,14 @@ async function buildInto(
     let t = Date.now();
     await runCommand(
       'debootstrap',
-      ['--variant=minbase', `--include=${spec.packages.join(',')}`, `--cache-dir=${debs}`, spec.suite, rootfs, spec.mirror],
+      [
+        '--variant=minbase',
+        `--include=${spec.packages.join(',')}`,
+        `--cache-dir=${debs}`,
+        spec.suite,
+        rootfs,
+        spec.mirror,
+      ],
       { signal, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
     );
     say(`debootstrap done in ${((Date.now() - t) / 1000).toFixed(1)} s; configuring`);
@@ -97,7 +111,8 @@ async function buildInto(
     const boot = await readdir(join(rootfs, 'boot'));
     const vmlinuz = boot.find((f) => f.startsWith('vmlinuz-'));
     const initrd = boot.find((f) => f.startsWith('initrd.img-'));
-    if (!vmlinuz || !initrd) throw new Error(`no kernel or initrd in ${join(rootfs, 'boot')} (found: ${boot.join(', ')})`);
+    if (!vmlinuz || !initrd)
+      throw new Error(`no kernel or initrd in ${join(rootfs, 'boot')} (found: ${boot.join(', ')})`);
     say(`configured in ${((Date.now() - t) / 1000).toFixed(1)} s; making the disk image`);
     t = Date.now();
     const raw = join(work, 'base.raw');

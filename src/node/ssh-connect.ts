@@ -37,7 +37,8 @@ export async function connectWithRetry(req: ConnectRequest): Promise<Connected> 
   let delay = 250;
   for (let attempt = 1; ; attempt++) {
     const left = req.deadline - Date.now();
-    if (req.signal?.aborted) throw new NodeUnreachableError(req.nodeName, 'connecting was cancelled: the node was closed');
+    if (req.signal?.aborted)
+      throw new NodeUnreachableError(req.nodeName, 'connecting was cancelled: the node was closed');
     try {
       return await connectOnce(req, Math.max(1000, Math.min(req.attemptTimeoutMs, left)));
     } catch (e) {
@@ -51,7 +52,9 @@ export async function connectWithRetry(req: ConnectRequest): Promise<Connected> 
             `(${attempt} attempt${attempt > 1 ? 's' : ''}): ${message}`,
         );
       }
-      req.log.debug(`ssh connect attempt ${attempt} to ${target(req.info)} failed: ${message}; retrying in ${delay} ms`);
+      req.log.debug(
+        `ssh connect attempt ${attempt} to ${target(req.info)} failed: ${message}; retrying in ${delay} ms`,
+      );
       await pause(Math.min(delay, remaining), req.signal);
       delay = Math.min(delay * 2, 5000);
     }
@@ -132,7 +135,14 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
       client.connect(config);
     } catch (e) {
       // ssh2 throws synchronously for an unusable key (encrypted, unknown format): no retry helps.
-      fail(new SshAuthError(req.nodeName, target(info), methods.join(', '), `unusable credentials: ${(e as Error).message}`));
+      fail(
+        new SshAuthError(
+          req.nodeName,
+          target(info),
+          methods.join(', '),
+          `unusable credentials: ${(e as Error).message}`,
+        ),
+      );
     }
   });
 }

@@ -36,7 +36,10 @@ export function isSubsystemUnavailable(err: Error): boolean {
   return /subsystem|Unable to start|Channel open failure|EOF/i.test(err.message) && !/No such file/i.test(err.message);
 }
 
-function call<T = void>(what: string, start: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+function call<T = void>(
+  what: string,
+  start: (cb: (err: Error | null | undefined, value?: T) => void) => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     start((err, value) => {
       if (err) {

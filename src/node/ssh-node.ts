@@ -11,7 +11,14 @@ import { killTreeScript } from './kill-tree.js';
 import { PID_MARKER } from './pid-marker.js';
 import { openExec, runOnChannel, type OpenChannel } from './ssh-channel.js';
 import { connectWithRetry, target } from './ssh-connect.js';
-import { isSubsystemUnavailable, openSftp, sftpDownload, sftpReadFile, sftpUpload, sftpWriteFile } from './ssh-files.js';
+import {
+  isSubsystemUnavailable,
+  openSftp,
+  sftpDownload,
+  sftpReadFile,
+  sftpUpload,
+  sftpWriteFile,
+} from './ssh-files.js';
 import { rebootAndWait } from './ssh-reboot.js';
 import { NodeUnreachableError, type SshConnectionInfo } from './types.js';
 
@@ -40,7 +47,13 @@ interface Connection {
 }
 
 const KILL_TIMEOUT_MS = 10_000;
-const ABORTED: RawResult = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: -1, timedOut: false, aborted: true };
+const ABORTED: RawResult = {
+  stdout: Buffer.alloc(0),
+  stderr: Buffer.alloc(0),
+  exitCode: -1,
+  timedOut: false,
+  aborted: true,
+};
 
 /** A machine reached over one persistent SSH connection, opened lazily and reopened when lost. */
 export class SshNode extends BaseNode {
@@ -81,7 +94,8 @@ export class SshNode extends BaseNode {
 
   private async openConnection(deadlineMs: number): Promise<Connection> {
     const info = this.connectionInfo;
-    const privateKey = info.privateKey ?? (info.privateKeyFile ? await readKey(this.name, info.privateKeyFile) : undefined);
+    const privateKey =
+      info.privateKey ?? (info.privateKeyFile ? await readKey(this.name, info.privateKeyFile) : undefined);
     const started = performance.now();
     const { client, hostKey } = await connectWithRetry({
       nodeName: this.name,
@@ -171,7 +185,13 @@ export class SshNode extends BaseNode {
   private loginShellIsPosix(): Promise<boolean> {
     this.posixLogin ??= (async () => {
       const { channel } = await this.openChannel('echo $((6*7))');
-      const out = await runOnChannel(channel, { stdin: undefined, timeoutMs: 30_000, signal: undefined, kill: async () => {}, onKillError: () => {} });
+      const out = await runOnChannel(channel, {
+        stdin: undefined,
+        timeoutMs: 30_000,
+        signal: undefined,
+        kill: async () => {},
+        onKillError: () => {},
+      });
       const posix = out.stdout.toString().trim() === '42';
       if (!posix) this.log.info(`${this.name}: login shell is not POSIX; commands run through sh -c`);
       return posix;
@@ -253,7 +273,10 @@ export class SshNode extends BaseNode {
   async writeFile(remotePath: string, content: string | Buffer, mode?: number): Promise<void> {
     const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
     const sftp = await this.sftp();
-    if (sftp) return this.timed(`write ${remotePath} (${data.length} bytes)`, () => sftpWriteFile(sftp, remotePath, data, mode));
+    if (sftp)
+      return this.timed(`write ${remotePath} (${data.length} bytes)`, () =>
+        sftpWriteFile(sftp, remotePath, data, mode),
+      );
     const q = shellQuote(remotePath);
     const chmod = mode === undefined ? '' : ` && chmod ${mode.toString(8)} ${q}`;
     await this.execute(`cat > ${q}${chmod}`, { input: data, expectedExitCode: 0 });
@@ -267,7 +290,8 @@ export class SshNode extends BaseNode {
 
   async download(remotePath: string, localPath: string): Promise<void> {
     const sftp = await this.sftp();
-    if (sftp) return this.timed(`download ${remotePath} -> ${localPath}`, () => sftpDownload(sftp, remotePath, localPath));
+    if (sftp)
+      return this.timed(`download ${remotePath} -> ${localPath}`, () => sftpDownload(sftp, remotePath, localPath));
     await writeLocal(localPath, await this.readBytes(remotePath));
   }
 

@@ -71,7 +71,12 @@ export class ConsoleNotifier implements Notifier {
       case 'case.begin':
         if (this.ctx.debug && c) {
           const retry = event.attempt > 1 ? ` attempt ${event.attempt}` : '';
-          this.line(this.paint('dim', `  start ${this.label(c)} on ${event.envId}${retry}, log ${this.showPath(event.logPath)}`));
+          this.line(
+            this.paint(
+              'dim',
+              `  start ${this.label(c)} on ${event.envId}${retry}, log ${this.showPath(event.logPath)}`,
+            ),
+          );
         }
         return;
       case 'case.subresult':
@@ -82,7 +87,9 @@ export class ConsoleNotifier implements Notifier {
         return;
       case 'case.metric':
         if (this.ctx.debug) {
-          this.line(this.paint('dim', `    metric ${event.name} = ${event.value}${event.unit ? ` ${event.unit}` : ''}`));
+          this.line(
+            this.paint('dim', `    metric ${event.name} = ${event.value}${event.unit ? ` ${event.unit}` : ''}`),
+          );
         }
         return;
       case 'case.end':
@@ -144,7 +151,9 @@ export class ConsoleNotifier implements Notifier {
     const cases = this.model.cases;
     if (this.ctx.debug) {
       for (const c of cases.filter((x) => x.unfinished || x.status === 'QUEUED' || x.status === 'RUNNING')) {
-        this.line(`  ${this.paint('yellow', 'UNFINISHED')} ${this.label(c)}${c.message ? ` - ${shortMessage(c.message)}` : ''}`);
+        this.line(
+          `  ${this.paint('yellow', 'UNFINISHED')} ${this.label(c)}${c.message ? ` - ${shortMessage(c.message)}` : ''}`,
+        );
       }
     }
     const failures = cases.filter((c) => c.status === 'FAILED' && !c.unfinished);

@@ -47,12 +47,11 @@ export function renderHtml(run: RunResults, reportFile: string, runDir: string, 
   const counts = present
     .map((st) => `<span class="${st}">${st} ${run.cases.filter((c) => shownStatus(c) === st).length}</span>`)
     .join('');
-  const filters = present
-    .map((st) => `<label><input type="checkbox" value="${st}" checked> ${st}</label>`)
-    .join('');
+  const filters = present.map((st) => `<label><input type="checkbox" value="${st}" checked> ${st}</label>`).join('');
   const combos = run.combinations.length > 1 || run.combinations.some((c) => c.name !== 'default');
   const perCase = new Map<string, number>();
-  for (const c of run.cases) perCase.set(`${c.combination}\0${c.caseId}`, (perCase.get(`${c.combination}\0${c.caseId}`) ?? 0) + 1);
+  for (const c of run.cases)
+    perCase.set(`${c.combination}\0${c.caseId}`, (perCase.get(`${c.combination}\0${c.caseId}`) ?? 0) + 1);
   const rows = run.cases
     .map((c) => renderRow(c, combos, (perCase.get(`${c.combination}\0${c.caseId}`) ?? 0) > 1, reportFile, runDir))
     .join('\n');
@@ -93,19 +92,30 @@ function renderRow(c: CaseResult, combos: boolean, repeated: boolean, reportFile
   if (c.subResults.length) {
     const failed = c.subResults.filter((x) => x.status === 'FAILED').length;
     const items = c.subResults
-      .map((x) => `<li><span class="st ${esc(x.status)}">${esc(x.status)}</span> ${esc(x.name)}${x.message ? `: ${esc(x.message)}` : ''}</li>`)
+      .map(
+        (x) =>
+          `<li><span class="st ${esc(x.status)}">${esc(x.status)}</span> ${esc(x.name)}${x.message ? `: ${esc(x.message)}` : ''}</li>`,
+      )
       .join('');
-    parts.push(`<details${failed ? ' open' : ''}><summary>${count(c.subResults.length, 'sub-result')}${failed ? `, ${failed} failed` : ''}</summary><ul>${items}</ul></details>`);
+    parts.push(
+      `<details${failed ? ' open' : ''}><summary>${count(c.subResults.length, 'sub-result')}${failed ? `, ${failed} failed` : ''}</summary><ul>${items}</ul></details>`,
+    );
   }
   if (c.metrics.length) {
     const items = c.metrics
-      .map((m) => `<li>${esc(m.name)} = <b>${esc(m.value)}</b>${m.unit ? ` ${esc(m.unit)}` : ''}${m.description ? ` <i>${esc(m.description)}</i>` : ''}</li>`)
+      .map(
+        (m) =>
+          `<li>${esc(m.name)} = <b>${esc(m.value)}</b>${m.unit ? ` ${esc(m.unit)}` : ''}${m.description ? ` <i>${esc(m.description)}</i>` : ''}</li>`,
+      )
       .join('');
     parts.push(`<details><summary>${count(c.metrics.length, 'metric')}</summary><ul>${items}</ul></details>`);
   }
   if (c.attempts.length > 1) {
     const items = c.attempts
-      .map((a) => `<li>attempt ${a.attempt}: <span class="${esc(a.status)}">${esc(a.status)}</span> ${esc(formatDuration(a.durationMs))}${a.message ? ` - ${esc(a.message.split('\n')[0])}` : ''}</li>`)
+      .map(
+        (a) =>
+          `<li>attempt ${a.attempt}: <span class="${esc(a.status)}">${esc(a.status)}</span> ${esc(formatDuration(a.durationMs))}${a.message ? ` - ${esc(a.message.split('\n')[0])}` : ''}</li>`,
+      )
       .join('');
     parts.push(`<details><summary>${c.attempts.length} attempts</summary><ul>${items}</ul></details>`);
   }
@@ -115,10 +125,12 @@ function renderRow(c: CaseResult, combos: boolean, repeated: boolean, reportFile
   if (links.length) parts.push(`<div class="meta">${links.join(' &middot; ')}</div>`);
   const iteration = repeated || c.iteration > 1 ? ` <small>#${esc(c.iteration)}</small>` : '';
   const status = esc(shownStatus(c));
-  return `<tr data-status="${status}"><td class="st ${status}">${status}</td>` +
+  return (
+    `<tr data-status="${status}"><td class="st ${status}">${status}</td>` +
     `<td title="${esc(c.runCaseId)}">${esc(c.caseId)}${iteration}</td>` +
     (combos ? `<td>${esc(c.combination)}</td>` : '') +
-    `<td class="num">${esc(formatDuration(c.durationMs))}</td><td>${parts.join('')}</td></tr>`;
+    `<td class="num">${esc(formatDuration(c.durationMs))}</td><td>${parts.join('')}</td></tr>`
+  );
 }
 
 /** Each segment encoded: case directories may contain `#` or `?`, which would cut a plain URL short. */

@@ -53,7 +53,12 @@ export class JsonNotifier implements Notifier {
       logPath: link(c.logPath),
       attempts: c.attempts.map((a) => ({ ...a, logPath: link(a.logPath) })),
     }));
-    const doc: ResultsJson = { version: RESULTS_JSON_VERSION, generatedAt: new Date().toISOString(), ...results, cases };
+    const doc: ResultsJson = {
+      version: RESULTS_JSON_VERSION,
+      generatedAt: new Date().toISOString(),
+      ...results,
+      cases,
+    };
     // Masking the serialised text is what maskDeep does, without a parse and a second serialisation.
     return `${this.ctx.masker.mask(JSON.stringify(doc, null, 2))}\n`;
   }

@@ -67,7 +67,7 @@ export class JUnitNotifier implements Notifier {
       suite.property('lisa.combination', this.text(group.combination));
       const variables = this.ctx.masker.maskDeep(this.model.combination(group.combination)?.variables ?? {});
       for (const [key, value] of Object.entries(variables)) {
-        suite.property(this.text(key), this.text(typeof value === 'string' ? value : JSON.stringify(value) ?? ''));
+        suite.property(this.text(key), this.text(typeof value === 'string' ? value : (JSON.stringify(value) ?? '')));
       }
       for (const c of cases) this.addCase(suite.testCase(), c);
     }
@@ -78,16 +78,20 @@ export class JUnitNotifier implements Notifier {
     let name = c.name;
     if (this.model.isRepeated(c)) name += ` [iteration ${c.iteration}]`;
     if (c.combination !== 'default') name += ` [${c.combination}]`;
-    tc.className(this.text(c.suite)).name(this.text(name)).time(c.durationMs / 1000);
+    tc.className(this.text(c.suite))
+      .name(this.text(name))
+      .time(c.durationMs / 1000);
     tc.property('lisa.case_id', this.text(c.caseId));
     tc.property('lisa.status', c.status);
-    for (const m of c.metrics) tc.property(this.text(`metric.${m.name}`), this.text(`${m.value}${m.unit ? ` ${m.unit}` : ''}`));
+    for (const m of c.metrics)
+      tc.property(this.text(`metric.${m.name}`), this.text(`${m.value}${m.unit ? ` ${m.unit}` : ''}`));
 
     const log = c.logPath ? linkFrom(this.path, this.ctx.runDir, c.logPath) : undefined;
     const out: string[] = [];
     if (c.envId) out.push(`environment: ${c.envId}`);
     if (log) out.push(`log: ${log}`);
-    for (const a of c.attempts.slice(0, -1)) out.push(`attempt ${a.attempt}: ${a.status} ${shortMessage(a.message)}`.trim());
+    for (const a of c.attempts.slice(0, -1))
+      out.push(`attempt ${a.attempt}: ${a.status} ${shortMessage(a.message)}`.trim());
 
     switch (c.unfinished ? 'UNFINISHED' : c.status) {
       case 'UNFINISHED':
@@ -101,7 +105,10 @@ export class JUnitNotifier implements Notifier {
         if (log) details.push(`log: ${log}`);
         const failedSubs = c.subResults.filter((s) => s.status === 'FAILED');
         if (failedSubs.length) {
-          details.push('failed sub-results:', ...failedSubs.map((s) => `  ${s.name}${s.message ? `: ${s.message}` : ''}`));
+          details.push(
+            'failed sub-results:',
+            ...failedSubs.map((s) => `  ${s.name}${s.message ? `: ${s.message}` : ''}`),
+          );
         }
         tc.failure(this.text(shortMessage(c.message) || 'failed'), 'FAILED').stacktrace(this.text(details.join('\n')));
         break;
@@ -117,7 +124,10 @@ export class JUnitNotifier implements Notifier {
         skipWithMessage(tc, `not finished: the run ended while the case was ${c.status.toLowerCase()}`);
     }
     if (c.subResults.length) {
-      out.push('sub-results:', ...c.subResults.map((s) => `  ${s.status} ${s.name}${s.message ? `: ${s.message}` : ''}`));
+      out.push(
+        'sub-results:',
+        ...c.subResults.map((s) => `  ${s.status} ${s.name}${s.message ? `: ${s.message}` : ''}`),
+      );
     }
     if (out.length) tc.standardOutput(this.text(out.join('\n')));
   }
@@ -137,7 +147,8 @@ function skipWithMessage(tc: TestCase, message: string): void {
   const build = tc.build.bind(tc);
   tc.build = (parent) => {
     const element = build(parent);
-    const children = (element as unknown as { children: { name?: string; att(n: string, v: string): unknown }[] }).children;
+    const children = (element as unknown as { children: { name?: string; att(n: string, v: string): unknown }[] })
+      .children;
     children.find((child) => child.name === 'skipped')?.att('message', message);
     return element;
   };

@@ -31,7 +31,9 @@ export function readOptions<S extends Record<string, OptionSpec>>(
       throw new Error(`notifier "${type}": option "${key}" must be a ${s.kind}, got ${describe(value)}`);
     }
     if (s.oneOf && !s.oneOf.includes(value as string)) {
-      throw new Error(`notifier "${type}": option "${key}" must be one of ${s.oneOf.join(', ')}, got "${String(value)}"`);
+      throw new Error(
+        `notifier "${type}": option "${key}" must be one of ${s.oneOf.join(', ')}, got "${String(value)}"`,
+      );
     }
     if (s.kind === 'number' && (!Number.isFinite(value) || (value as number) < 0)) {
       throw new Error(`notifier "${type}": option "${key}" must be a non-negative number, got ${String(value)}`);

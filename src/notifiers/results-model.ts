@@ -109,9 +109,16 @@ export class ResultsModel {
     this.lastTime = event.time;
     switch (event.type) {
       case 'run.begin':
-        this.run = { ...this.run, runId: event.runId, name: event.name, runDir: event.runDir, platform: event.platform };
+        this.run = {
+          ...this.run,
+          runId: event.runId,
+          name: event.name,
+          runDir: event.runDir,
+          platform: event.platform,
+        };
         this.run.startedAt = event.time;
-        for (const name of event.combinations) if (!this.combos.has(name)) this.combos.set(name, { name, variables: {} });
+        for (const name of event.combinations)
+          if (!this.combos.has(name)) this.combos.set(name, { name, variables: {} });
         return undefined;
       case 'combination.begin':
         this.combos.set(event.combination.name, event.combination);
@@ -275,7 +282,16 @@ export class ResultsModel {
   private caseFor(ref: CaseRef): CaseResult {
     let c = this.byId.get(ref.runCaseId);
     if (!c) {
-      c = { ...ref, status: 'QUEUED', message: '', attempt: 0, durationMs: 0, subResults: [], metrics: [], attempts: [] };
+      c = {
+        ...ref,
+        status: 'QUEUED',
+        message: '',
+        attempt: 0,
+        durationMs: 0,
+        subResults: [],
+        metrics: [],
+        attempts: [],
+      };
       this.byId.set(ref.runCaseId, c);
       this.repeats.set(repeatKey(ref), (this.repeats.get(repeatKey(ref)) ?? 0) + 1);
       if (!this.combos.has(ref.combination)) this.combos.set(ref.combination, { name: ref.combination, variables: {} });

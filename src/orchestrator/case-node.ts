@@ -41,7 +41,10 @@ export class CaseNode implements Node {
   }
 
   private record(r: ExecResult, options: ExecOptions): void {
-    const out = [r.stdout.trimEnd() && `  stdout: ${indent(r.stdout)}`, r.stderr.trimEnd() && `  stderr: ${indent(r.stderr)}`]
+    const out = [
+      r.stdout.trimEnd() && `  stdout: ${indent(r.stdout)}`,
+      r.stderr.trimEnd() && `  stderr: ${indent(r.stderr)}`,
+    ]
       .filter(Boolean)
       .join('\n');
     const line = `${this.name}$ ${options.sudo ? 'sudo ' : ''}${r.command}\n  exit ${r.exitCode}${r.timedOut ? ' (timed out)' : ''} in ${r.durationMs} ms${out ? `\n${out}` : ''}`;
@@ -84,5 +87,7 @@ export class CaseNode implements Node {
 
 function indent(s: string): string {
   const t = s.trimEnd();
-  return t.length > 20_000 ? `${t.slice(0, 20_000)}\n  ... (${t.length - 20_000} more characters)` : t.replace(/\n/g, '\n    ');
+  return t.length > 20_000
+    ? `${t.slice(0, 20_000)}\n  ... (${t.length - 20_000} more characters)`
+    : t.replace(/\n/g, '\n    ');
 }

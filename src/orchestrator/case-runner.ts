@@ -79,7 +79,10 @@ export async function runCase(input: CaseRunInput): Promise<CaseOutcome> {
     outcome = { status: 'PASSED', message: '' };
   } catch (e) {
     outcome = classify(e, selected.settings.timeoutMs, input.runSignal);
-    if (outcome.status === 'FAILED') log.error(`${outcome.message}${e instanceof Error && !(e instanceof AssertionFailure) && e.name !== 'AssertionFailure' && e.stack ? `\n${e.stack}` : ''}`);
+    if (outcome.status === 'FAILED')
+      log.error(
+        `${outcome.message}${e instanceof Error && !(e instanceof AssertionFailure) && e.name !== 'AssertionFailure' && e.stack ? `\n${e.stack}` : ''}`,
+      );
   } finally {
     input.runSignal.removeEventListener('abort', onInterrupt);
   }
@@ -143,7 +146,8 @@ async function withTimeout(work: Promise<void>, timeoutMs: number, controller: A
 
 function classify(e: unknown, timeoutMs: number, runSignal: AbortSignal): CaseOutcome {
   // By name, not instanceof: a suite may have loaded its own copy of the library.
-  if (e instanceof SkipError || (e instanceof Error && e.name === 'SkipError')) return { status: 'SKIPPED', message: e.message };
+  if (e instanceof SkipError || (e instanceof Error && e.name === 'SkipError'))
+    return { status: 'SKIPPED', message: e.message };
   if (e instanceof CaseTimeout) return { status: 'FAILED', message: `timed out after ${formatSeconds(timeoutMs)}` };
   if (runSignal.aborted) return { status: 'FAILED', message: 'interrupted while running (Ctrl-C)' };
   if (e instanceof Error) return { status: 'FAILED', message: e.message };

@@ -27,7 +27,8 @@ export function matchRequirement(req: Requirement, env: EnvironmentFacts): Match
   }
   for (const [i, cap] of env.capabilities.slice(0, nodes).entries()) {
     const which = nodes > 1 ? ` on node ${i + 1}` : '';
-    if (req.minCores && cap.cores < req.minCores) return { ok: false, unmet: `${req.minCores} cores${which} (has ${cap.cores})` };
+    if (req.minCores && cap.cores < req.minCores)
+      return { ok: false, unmet: `${req.minCores} cores${which} (has ${cap.cores})` };
     if (req.minMemoryMiB && cap.memoryMiB < req.minMemoryMiB) {
       return { ok: false, unmet: `${req.minMemoryMiB} MiB memory${which} (has ${cap.memoryMiB})` };
     }
@@ -36,7 +37,11 @@ export function matchRequirement(req: Requirement, env: EnvironmentFacts): Match
     }
   }
   for (const f of req.features ?? []) {
-    if (!env.features.includes(f)) return { ok: false, unmet: `feature ${f} (platform ${env.platform} offers ${env.features.join(', ') || 'none'})` };
+    if (!env.features.includes(f))
+      return {
+        ok: false,
+        unmet: `feature ${f} (platform ${env.platform} offers ${env.features.join(', ') || 'none'})`,
+      };
   }
   for (const os of env.os.slice(0, nodes)) {
     if (req.supportedOs?.length && !osMatches(os, req.supportedOs)) {

@@ -69,7 +69,14 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
       summary.apply(e);
     },
   });
-  const notifiers = createNotifiers(first.notifier, { runDir: runDir.root, runName: runbook.name, log, masker, debug: options.debug, out: options.out });
+  const notifiers = createNotifiers(first.notifier, {
+    runDir: runDir.root,
+    runName: runbook.name,
+    log,
+    masker,
+    debug: options.debug,
+    out: options.out,
+  });
   for (const n of notifiers) bus.subscribe(n);
 
   const started = Date.now();
@@ -144,20 +151,43 @@ async function runCombination(rb: ResolvedRunbook, cases: TestCaseInfo[], shared
     const runnable = await skipUnmet(platform, items, bus);
     const concurrency = rb.concurrency ?? platform.maxParallel();
     const scheduler = new Scheduler(
-      { platform, platformContext: pctx, concurrency, exitOnFirstFailure: rb.exitOnFirstFailure, bus, runDir: shared.runDir, log, variables, combination: name, runSignal: shared.signal },
+      {
+        platform,
+        platformContext: pctx,
+        concurrency,
+        exitOnFirstFailure: rb.exitOnFirstFailure,
+        bus,
+        runDir: shared.runDir,
+        log,
+        variables,
+        combination: name,
+        runSignal: shared.signal,
+      },
       runnable,
     );
     await scheduler.run();
   } catch (e) {
     // Only platform set-up can land here: the scheduler reports every case it was given itself.
     const interrupted = shared.signal.aborted;
-    const message = interrupted ? 'not run: the run was interrupted' : `platform ${rb.platform.type} failed: ${(e as Error).message}`;
+    const message = interrupted
+      ? 'not run: the run was interrupted'
+      : `platform ${rb.platform.type} failed: ${(e as Error).message}`;
     log.error(interrupted ? `platform ${rb.platform.type} set-up interrupted` : message);
     for (const item of items) {
-      bus.emit({ type: 'case.end', case: item.ref, status: interrupted ? 'SKIPPED' : 'FAILED', message, attempt: 1, durationMs: 0, unfinished: interrupted || undefined });
+      bus.emit({
+        type: 'case.end',
+        case: item.ref,
+        status: interrupted ? 'SKIPPED' : 'FAILED',
+        message,
+        attempt: 1,
+        durationMs: 0,
+        unfinished: interrupted || undefined,
+      });
     }
   } finally {
-    await platform?.dispose(pctx).catch((e: Error) => log.warn(`cleanup of platform ${rb.platform.type} failed: ${e.message}`));
+    await platform
+      ?.dispose(pctx)
+      .catch((e: Error) => log.warn(`cleanup of platform ${rb.platform.type} failed: ${e.message}`));
     bus.emit({ type: 'combination.end', combination: name });
   }
 }
@@ -171,7 +201,15 @@ async function skipUnmet(platform: Platform, items: WorkItem[], bus: EventBus): 
     let m = cache.get(key);
     if (!m) cache.set(key, (m = await platform.match(item.selected.info.requirement)));
     if (m.ok) runnable.push(item);
-    else bus.emit({ type: 'case.end', case: item.ref, status: 'SKIPPED', message: `requirement not met: ${m.unmet}`, attempt: 1, durationMs: 0 });
+    else
+      bus.emit({
+        type: 'case.end',
+        case: item.ref,
+        status: 'SKIPPED',
+        message: `requirement not met: ${m.unmet}`,
+        attempt: 1,
+        durationMs: 0,
+      });
   }
   return runnable;
 }

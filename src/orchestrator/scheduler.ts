@@ -85,7 +85,13 @@ export class Scheduler {
       this.o.log.error(message);
       this.endItem(item, { status: 'FAILED', message }, undefined, 0);
       if (++this.deployFailures >= MAX_DEPLOY_FAILURES) {
-        for (const rest of this.queue.drain()) this.endItem(rest, { status: 'FAILED', message: `not run: ${MAX_DEPLOY_FAILURES} deploys failed, last: ${message}` }, undefined, 0);
+        for (const rest of this.queue.drain())
+          this.endItem(
+            rest,
+            { status: 'FAILED', message: `not run: ${MAX_DEPLOY_FAILURES} deploys failed, last: ${message}` },
+            undefined,
+            0,
+          );
       }
       return undefined;
     }
@@ -146,7 +152,9 @@ export class Scheduler {
         // A case (or a platform feature) may also mark the environment broken itself.
         if (env.broken) break;
         if (item.selected.settings.useNewEnvironment) break;
-        item = this.queue.take((next) => !next.selected.settings.useNewEnvironment && matchRequirement(requirementOf(next), facts).ok);
+        item = this.queue.take(
+          (next) => !next.selected.settings.useNewEnvironment && matchRequirement(requirementOf(next), facts).ok,
+        );
       }
     } catch (e) {
       failed = true;
@@ -186,7 +194,13 @@ export class Scheduler {
     this.endItem(item, { status: 'SKIPPED', message }, undefined, 0, this.o.runSignal.aborted);
   }
 
-  private endItem(item: WorkItem, outcome: CaseOutcome, envId: string | undefined, durationMs: number, unfinished = false): void {
+  private endItem(
+    item: WorkItem,
+    outcome: CaseOutcome,
+    envId: string | undefined,
+    durationMs: number,
+    unfinished = false,
+  ): void {
     this.o.bus.emit({
       type: 'case.end',
       case: item.ref,

@@ -29,7 +29,9 @@ export const DETECT_SCRIPT = [
 export async function detectOs(node: Node): Promise<OsInfo> {
   const r = await node.execute(DETECT_SCRIPT, { timeoutMs: 60_000, noErrorLog: true });
   if (!r.stdout.includes(SEP)) {
-    throw new Error(`cannot detect the OS of ${node.name}: unexpected output of the detection script (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+    throw new Error(
+      `cannot detect the OS of ${node.name}: unexpected output of the detection script (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`,
+    );
   }
   return parseDetectOutput(r.stdout);
 }
@@ -41,8 +43,13 @@ export function parseDetectOutput(stdout: string): OsInfo {
   );
   const [kname = '', krelease = '', kversion = '', arch = ''] = uname.replace(/^\n/, '').split('\n');
   let fields = parseOsRelease(osRelease);
-  if (!fields.ID) fields = { ...legacyReleaseFields({ redhatRelease, lsbRelease, alpineRelease, freebsdVersion }), ...fields };
-  return osInfoFromFields(fields, { name: kname.trim(), release: krelease.trim(), version: kversion.trim() }, arch.trim());
+  if (!fields.ID)
+    fields = { ...legacyReleaseFields({ redhatRelease, lsbRelease, alpineRelease, freebsdVersion }), ...fields };
+  return osInfoFromFields(
+    fields,
+    { name: kname.trim(), release: krelease.trim(), version: kversion.trim() },
+    arch.trim(),
+  );
 }
 
 export function osInfoFromFields(
@@ -53,7 +60,11 @@ export function osInfoFromFields(
   const families = familiesFor(fields, kernel.name || 'Linux');
   const version = fields.VERSION_ID ?? '';
   const name =
-    fields.PRETTY_NAME || [fields.NAME, fields.VERSION].filter(Boolean).join(' ') || fields.ID || kernel.name || 'unknown';
+    fields.PRETTY_NAME ||
+    [fields.NAME, fields.VERSION].filter(Boolean).join(' ') ||
+    fields.ID ||
+    kernel.name ||
+    'unknown';
   return {
     id: (fields.ID ?? (families[0] === 'unknown' ? 'unknown' : families[0]!)).toLowerCase(),
     name,

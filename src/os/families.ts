@@ -86,7 +86,10 @@ export function familiesFor(fields: Record<string, string>, kernelName = 'Linux'
 export function isImmutable(fields: Record<string, string>, families: readonly OsFamily[]): boolean {
   if (families.includes('coreos') || families.includes('cos')) return true;
   const variant = (fields.VARIANT_ID ?? '').toLowerCase();
-  return ['coreos', 'iot', 'silverblue', 'kinoite', 'sericea', 'onyx', 'microos'].includes(variant) || /microos/.test(fields.ID ?? '');
+  return (
+    ['coreos', 'iot', 'silverblue', 'kinoite', 'sericea', 'onyx', 'microos'].includes(variant) ||
+    /microos/.test(fields.ID ?? '')
+  );
 }
 
 /**

@@ -40,7 +40,12 @@ export const PACKAGE_COMMANDS: Record<PackageManagerName, PackageCommands> = {
     remove: (p) => `dnf remove -y -q ${shellJoin(p)}`,
     query: rpmQuery,
     refresh: () => 'dnf makecache -y -q',
-    lockPatterns: [/Waiting for process with pid/i, /Failed to obtain the transaction lock/i, /another copy is running/i, RPM_LOCK],
+    lockPatterns: [
+      /Waiting for process with pid/i,
+      /Failed to obtain the transaction lock/i,
+      /another copy is running/i,
+      RPM_LOCK,
+    ],
   },
   yum: {
     install: (p) => `yum install -y -q ${shellJoin(p)}`,

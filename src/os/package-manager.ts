@@ -1,5 +1,10 @@
 import type { ExecResult, Node } from '../node/types.js';
-import { isLockContention, PACKAGE_COMMANDS, type PackageCommands, type PackageManagerName } from './package-commands.js';
+import {
+  isLockContention,
+  PACKAGE_COMMANDS,
+  type PackageCommands,
+  type PackageManagerName,
+} from './package-commands.js';
 import type { OsInfo } from './types.js';
 
 export { isLockContention, PACKAGE_COMMANDS, type PackageManagerName } from './package-commands.js';
@@ -92,7 +97,10 @@ export class CommandPackageManager implements PackageManager {
       if (!locked || attempt >= this.retry.attempts) {
         const tail = output.trim().split('\n').slice(-6).join('\n');
         const why = locked ? `the package database stayed locked after ${attempt} attempts` : `exit code ${r.exitCode}`;
-        throw new PackageManagerError(`${this.name} could not ${what} on ${this.node.name} (${why}): ${command}\n${tail}`, r);
+        throw new PackageManagerError(
+          `${this.name} could not ${what} on ${this.node.name} (${why}): ${command}\n${tail}`,
+          r,
+        );
       }
       this.node.log.warn(`${this.name} database locked on ${this.node.name}; retry ${attempt} in ${delay} ms`);
       await this.retry.sleep(delay);
@@ -138,6 +146,9 @@ async function detect(node: Node, retry: RetryPolicy): Promise<PackageManager> {
     hasDnf = (await node.execute('command -v dnf', { noErrorLog: true, timeoutMs: 30_000 })).exitCode === 0;
   }
   const name = packageManagerNameFor(os, hasDnf);
-  if (!name) throw new PackageManagerError(`no supported package manager is known for ${os.name} (${os.families.join(' > ')}) on ${node.name}`);
+  if (!name)
+    throw new PackageManagerError(
+      `no supported package manager is known for ${os.name} (${os.families.join(' > ')}) on ${node.name}`,
+    );
   return new CommandPackageManager(node, name, retry);
 }

@@ -29,7 +29,12 @@ export interface ServiceManager {
 /** Command lines per init system. Pure, for unit tests. */
 export const SERVICE_COMMANDS: Record<
   ServiceManagerName,
-  { status(s: string): string; isActive(s: string): string; action(a: 'start' | 'stop' | 'restart', s: string): string; enable(s: string, now: boolean): string }
+  {
+    status(s: string): string;
+    isActive(s: string): string;
+    action(a: 'start' | 'stop' | 'restart', s: string): string;
+    enable(s: string, now: boolean): string;
+  }
 > = {
   systemd: {
     status: (s) => `systemctl show --no-pager -p LoadState,ActiveState,SubState,UnitFileState ${shellQuote(s)}`,
@@ -38,13 +43,15 @@ export const SERVICE_COMMANDS: Record<
     enable: (s, now) => `systemctl enable ${now ? '--now ' : ''}${shellQuote(s)}`,
   },
   openrc: {
-    status: (s) => `rc-service ${shellQuote(s)} status; echo "exit=$?"; rc-update show default | grep -qw ${shellQuote(s)} && echo enabled=yes || echo enabled=no`,
+    status: (s) =>
+      `rc-service ${shellQuote(s)} status; echo "exit=$?"; rc-update show default | grep -qw ${shellQuote(s)} && echo enabled=yes || echo enabled=no`,
     isActive: (s) => `rc-service ${shellQuote(s)} status`,
     action: (a, s) => `rc-service ${shellQuote(s)} ${a}`,
     enable: (s, now) => `rc-update add ${shellQuote(s)} default${now ? ` && rc-service ${shellQuote(s)} start` : ''}`,
   },
   bsdrc: {
-    status: (s) => `service ${shellQuote(s)} onestatus; echo "exit=$?"; service ${shellQuote(s)} enabled && echo enabled=yes || echo enabled=no`,
+    status: (s) =>
+      `service ${shellQuote(s)} onestatus; echo "exit=$?"; service ${shellQuote(s)} enabled && echo enabled=yes || echo enabled=no`,
     isActive: (s) => `service ${shellQuote(s)} onestatus`,
     action: (a, s) => `service ${shellQuote(s)} one${a}`,
     enable: (s, now) => `sysrc ${shellQuote(`${s}_enable=YES`)}${now ? ` && service ${shellQuote(s)} start` : ''}`,
@@ -62,7 +69,12 @@ export function parseSystemdShow(service: string, stdout: string): ServiceStatus
   return {
     name: service,
     active: p.ActiveState === 'active',
-    enabled: ufs === '' ? undefined : ['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated'].includes(ufs) ? ufs !== 'indirect' : false,
+    enabled:
+      ufs === ''
+        ? undefined
+        : ['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated'].includes(ufs)
+          ? ufs !== 'indirect'
+          : false,
     state: [p.ActiveState, p.SubState].filter(Boolean).join('/'),
     exists: p.LoadState !== undefined && p.LoadState !== 'not-found',
   };
@@ -84,12 +96,20 @@ export class CommandServiceManager implements ServiceManager {
   ) {}
 
   async status(service: string): Promise<ServiceStatus> {
-    const r = await this.node.execute(SERVICE_COMMANDS[this.name].status(service), { noErrorLog: true, timeoutMs: 60_000 });
-    return this.name === 'systemd' ? parseSystemdShow(service, r.stdout) : parseRcStatus(service, `${r.stdout}\n${r.stderr}`);
+    const r = await this.node.execute(SERVICE_COMMANDS[this.name].status(service), {
+      noErrorLog: true,
+      timeoutMs: 60_000,
+    });
+    return this.name === 'systemd'
+      ? parseSystemdShow(service, r.stdout)
+      : parseRcStatus(service, `${r.stdout}\n${r.stderr}`);
   }
 
   async isActive(service: string): Promise<boolean> {
-    const r = await this.node.execute(SERVICE_COMMANDS[this.name].isActive(service), { noErrorLog: true, timeoutMs: 60_000 });
+    const r = await this.node.execute(SERVICE_COMMANDS[this.name].isActive(service), {
+      noErrorLog: true,
+      timeoutMs: 60_000,
+    });
     return r.exitCode === 0;
   }
 

@@ -22,7 +22,13 @@ export interface LoadedTree {
 const includeSchema = z.array(pathEntrySchema).optional();
 
 /** `higher`: variables that outrank this file (its includers' own, env, CLI), lowest first. */
-export async function loadTree(absFile: string, cwd: string, higher: VarDef[], chain: string[] = [], ref?: Reference): Promise<LoadedTree> {
+export async function loadTree(
+  absFile: string,
+  cwd: string,
+  higher: VarDef[],
+  chain: string[] = [],
+  ref?: Reference,
+): Promise<LoadedTree> {
   const root = await readYamlFile(absFile, cwd, ref);
   const map = asMap(root);
   const own = await readVariableSection(map, absFile, cwd, new VariableTable(higher));
@@ -36,7 +42,10 @@ export async function loadTree(absFile: string, cwd: string, higher: VarDef[], c
   for (const [i, entry] of includes.entries()) {
     const item = section?.kind === 'seq' ? section.items[i]! : map;
     const use = { pos: item.pos, path: ['include', i] };
-    const target = path.resolve(path.dirname(absFile), String(table.expand(typeof entry === 'string' ? entry : entry.path, use)));
+    const target = path.resolve(
+      path.dirname(absFile),
+      String(table.expand(typeof entry === 'string' ? entry : entry.path, use)),
+    );
     const loop = [...chain, absFile];
     if (loop.includes(target)) {
       const shown = [...loop.slice(loop.indexOf(target)), target].map((f) => displayPath(f, cwd));

@@ -25,7 +25,13 @@ const EXPECTED: Record<string, string> = {
  * `data` and `schema` are the value validated at `base` in the file tree `root`; issue paths are
  * relative to them.
  */
-export function issuesToErrors(issues: readonly Issue[], root: LNode, base: PathPart[], data: unknown, schema: z.ZodType): RunbookError[] {
+export function issuesToErrors(
+  issues: readonly Issue[],
+  root: LNode,
+  base: PathPart[],
+  data: unknown,
+  schema: z.ZodType,
+): RunbookError[] {
   const ctx: Ctx = { root, base, data, schema };
   const errors = issues.flatMap((issue) => convert(issue, [], ctx));
   return dedupe(withoutEchoes(errors));
@@ -48,14 +54,18 @@ interface Ctx {
 function convert(issue: Issue, outer: PathPart[], ctx: Ctx): RunbookError[] {
   const path = [...outer, ...(issue.path as PathPart[])];
   const value = valueAt(ctx.data, path);
-  const at = (message: string, p = path) => errorAt(locate(ctx.root, [...ctx.base, ...p]).pos, [...ctx.base, ...p], message);
+  const at = (message: string, p = path) =>
+    errorAt(locate(ctx.root, [...ctx.base, ...p]).pos, [...ctx.base, ...p], message);
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = keysAt(ctx.schema, path, ctx.data);
       return issue.keys.map((key) => {
         const keyPath = [...ctx.base, ...path, key];
         const where = locate(ctx.root, keyPath);
-        const hint = isPlatformEntry(keyPath) && knownPlatformTypes().includes(key) ? `; a ${key} section needs type: ${key}` : didYouMean(key, known);
+        const hint =
+          isPlatformEntry(keyPath) && knownPlatformTypes().includes(key)
+            ? `; a ${key} section needs type: ${key}`
+            : didYouMean(key, known);
         return errorAt(where.keyPos ?? where.pos, keyPath, `unknown key "${key}"${hint}`);
       });
     }
@@ -102,7 +112,13 @@ function convertUnion(
   const typeMismatch = (branch: Issue[]) => branch.some((i) => i.path.length === 0 && i.code === 'invalid_type');
   const shaped = issue.errors.filter((b) => !typeMismatch(b)).sort((a, b) => a.length - b.length);
   if (shaped[0]) return shaped[0].flatMap((i) => convert(i, path, ctx));
-  const expected = [...new Set(issue.errors.flatMap((b) => b.filter((i) => i.code === 'invalid_type').map((i) => (i as { expected: string }).expected)))];
+  const expected = [
+    ...new Set(
+      issue.errors.flatMap((b) =>
+        b.filter((i) => i.code === 'invalid_type').map((i) => (i as { expected: string }).expected),
+      ),
+    ),
+  ];
   const words = expected.map((e) => EXPECTED[e] ?? e);
   return [at(`expected ${words.join(' or ')}, found ${describeValue(value)}`)];
 }
@@ -111,7 +127,9 @@ function bound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>, value: 
   const small = issue.code === 'too_small';
   const limit = Number(small ? (issue as { minimum: unknown }).minimum : (issue as { maximum: unknown }).maximum);
   if (issue.origin === 'array') {
-    return small ? `must have at least ${limit} ${limit === 1 ? 'entry' : 'entries'}` : `must have at most ${limit} entries`;
+    return small
+      ? `must have at least ${limit} ${limit === 1 ? 'entry' : 'entries'}`
+      : `must have at most ${limit} entries`;
   }
   if (issue.origin === 'string') return small && limit === 1 ? 'must not be empty' : issue.message;
   const rel = small ? (issue.inclusive ? 'at least' : 'greater than') : issue.inclusive ? 'at most' : 'less than';
@@ -142,7 +160,9 @@ function keysAt(schema: z.ZodType, path: readonly PathPart[], data: unknown): st
     });
     value = valueAt(value, [part]);
   }
-  const keys = expand(candidates, value).flatMap((s) => (defOf(s).type === 'object' ? Object.keys(defOf(s).shape) : []));
+  const keys = expand(candidates, value).flatMap((s) =>
+    defOf(s).type === 'object' ? Object.keys(defOf(s).shape) : [],
+  );
   return [...new Set(keys)];
 }
 
@@ -194,4 +214,3 @@ function dedupe(errors: RunbookError[]): RunbookError[] {
     return true;
   });
 }
-

@@ -26,8 +26,15 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
   const secrets = new Set(base.secrets());
   try {
     const combinatorTree = only(tree, 'combinator');
-    const combinator = check(z.object({ combinator: combinatorSchema.optional() }), substitute(combinatorTree, base), []).combinator;
-    const rest: LNode & { kind: 'map' } = { ...tree, entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator')) };
+    const combinator = check(
+      z.object({ combinator: combinatorSchema.optional() }),
+      substitute(combinatorTree, base),
+      [],
+    ).combinator;
+    const rest: LNode & { kind: 'map' } = {
+      ...tree,
+      entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator')),
+    };
     if (options.beforeValidate) await options.beforeValidate(extensionDirs(rest, base));
     return { file: absFile, ...expand(rest, combinator, base, secrets, absFile, cwd) };
   } catch (err) {
@@ -90,4 +97,3 @@ function maskError(err: RunbookError, secrets: string[]): void {
 function only(tree: LNode & { kind: 'map' }, key: string): LNode {
   return { ...tree, entries: new Map([...tree.entries].filter(([k]) => k === key)) };
 }
-

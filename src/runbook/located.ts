@@ -36,7 +36,12 @@ export function fromYaml(doc: Document, lines: LineCounter, file: string, absFil
       const target = node.resolve(doc);
       // A self-referencing alias would recurse forever; report it instead.
       if (!target || seen.has(target)) {
-        throw new RunbookError(`YAML alias *${node.source} cannot be resolved`, file, posAt(node.range?.[0]).line, posAt(node.range?.[0]).col);
+        throw new RunbookError(
+          `YAML alias *${node.source} cannot be resolved`,
+          file,
+          posAt(node.range?.[0]).line,
+          posAt(node.range?.[0]).col,
+        );
       }
       const copy = convert(target, new Set([...seen, target]));
       return relocate(copy, posAt(node.range?.[0]));

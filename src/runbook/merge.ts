@@ -12,9 +12,15 @@ export function mergeRunbook(base: LNode & { kind: 'map' }, over: LNode & { kind
   for (const [key, entry] of over.entries) {
     const old = base.entries.get(key);
     if (old && ACCUMULATE.has(key) && old.node.kind === 'seq' && entry.node.kind === 'seq') {
-      entries.set(key, { keyPos: entry.keyPos, node: { ...entry.node, items: [...old.node.items, ...entry.node.items] } });
+      entries.set(key, {
+        keyPos: entry.keyPos,
+        node: { ...entry.node, items: [...old.node.items, ...entry.node.items] },
+      });
     } else if (old && key === 'platform' && old.node.kind === 'seq' && entry.node.kind === 'seq') {
-      entries.set(key, { keyPos: entry.keyPos, node: { ...entry.node, items: refinePlatforms(old.node.items, entry.node.items) } });
+      entries.set(key, {
+        keyPos: entry.keyPos,
+        node: { ...entry.node, items: refinePlatforms(old.node.items, entry.node.items) },
+      });
     } else {
       entries.set(key, entry);
     }

@@ -20,7 +20,10 @@ export interface ResolveContext {
   cwd: string;
 }
 
-export function resolveRunbook(data: RunbookData, ctx: ResolveContext): Omit<ResolvedRunbook, 'combination' | 'variables'> {
+export function resolveRunbook(
+  data: RunbookData,
+  ctx: ResolveContext,
+): Omit<ResolvedRunbook, 'combination' | 'variables'> {
   const where = (p: PathPart[]) => locate(ctx.tree, p).pos;
   // Relative paths are relative to the file they were written in, which may be an included one.
   const fromFile = (p: string, at: PathPart[]) => path.resolve(path.dirname(where(at).absFile), expandHome(p));
@@ -48,7 +51,8 @@ function platformOf(data: RunbookData, fromFile: FromFile): PlatformConfig {
   const key = entry.admin_private_key_file as string | undefined;
   return {
     type,
-    keepEnvironment: keep === true ? 'always' : keep === false || keep === undefined ? 'no' : (keep as 'no' | 'always' | 'failed'),
+    keepEnvironment:
+      keep === true ? 'always' : keep === false || keep === undefined ? 'no' : (keep as 'no' | 'always' | 'failed'),
     adminUsername: entry.admin_username as string | undefined,
     adminPassword: (entry.admin_password as string | undefined) || undefined,
     adminPrivateKeyFile: key ? fromFile(key, ['platform', 0, 'admin_private_key_file']) : undefined,
@@ -72,7 +76,9 @@ function environmentOf(env: EnvData, envIndex: number, fromFile: FromFile): Envi
       username: node.username,
       // LISA runbooks often pass `""` for the method not used.
       password: node.password || undefined,
-      privateKeyFile: key ? fromFile(key, ['environment', 'environments', envIndex, 'nodes', i, 'private_key_file']) : undefined,
+      privateKeyFile: key
+        ? fromFile(key, ['environment', 'environments', envIndex, 'nodes', i, 'private_key_file'])
+        : undefined,
       sudoPassword: node.sudo_password || undefined,
       useAgent: node.use_agent,
     };

@@ -25,7 +25,12 @@ export async function readYamlFile(absFile: string, cwd: string, ref?: Reference
     text = await readFile(absFile, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(err)})`;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : `cannot read (${code ?? String(err)})`;
     if (ref) throw errorAt(ref.pos, ref.path, `${ref.what} ${file}: ${why}`);
     throw new RunbookError(`runbook ${why}`, file);
   }
@@ -35,7 +40,10 @@ export async function readYamlFile(absFile: string, cwd: string, ref?: Reference
   if (first) {
     const { line, col } = lines.linePos(first.pos[0]);
     // yaml's wording for this one names its own API; say what the user can change instead.
-    const message = first.code === 'MULTIPLE_DOCS' ? 'a runbook must be a single YAML document (remove the second `---`)' : first.message;
+    const message =
+      first.code === 'MULTIPLE_DOCS'
+        ? 'a runbook must be a single YAML document (remove the second `---`)'
+        : first.message;
     throw new RunbookError(`YAML syntax error: ${message}`, file, line, col);
   }
   return fromYaml(doc, lines, file, absFile);

@@ -28,6 +28,8 @@ function sortByPosition<T extends { file: string; line?: number; column?: number
   const fileOrder = [...new Set(errors.map((e) => e.file))];
   return [...errors].sort(
     (a, b) =>
-      fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+      fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
   );
 }

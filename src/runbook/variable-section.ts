@@ -13,7 +13,12 @@ const sectionSchema = z.array(variableEntrySchema).optional();
  * `higher` holds the variables that outrank this file (ancestors, env, CLI); a `file:` path may use
  * them and the entries above it.
  */
-export async function readVariableSection(root: LNode, absFile: string, cwd: string, higher: VariableTable): Promise<VarDef[]> {
+export async function readVariableSection(
+  root: LNode,
+  absFile: string,
+  cwd: string,
+  higher: VariableTable,
+): Promise<VarDef[]> {
   const entries = check(sectionSchema, root, ['variable']) ?? [];
   const defs: VarDef[] = [];
   for (const [i, entry] of entries.entries()) {
@@ -36,7 +41,12 @@ export async function readVariableSection(root: LNode, absFile: string, cwd: str
         throw errorAt(item.keyPos, [name], 'variable names may contain letters, digits, `_` and `-` only');
       }
       const value = toJS(item.node);
-      defs.push({ name, value: value ?? '', isSecret: entry.is_secret ?? false, source: `${item.keyPos.file}:${item.keyPos.line}` });
+      defs.push({
+        name,
+        value: value ?? '',
+        isSecret: entry.is_secret ?? false,
+        source: `${item.keyPos.file}:${item.keyPos.line}`,
+      });
     }
   }
   return defs;

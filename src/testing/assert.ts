@@ -10,7 +10,8 @@ function show(v: unknown): string {
 }
 
 export function expectEqual<T>(what: string, actual: T, expected: T): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new AssertionFailure(what, show(expected), show(actual));
+  if (JSON.stringify(actual) !== JSON.stringify(expected))
+    throw new AssertionFailure(what, show(expected), show(actual));
 }
 
 export function expectTrue(what: string, condition: boolean, expected: string, found: string): void {
@@ -26,7 +27,12 @@ export function expectMatch(what: string, actual: string, pattern: RegExp): void
 }
 
 /** Fails when the list is not empty, naming up to `limit` offending items. */
-export function expectNone<T>(what: string, items: readonly T[], describe: (t: T) => string = String, limit = 10): void {
+export function expectNone<T>(
+  what: string,
+  items: readonly T[],
+  describe: (t: T) => string = String,
+  limit = 10,
+): void {
   if (items.length === 0) return;
   const shown = items.slice(0, limit).map(describe).join('; ');
   const more = items.length > limit ? ` (+${items.length - limit} more)` : '';

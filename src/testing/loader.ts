@@ -63,7 +63,9 @@ function listModules(dir: string): string[] {
 
 function isSuite(value: unknown): value is TestSuiteDefinition {
   const v = value as TestSuiteDefinition;
-  return !!v && typeof v === 'object' && typeof v.name === 'string' && typeof v.area === 'string' && Array.isArray(v.cases);
+  return (
+    !!v && typeof v === 'object' && typeof v.name === 'string' && typeof v.area === 'string' && Array.isArray(v.cases)
+  );
 }
 
 /** Loads every suite exported by the modules below the given directories. */
@@ -78,7 +80,11 @@ export async function loadSuites(dirs: string[]): Promise<TestCaseInfo[]> {
         mod = await importModule(file);
       } catch (e) {
         // esbuild puts the file:line:column of a syntax error on the lines after the first.
-        const detail = (e as Error).message.split('\n').filter((l) => l.trim()).slice(0, 4).join('\n  ');
+        const detail = (e as Error).message
+          .split('\n')
+          .filter((l) => l.trim())
+          .slice(0, 4)
+          .join('\n  ');
         throw new SuiteLoadError(file, `cannot load: ${detail}`);
       }
       const suites = new Set(exportedValues(mod).filter(isSuite));
@@ -97,7 +103,8 @@ export async function loadSuites(dirs: string[]): Promise<TestCaseInfo[]> {
 
 export function expandSuite(suite: TestSuiteDefinition, source: string): TestCaseInfo[] {
   return suite.cases.map((def) => {
-    if (typeof def.run !== 'function') throw new SuiteLoadError(source, `case ${suite.name}.${def.name} has no run() function`);
+    if (typeof def.run !== 'function')
+      throw new SuiteLoadError(source, `case ${suite.name}.${def.name} has no run() function`);
     return {
       id: `${suite.name}.${def.name}`,
       name: def.name,

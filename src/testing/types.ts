@@ -43,7 +43,12 @@ export interface CaseContext {
   /** Records one named sub-result (e.g. one LTP test) within this case. */
   subResult(name: string, status: SubResultStatus, message?: string): void;
   /** Records a measured value, e.g. `metric('throughput', 812.4, 'MB/s')`. */
-  metric(name: string, value: number, unit?: string, options?: { higherIsBetter?: boolean; description?: string }): void;
+  metric(
+    name: string,
+    value: number,
+    unit?: string,
+    options?: { higherIsBetter?: boolean; description?: string },
+  ): void;
 }
 
 export interface CaseHooks {

@@ -94,7 +94,8 @@ test('lisa schema prints a JSON Schema', () => {
   const r = runCli(['schema']);
   assert.equal(r.code, 0, r.stderr);
   const schema = JSON.parse(r.stdout) as { properties?: Record<string, unknown> };
-  for (const key of ['platform', 'testcase', 'variable', 'notifier']) assert.ok(schema.properties?.[key], `schema lacks ${key}`);
+  for (const key of ['platform', 'testcase', 'variable', 'notifier'])
+    assert.ok(schema.properties?.[key], `schema lacks ${key}`);
 });
 
 test('a local run of the smoke suite passes and writes reports', () => {
@@ -138,9 +139,13 @@ notifier:
   const r = runCli(['run', file]);
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   const events = readEvents(onlyRunDir(join(dir, 'runs')));
-  const combos = events.filter((e) => e.type === 'combination.begin').map((e) => (e as RunEventOf<'combination.begin'>).combination.name);
+  const combos = events
+    .filter((e) => e.type === 'combination.begin')
+    .map((e) => (e as RunEventOf<'combination.begin'>).combination.name);
   assert.deepEqual(combos, ['flavor=small', 'flavor=large']);
-  const ends = events.filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end').map((e) => `${e.case.runCaseId} ${e.status}`);
+  const ends = events
+    .filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end')
+    .map((e) => `${e.case.runCaseId} ${e.status}`);
   assert.deepEqual(ends.sort(), [
     'flavor=large/smoke.os_facts PASSED',
     'flavor=large/smoke.reachable PASSED',

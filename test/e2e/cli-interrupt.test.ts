@@ -4,7 +4,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunEventOf } from '../../src/results/events.js';
-import { onlyRunDir, readEvents, readyPlatformYaml, repoRoot, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
+import {
+  onlyRunDir,
+  readEvents,
+  readyPlatformYaml,
+  repoRoot,
+  startCli,
+  tempDir,
+  writeRunbook,
+} from '../helpers/cli.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 
 let node: Sshd;

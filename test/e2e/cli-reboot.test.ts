@@ -32,7 +32,9 @@ ${readyPlatformYaml([node])}testcase:
   // Asynchronously: the fixture restarts sshd from this process's event loop.
   const r = await startCli(['run', file]).done;
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-  const ends = readEvents(onlyRunDir(join(dir, 'runs'))).filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end');
+  const ends = readEvents(onlyRunDir(join(dir, 'runs'))).filter(
+    (e): e is RunEventOf<'case.end'> => e.type === 'case.end',
+  );
   assert.deepEqual(ends.map((e) => `${e.case.caseId} ${e.status}`).sort(), [
     'smoke.command_round_trip PASSED',
     'smoke.os_facts PASSED',

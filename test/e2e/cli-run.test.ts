@@ -4,7 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
-import { allFiles, onlyRunDir, readEvents, readyPlatformYaml, repoRoot, runCli, tempDir, writeRunbook } from '../helpers/cli.js';
+import {
+  allFiles,
+  onlyRunDir,
+  readEvents,
+  readyPlatformYaml,
+  repoRoot,
+  runCli,
+  tempDir,
+  writeRunbook,
+} from '../helpers/cli.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 
 const SECRET = 'tok-9f3e2a7c51';
@@ -101,7 +110,8 @@ concurrency: 3
     const later = events.filter((x) => x.type === 'case.begin' && x.envId === drop.envId);
     const dropIndex = events.indexOf(drop);
     assert.ok(
-      later.some((x) => events.indexOf(x) > dropIndex) || events.filter((x) => x.type === 'case.begin').every((x) => events.indexOf(x) < dropIndex),
+      later.some((x) => events.indexOf(x) > dropIndex) ||
+        events.filter((x) => x.type === 'case.begin').every((x) => events.indexOf(x) < dropIndex),
       'no case ran on the node after the drop although cases were still waiting',
     );
   });
@@ -135,9 +145,16 @@ concurrency: 3
 
   test('the run directory holds the full log, case logs, node logs and reports', () => {
     const files = allFiles(runDir).map((f) => f.slice(runDir.length + 1));
-    for (const f of ['lisa.log', 'events.jsonl', 'junit.xml', 'results.json', 'report.html']) assert.ok(files.includes(f), `${f} missing`);
-    assert.ok(files.some((f) => /^cases\/.*e2e\.pass_echo.*\/case\.log$/.test(f)), 'no case log for pass_echo');
-    assert.ok(files.some((f) => f.startsWith('nodes/')), 'no node logs');
+    for (const f of ['lisa.log', 'events.jsonl', 'junit.xml', 'results.json', 'report.html'])
+      assert.ok(files.includes(f), `${f} missing`);
+    assert.ok(
+      files.some((f) => /^cases\/.*e2e\.pass_echo.*\/case\.log$/.test(f)),
+      'no case log for pass_echo',
+    );
+    assert.ok(
+      files.some((f) => f.startsWith('nodes/')),
+      'no node logs',
+    );
     const caseLog = readFileSync(join(runDir, files.find((f) => /e2e\.pass_echo.*case\.log$/.test(f))!), 'utf8');
     assert.match(caseLog, /echo hello/);
     assert.match(caseLog, /exit 0/);

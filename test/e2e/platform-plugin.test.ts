@@ -19,10 +19,21 @@ test('a platform plugin from an extension directory registers its type and runbo
   const dir = tempDir('lisa-plugin-');
   mkdirSync(join(dir, 'plugins'));
   // .mts: a plugin must be an ES module to share the engine's registries (see writing-a-platform.md).
-  writeFileSync(join(dir, 'plugins', 'register.mts'), `import '${join(repoRoot, 'docs/examples/inventory-platform.ts')}';\n`);
+  writeFileSync(
+    join(dir, 'plugins', 'register.mts'),
+    `import '${join(repoRoot, 'docs/examples/inventory-platform.ts')}';\n`,
+  );
   writeFileSync(
     join(dir, 'machines.json'),
-    JSON.stringify(nodes.map((n, i) => ({ name: `lab-0${i + 1}`, address: n.host, port: n.port, username: n.username, private_key_file: n.privateKeyFile }))),
+    JSON.stringify(
+      nodes.map((n, i) => ({
+        name: `lab-0${i + 1}`,
+        address: n.host,
+        port: n.port,
+        username: n.username,
+        private_key_file: n.privateKeyFile,
+      })),
+    ),
   );
   const file = writeRunbook(
     dir,
@@ -45,7 +56,9 @@ testcase:
   assert.equal(check.code, 0, check.stderr);
   const r = runCli(['run', file]);
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-  const ends = readEvents(onlyRunDir(join(dir, 'runs'))).filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end');
+  const ends = readEvents(onlyRunDir(join(dir, 'runs'))).filter(
+    (e): e is RunEventOf<'case.end'> => e.type === 'case.end',
+  );
   const byId = new Map(ends.map((e) => [e.case.caseId, e]));
   assert.equal(byId.get('e2e.pass_echo')?.status, 'PASSED');
   assert.match(byId.get('e2e.unmet_cores')!.message, /^requirement not met: 512 cores \(has \d+\)$/);
@@ -54,7 +67,11 @@ testcase:
 
 test('without the plugin the same runbook is rejected with the known types', () => {
   const dir = tempDir('lisa-plugin-');
-  const file = writeRunbook(dir, 'runbook.yml', 'name: plugin\nplatform:\n  - type: inventory\n    inventory:\n      file: ./machines.json\n');
+  const file = writeRunbook(
+    dir,
+    'runbook.yml',
+    'name: plugin\nplatform:\n  - type: inventory\n    inventory:\n      file: ./machines.json\n',
+  );
   const r = runCli(['check', file]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /inventory/);

@@ -36,7 +36,9 @@ concurrency: 1
     );
     result = runCli(['run', file]);
     const events: RunEvent[] = readEvents(onlyRunDir(join(dir, 'runs')));
-    ends = new Map(events.filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end').map((e) => [e.case.caseId, e]));
+    ends = new Map(
+      events.filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end').map((e) => [e.case.caseId, e]),
+    );
   });
 
   const end = (id: string) => {
@@ -99,6 +101,11 @@ notifier:
       .filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end')
       .map((e) => `${e.case.caseId} ${e.status}`)
       .sort();
-    assert.deepEqual(statuses, ['smoke.command_round_trip PASSED', 'smoke.os_facts PASSED', 'smoke.reachable PASSED', 'smoke.reboot PASSED']);
+    assert.deepEqual(statuses, [
+      'smoke.command_round_trip PASSED',
+      'smoke.os_facts PASSED',
+      'smoke.reachable PASSED',
+      'smoke.reboot PASSED',
+    ]);
   });
 });

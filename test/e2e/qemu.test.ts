@@ -23,19 +23,27 @@ describe('qemu platform on a real guest', { timeout: 20 * 60_000 }, () => {
   });
 
   it('logs which accelerator it chose and why', () => {
-    assert.ok(t.lines.some((l) => /qemu: using (TCG|KVM) because /.test(l)), t.lines.join('\n'));
+    assert.ok(
+      t.lines.some((l) => /qemu: using (TCG|KVM) because /.test(l)),
+      t.lines.join('\n'),
+    );
   });
 
   it('runs commands over SSH, with passwordless sudo, on Debian 12', async () => {
     const node = env.nodes[0]!;
-    const r = await node.execute('id -un; sudo -n id -u; . /etc/os-release; echo $VERSION_ID; hostname', { expectedExitCode: 0 });
+    const r = await node.execute('id -un; sudo -n id -u; . /etc/os-release; echo $VERSION_ID; hostname', {
+      expectedExitCode: 0,
+    });
     assert.deepEqual(r.stdout.trim().split('\n'), ['lisa', '0', '12', 'qemu1-node0']);
     assert.equal(env.capabilities[0]!.cores, 2);
     assert.deepEqual([...env.features].sort(), ['Disk', 'SerialConsole', 'StartStop']);
   });
 
   it('registers every VM in the run directory', () => {
-    const rec = JSON.parse(readFileSync(`${t.runDir}/qemu/vms/qemu1-node0.json`, 'utf8')) as { pid: number; sshPort: number };
+    const rec = JSON.parse(readFileSync(`${t.runDir}/qemu/vms/qemu1-node0.json`, 'utf8')) as {
+      pid: number;
+      sshPort: number;
+    };
     assert.equal(rec.pid, env.guests[0]!.vm!.pid);
     assert.equal(rec.sshPort, env.guests[0]!.sshPort);
   });
@@ -44,7 +52,9 @@ describe('qemu platform on a real guest', { timeout: 20 * 60_000 }, () => {
     const serial = env.feature<SerialConsole>('SerialConsole')!;
     const [log] = serial.logFiles();
     assert.ok(log!.startsWith(t.runDir) && existsSync(log!));
-    await env.nodes[0]!.execute('echo lisa-serial-marker-42 | sudo -n tee /dev/ttyS0 >/dev/null', { expectedExitCode: 0 });
+    await env.nodes[0]!.execute('echo lisa-serial-marker-42 | sudo -n tee /dev/ttyS0 >/dev/null', {
+      expectedExitCode: 0,
+    });
     assert.match(serial.read(0), /lisa-serial-marker-42/);
     assert.equal(await env.checkHealth(), undefined);
   });
@@ -99,7 +109,10 @@ describe('qemu platform on a real guest', { timeout: 20 * 60_000 }, () => {
   it('detects a kernel panic on the serial console and marks the environment broken', async () => {
     await env.checkHealth();
     // The connection dies with the kernel: detach the trigger and do not wait for it.
-    await env.nodes[0]!.execute("sudo -n sh -c 'nohup sh -c \"sleep 1; echo c > /proc/sysrq-trigger\" >/dev/null 2>&1 &'", { timeoutMs: 20_000 });
+    await env.nodes[0]!.execute(
+      'sudo -n sh -c \'nohup sh -c "sleep 1; echo c > /proc/sysrq-trigger" >/dev/null 2>&1 &\'',
+      { timeoutMs: 20_000 },
+    );
     let defect: string | undefined;
     for (let i = 0; i < 120 && !defect; i++) {
       await new Promise((r) => setTimeout(r, 500));
@@ -115,7 +128,9 @@ describe('qemu platform on a real guest', { timeout: 20 * 60_000 }, () => {
     const two = (await platform.deploy({ nodes: 2 }, t.ctx)) as QemuEnvironment;
     try {
       const [a, b] = two.nodes;
-      const ip = (await b!.execute("ip -4 -o addr show ens8 | awk '{print $4}'", { expectedExitCode: 0 })).stdout.trim();
+      const ip = (
+        await b!.execute("ip -4 -o addr show ens8 | awk '{print $4}'", { expectedExitCode: 0 })
+      ).stdout.trim();
       assert.equal(ip, '192.168.77.11/24');
       const ping = await a!.execute('ping -c 3 -W 5 192.168.77.11', { expectedExitCode: 0 });
       assert.match(ping.stdout, /3 received/);
@@ -138,7 +153,10 @@ describe('qemu platform on a real guest', { timeout: 20 * 60_000 }, () => {
       await keeper.dispose(k.ctx);
       assert.deepEqual(await qemuPidsMatching(k.runDir), [pid]);
       assert.equal(readVmRecords(k.runDir)[0]?.kept, true);
-      assert.ok(k.lines.some((l) => /keeping qemu1/.test(l) && /ssh -i /.test(l)), k.lines.join('\n'));
+      assert.ok(
+        k.lines.some((l) => /keeping qemu1/.test(l) && /ssh -i /.test(l)),
+        k.lines.join('\n'),
+      );
     } finally {
       process.kill(pid, 'SIGKILL');
     }

@@ -12,7 +12,8 @@ import { startSshd, type Sshd } from '../helpers/sshd.js';
 function validPair(): { private: string; public: string } {
   for (;;) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519');
-    if (!(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error)) return pair;
+    if (!(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error))
+      return pair;
   }
 }
 
@@ -44,7 +45,8 @@ describe('SshNode: authentication, host keys and connecting', () => {
     const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     const saved = process.env.SSH_AUTH_SOCK;
     try {
-      for (let i = 0; i < 100 && !(await import('node:fs')).existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && !(await import('node:fs')).existsSync(sock); i++)
+        await new Promise((r) => setTimeout(r, 20));
       execFileSync('ssh-add', ['-q', sshd.privateKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock } });
       process.env.SSH_AUTH_SOCK = sock;
       const t = sshNodeFor(sshd, { privateKeyFile: undefined, useAgent: true });
@@ -64,7 +66,10 @@ describe('SshNode: authentication, host keys and connecting', () => {
     await assert.rejects(t.node.execute('true'), (e: unknown) => {
       assert.ok(e instanceof SshAuthError);
       assert.ok(e instanceof NodeUnreachableError);
-      assert.match(e.message, /node testnode is unreachable: authentication failed for lisatest@127\.0\.0\.1:\d+ \(tried publickey\)/);
+      assert.match(
+        e.message,
+        /node testnode is unreachable: authentication failed for lisatest@127\.0\.0\.1:\d+ \(tried publickey\)/,
+      );
       return true;
     });
     // Not retried until the connect deadline.
@@ -80,7 +85,10 @@ describe('SshNode: authentication, host keys and connecting', () => {
   it('an unusable key fails at once instead of being retried', async () => {
     const t = sshNodeFor(sshd, { privateKeyFile: undefined, privateKey: 'not a key' });
     const started = performance.now();
-    await assert.rejects(t.node.execute('true'), /authentication failed .*unusable credentials: Cannot parse privateKey/);
+    await assert.rejects(
+      t.node.execute('true'),
+      /authentication failed .*unusable credentials: Cannot parse privateKey/,
+    );
     assert.ok(performance.now() - started < 2000);
   });
 
@@ -113,7 +121,10 @@ describe('SshNode: authentication, host keys and connecting', () => {
   it('gives up at the connect deadline and says how often it tried', async () => {
     // Nothing listens on a fresh free port.
     const t = sshNodeFor(sshd, { port: await freePort() }, { connectTimeoutMs: 1500 });
-    await assert.rejects(t.node.execute('true'), /cannot connect to lisatest@127\.0\.0\.1:\d+ within \d+ s \(\d+ attempts\): .*ECONNREFUSED/);
+    await assert.rejects(
+      t.node.execute('true'),
+      /cannot connect to lisatest@127\.0\.0\.1:\d+ within \d+ s \(\d+ attempts\): .*ECONNREFUSED/,
+    );
   });
 
   it('connects once a late server comes up (slirp-style early refusals)', async () => {
@@ -137,7 +148,10 @@ describe('SshNode: authentication, host keys and connecting', () => {
     const mute = net.createServer((s) => sockets.push(s)).listen(port, '127.0.0.1');
     try {
       const t = sshNodeFor(sshd, { port }, { connectTimeoutMs: 2500 });
-      await assert.rejects(t.node.execute('true'), /cannot connect .* within \d+ s .*Timed out while waiting for handshake/);
+      await assert.rejects(
+        t.node.execute('true'),
+        /cannot connect .* within \d+ s .*Timed out while waiting for handshake/,
+      );
     } finally {
       sockets.forEach((s) => s.destroy());
       mute.close();

@@ -98,7 +98,10 @@ describe('SshNode: lost connections and reboots', () => {
 
   it('reboot() fails when the boot id never changes', async () => {
     const t = sshNodeFor(sshd, {}, { rebootCommand: 'true' });
-    await assert.rejects(t.node.reboot({ timeoutMs: 3000 }), /reboot of testnode not confirmed within 3 s: the boot id never changed/);
+    await assert.rejects(
+      t.node.reboot({ timeoutMs: 3000 }),
+      /reboot of testnode not confirmed within 3 s: the boot id never changed/,
+    );
     await t.node.close();
   });
 });

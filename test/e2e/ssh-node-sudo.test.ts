@@ -14,7 +14,12 @@ describe('SshNode: passwordless sudo', () => {
 
   it('runs as root with env, cwd and stdin', async () => {
     const t = sshNodeFor(sshd);
-    const r = await t.node.execute('id -u; pwd; echo "$X"; cat', { sudo: true, cwd: '/tmp', env: { X: 'kept' }, input: 'in' });
+    const r = await t.node.execute('id -u; pwd; echo "$X"; cat', {
+      sudo: true,
+      cwd: '/tmp',
+      env: { X: 'kept' },
+      input: 'in',
+    });
     assert.equal(r.stdout, '0\n/tmp\nkept\nin');
     await t.node.close();
   });

@@ -67,9 +67,7 @@ describe('SshNode: commands over a real loopback sshd', () => {
 
   it('runs many commands at once on channels of one connection', async () => {
     const started = performance.now();
-    const results = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => t.node.execute(`sleep 0.3; echo ${i}`)),
-    );
+    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => t.node.execute(`sleep 0.3; echo ${i}`)));
     const elapsed = performance.now() - started;
     results.forEach((r, i) => assert.equal(r.stdout, `${i}\n`));
     // 24 x 0.3 s in 8 lanes is 0.9 s; sequential would be 7.2 s.

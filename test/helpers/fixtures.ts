@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { AssertionFailure } from '../../src/testing/errors.js';
 
 /** The repository root, from test/helpers (tsx) or dist/test/helpers (compiled by `npm test`). */
-export const repoRoot = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url));
+export const repoRoot = fileURLToPath(
+  new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url),
+);
 
 export const fixturesDir = `${repoRoot}test/fixtures/`;
 

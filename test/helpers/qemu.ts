@@ -25,7 +25,8 @@ export function qemuTestContext(name: string): QemuTestContext {
   const mem = new MemorySink();
   const echo: LogSink = {
     write: (level, source, message) => {
-      if (process.env.LISA_TEST_VERBOSE || level !== 'debug') process.stderr.write(`# ${level} [${source}] ${message}\n`);
+      if (process.env.LISA_TEST_VERBOSE || level !== 'debug')
+        process.stderr.write(`# ${level} [${source}] ${message}\n`);
     },
   };
   const abort = new AbortController();
@@ -40,7 +41,10 @@ export function qemuTestContext(name: string): QemuTestContext {
   return { ctx, abort, lines: mem.lines, runDir };
 }
 
-export function qemuTestPlatform(options: Record<string, unknown> = {}, keepEnvironment: 'no' | 'always' | 'failed' = 'no'): QemuPlatform {
+export function qemuTestPlatform(
+  options: Record<string, unknown> = {},
+  keepEnvironment: 'no' | 'always' | 'failed' = 'no',
+): QemuPlatform {
   return new QemuPlatform({ type: 'qemu', keepEnvironment, options: { cache_dir: TEST_IMAGE_CACHE, ...options } });
 }
 

@@ -1,6 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  watch,
+  writeFileSync,
+  type FSWatcher,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -100,10 +113,14 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       const logFile = join(dir, 'sshd.log');
       const fd = openSync(logFile, 'a');
       const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', join(dir, 'sshd_config')];
-      proc = spawn(options.namespacedReboot ? 'unshare' : sshd[0]!, options.namespacedReboot ? namespacedRebootArgs(dir, bootIdFile, requestFile, sshd) : sshd.slice(1), {
-        detached: true,
-        stdio: ['ignore', 'ignore', fd],
-      });
+      proc = spawn(
+        options.namespacedReboot ? 'unshare' : sshd[0]!,
+        options.namespacedReboot ? namespacedRebootArgs(dir, bootIdFile, requestFile, sshd) : sshd.slice(1),
+        {
+          detached: true,
+          stdio: ['ignore', 'ignore', fd],
+        },
+      );
       closeSync(fd);
       proc.unref();
       const deadline = Date.now() + 10_000;

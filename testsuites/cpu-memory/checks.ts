@@ -8,7 +8,8 @@ import type { NumaTopology } from '../../tools/numactl.js';
  * (`lscpu` CPU(s), falling back to `nproc --all`).
  */
 export function checkCpuCount(nodeName: string, seen: number, expected: number | undefined): void {
-  if (expected === undefined || expected <= 0) fail(`CPU count of ${nodeName}`, 'a core count declared by the environment', 'none declared');
+  if (expected === undefined || expected <= 0)
+    fail(`CPU count of ${nodeName}`, 'a core count declared by the environment', 'none declared');
   expectTrue(`CPU count of ${nodeName}`, seen === expected, `${expected} (the environment's capability)`, `${seen}`);
 }
 
@@ -27,7 +28,12 @@ export function checkNoOfflineCpus(nodeName: string, cpu: CpuInfo): void {
  * MemTotal is below the configured RAM by what firmware and the kernel reserve (typically 3-8%, more
  * for small VMs with crashkernel). Less than `minFraction` of it means memory is missing.
  */
-export function checkMemorySize(nodeName: string, memTotalBytes: number, expectedMiB: number | undefined, minFraction = 0.8): void {
+export function checkMemorySize(
+  nodeName: string,
+  memTotalBytes: number,
+  expectedMiB: number | undefined,
+  minFraction = 0.8,
+): void {
   if (!expectedMiB) return;
   const foundMiB = Math.round(memTotalBytes / 1048576);
   expectTrue(
@@ -70,7 +76,11 @@ export function checkNumaCoversCpus(nodeName: string, topo: NumaTopology, online
   const orphan = online.filter((c) => !owners.has(c));
   expectNone(`online CPUs of ${nodeName} without a NUMA node`, orphan, (c) => `cpu${c}`);
   const doubled = [...owners].filter(([, nodes]) => nodes.length > 1);
-  expectNone(`CPUs of ${nodeName} in several NUMA nodes`, doubled, ([c, nodes]) => `cpu${c} in nodes ${nodes.join(',')}`);
+  expectNone(
+    `CPUs of ${nodeName} in several NUMA nodes`,
+    doubled,
+    ([c, nodes]) => `cpu${c} in nodes ${nodes.join(',')}`,
+  );
   const empty = topo.nodes.filter((n) => n.cpus.length === 0 && n.sizeMiB === 0);
   expectNone(`NUMA nodes of ${nodeName} with neither CPUs nor memory`, empty, (n) => `node ${n.id}`);
 }

@@ -84,7 +84,8 @@ export default defineSuite({
       async run(ctx) {
         const hp = ctx.node.tools.get(HugePages);
         const original = await hp.read();
-        if (!hugePagesSupported(original)) ctx.skip(`the kernel of ${ctx.node.name} has no huge page support (Hugepagesize is 0)`);
+        if (!hugePagesSupported(original))
+          ctx.skip(`the kernel of ${ctx.node.name} has no huge page support (Hugepagesize is 0)`);
         const requested = original.nrHugepages + Number(ctx.variables.hugepages_count ?? 8);
         let failure: unknown;
         try {

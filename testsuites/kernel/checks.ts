@@ -46,7 +46,12 @@ export function kernelDefects(findings: readonly KernelFinding[], ignore: readon
 }
 
 export function checkKernelLog(nodeName: string, defects: readonly KernelFinding[]): void {
-  expectNone(`kernel log (dmesg) of ${nodeName}`, defects, (f) => `[${f.time.toFixed(3)}] ${f.defect}: ${f.message.trim()}`, 5);
+  expectNone(
+    `kernel log (dmesg) of ${nodeName}`,
+    defects,
+    (f) => `[${f.time.toFixed(3)}] ${f.defect}: ${f.message.trim()}`,
+    5,
+  );
 }
 
 /** Userspace journal lines that are defects whatever their priority. */
@@ -102,9 +107,24 @@ export function checkJournal(nodeName: string, defects: readonly JournalDefect[]
 }
 
 /** One load/unload cycle of a module, observed through /proc/modules. */
-export function checkModuleCycle(nodeName: string, module: string, loadedAfterLoad: boolean, loadedAfterUnload: boolean): void {
-  expectTrue(`module ${module} on ${nodeName} after modprobe`, loadedAfterLoad, 'listed in /proc/modules', 'not listed');
-  expectTrue(`module ${module} on ${nodeName} after modprobe -r`, !loadedAfterUnload, 'gone from /proc/modules', 'still loaded');
+export function checkModuleCycle(
+  nodeName: string,
+  module: string,
+  loadedAfterLoad: boolean,
+  loadedAfterUnload: boolean,
+): void {
+  expectTrue(
+    `module ${module} on ${nodeName} after modprobe`,
+    loadedAfterLoad,
+    'listed in /proc/modules',
+    'not listed',
+  );
+  expectTrue(
+    `module ${module} on ${nodeName} after modprobe -r`,
+    !loadedAfterUnload,
+    'gone from /proc/modules',
+    'still loaded',
+  );
 }
 
 /**
@@ -125,13 +145,29 @@ export function chooseModule(
     else if (loaded.has(m.replace(/-/g, '_'))) why.push(`${m}: already loaded`);
     else return m;
   }
-  fail(`a loadable kernel module on ${nodeName}`, `one of ${candidates.join(', ')} available as a module and not loaded`, why.join('; '));
+  fail(
+    `a loadable kernel module on ${nodeName}`,
+    `one of ${candidates.join(', ')} available as a module and not loaded`,
+    why.join('; '),
+  );
 }
 
 /** Keys every Linux kernel has; a missing one means /proc/sys is broken or not mounted. */
-export const REQUIRED_SYSCTLS = ['kernel.osrelease', 'kernel.hostname', 'kernel.pid_max', 'fs.file-max', 'vm.swappiness', 'net.ipv4.ip_forward'];
+export const REQUIRED_SYSCTLS = [
+  'kernel.osrelease',
+  'kernel.hostname',
+  'kernel.pid_max',
+  'fs.file-max',
+  'vm.swappiness',
+  'net.ipv4.ip_forward',
+];
 
-export function checkSysctls(nodeName: string, values: Readonly<Record<string, string>>, required: readonly string[], kernelRelease: string): void {
+export function checkSysctls(
+  nodeName: string,
+  values: Readonly<Record<string, string>>,
+  required: readonly string[],
+  kernelRelease: string,
+): void {
   const missing = required.filter((k) => values[k] === undefined || values[k] === '');
   expectNone(`sysctl keys readable on ${nodeName}`, missing, (k) => `${k} missing`);
   expectTrue(
@@ -177,7 +213,8 @@ export function cmdlineProblems(c: KernelCmdline, policy: CmdlinePolicy): string
   if (policy.requireConsole && cmdlineValues(c, 'console').length === 0) problems.push('no console= parameter');
   for (const p of c.params) {
     const rule = LEFTOVER_DEBUG.find(([k]) => k === p.key);
-    if (rule && rule[1](p.value)) problems.push(`leftover debugging parameter ${p.value === undefined ? p.key : `${p.key}=${p.value}`}`);
+    if (rule && rule[1](p.value))
+      problems.push(`leftover debugging parameter ${p.value === undefined ? p.key : `${p.key}=${p.value}`}`);
   }
   return problems;
 }

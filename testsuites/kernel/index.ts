@@ -43,7 +43,8 @@ export default defineSuite({
       name: 'dmesg_clean',
       priority: 0,
       timeoutMs: 300_000,
-      description: 'no panic, oops, BUG, call trace, hung task, lockup, I/O or filesystem error, or system-process segfault in dmesg',
+      description:
+        'no panic, oops, BUG, call trace, hung task, lockup, I/O or filesystem error, or system-process segfault in dmesg',
       async run(ctx) {
         const findings = await ctx.node.tools.get(Dmesg).defects();
         checkKernelLog(ctx.node.name, kernelDefects(findings, ignorePatterns(ctx.variables.dmesg_ignore)));
@@ -53,7 +54,7 @@ export default defineSuite({
       name: 'journal_clean',
       priority: 1,
       timeoutMs: 600_000,
-      description: 'this boot\'s journal has no core dumps, failed units, kernel defects or critical messages',
+      description: "this boot's journal has no core dumps, failed units, kernel defects or critical messages",
       async run(ctx) {
         const journal = ctx.node.tools.get(Journalctl);
         if (!(await journal.exists())) ctx.skip(`${ctx.node.name} has no systemd journal`);
@@ -109,7 +110,10 @@ export default defineSuite({
       description: 'the kernel command line names root and a console and has no leftover debugging parameters',
       async run(ctx) {
         const c = await ctx.node.tools.get(Cmdline).read();
-        const policy = { requireConsole: ctx.variables.require_console !== false, requireRoot: ctx.variables.require_root !== false };
+        const policy = {
+          requireConsole: ctx.variables.require_console !== false,
+          requireRoot: ctx.variables.require_root !== false,
+        };
         checkCmdline(ctx.node.name, c, cmdlineProblems(c, policy));
       },
     },

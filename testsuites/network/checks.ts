@@ -21,16 +21,34 @@ function globalAddresses(i: IpInterface): string[] {
 export function checkInterfacesUp(nodeName: string, ifaces: readonly IpInterface[]): void {
   const active = activeInterfaces(ifaces);
   const noCarrier = active.filter((i) => !i.kind && !isInterfaceUp(i));
-  expectNone(`interfaces of ${nodeName} configured up but without link`, noCarrier, (i) => `${i.name} (state ${i.state}, flags ${i.flags.join(',')})`);
+  expectNone(
+    `interfaces of ${nodeName} configured up but without link`,
+    noCarrier,
+    (i) => `${i.name} (state ${i.state}, flags ${i.flags.join(',')})`,
+  );
   const withAddress = active.filter((i) => globalAddresses(i).length > 0);
-  const found = ifaces.map((i) => `${i.name}:${i.state}${globalAddresses(i).length ? `:${globalAddresses(i).join(',')}` : ''}`).join(' ');
-  expectTrue(`interfaces of ${nodeName} with a global address`, withAddress.length > 0, 'at least one interface up with a global address', found || 'no interfaces');
+  const found = ifaces
+    .map((i) => `${i.name}:${i.state}${globalAddresses(i).length ? `:${globalAddresses(i).join(',')}` : ''}`)
+    .join(' ');
+  expectTrue(
+    `interfaces of ${nodeName} with a global address`,
+    withAddress.length > 0,
+    'at least one interface up with a global address',
+    found || 'no interfaces',
+  );
 }
 
 export function checkDefaultRoute(nodeName: string, routes: readonly IpRoute[]): void {
   const defaults = routes.filter((r) => r.dst === 'default' && (r.gateway || r.dev));
-  const found = routes.map((r) => `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`).join('; ');
-  expectTrue(`default route of ${nodeName}`, defaults.length > 0, 'a default route', found ? `only: ${found}` : 'no routes');
+  const found = routes
+    .map((r) => `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`)
+    .join('; ');
+  expectTrue(
+    `default route of ${nodeName}`,
+    defaults.length > 0,
+    'a default route',
+    found ? `only: ${found}` : 'no routes',
+  );
 }
 
 export function checkDnsResolution(nodeName: string, result: DnsLookupResult, nameservers: readonly string[]): void {
@@ -79,20 +97,36 @@ export function choosePeerAddress(
       for (const pi of activeInterfaces(peer)) {
         for (const pa of pi.addresses.filter((a) => a.family === 'inet' && a.scope === 'global')) {
           if (own.has(pa.address) || !sameSubnet(la.address, pa.address, la.prefixLen)) continue;
-          candidates.push({ localInterface: li.name, localAddress: la.address, peerAddress: pa.address, score: localDefaultDevs.includes(li.name) ? 1 : 0 });
+          candidates.push({
+            localInterface: li.name,
+            localAddress: la.address,
+            peerAddress: pa.address,
+            score: localDefaultDevs.includes(li.name) ? 1 : 0,
+          });
         }
       }
     }
   }
   candidates.sort((a, b) => a.score - b.score);
   const best = candidates[0];
-  return best && { localInterface: best.localInterface, localAddress: best.localAddress, peerAddress: best.peerAddress };
+  return (
+    best && { localInterface: best.localInterface, localAddress: best.localAddress, peerAddress: best.peerAddress }
+  );
 }
 
-export function checkPeerPath(from: string, to: string, path: PeerPath | undefined, peer: readonly IpInterface[]): PeerPath {
+export function checkPeerPath(
+  from: string,
+  to: string,
+  path: PeerPath | undefined,
+  peer: readonly IpInterface[],
+): PeerPath {
   if (path) return path;
   const addrs = peer.flatMap((i) => globalAddresses(i).map((a) => `${i.name} ${a}`)).join(', ');
-  return fail(`network path from ${from} to ${to}`, 'a peer address on a subnet both nodes are on', addrs || 'peer has no global address');
+  return fail(
+    `network path from ${from} to ${to}`,
+    'a peer address on a subnet both nodes are on',
+    addrs || 'peer has no global address',
+  );
 }
 
 export function checkPing(from: string, result: PingResult, maxLossPercent = 0): void {

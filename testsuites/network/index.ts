@@ -25,9 +25,10 @@ async function peerPath(ctx: CaseContext): Promise<{ from: Node; to: Node; path:
   const peer = await to.tools.get(Ip).addresses();
   const defaultDevs = (await ip.defaultRoutes()).map((r) => r.dev ?? '');
   const override = ctx.variables.peer_address;
-  const path = typeof override === 'string' && override
-    ? { localInterface: '', localAddress: '', peerAddress: override }
-    : checkPeerPath(from.name, to.name, choosePeerAddress(local, peer, defaultDevs), peer);
+  const path =
+    typeof override === 'string' && override
+      ? { localInterface: '', localAddress: '', peerAddress: override }
+      : checkPeerPath(from.name, to.name, choosePeerAddress(local, peer, defaultDevs), peer);
   ctx.log.info(`path ${from.name} ${path.localInterface} ${path.localAddress} -> ${to.name} ${path.peerAddress}`);
   return { from, to, path };
 }
@@ -71,7 +72,10 @@ export default defineSuite({
       description: 'a public name resolves through the system resolver (NSS)',
       async run(ctx) {
         const name = String(ctx.variables.dns_name ?? 'deb.debian.org');
-        const conf = await ctx.node.tools.get(ResolvConfFile).read().catch(() => undefined);
+        const conf = await ctx.node.tools
+          .get(ResolvConfFile)
+          .read()
+          .catch(() => undefined);
         const result = await ctx.node.tools.get(DnsLookup).lookup(name);
         ctx.log.info(`${name} -> ${result.addresses.join(', ') || 'nothing'} (via ${result.via})`);
         checkDnsResolution(ctx.node.name, result, conf?.nameservers ?? []);
@@ -113,7 +117,9 @@ export default defineSuite({
         await from.tools.get(Iperf3).ensure();
         await server.startServer(port);
         try {
-          const r = await from.tools.get(Iperf3).client(path.peerAddress, { port, seconds: Number(ctx.variables.iperf3_seconds ?? 10) });
+          const r = await from.tools
+            .get(Iperf3)
+            .client(path.peerAddress, { port, seconds: Number(ctx.variables.iperf3_seconds ?? 10) });
           ctx.metric('tcp_throughput', r.receivedBitsPerSecond / 1e6, 'Mbit/s', { higherIsBetter: true });
           if (r.retransmits !== undefined) ctx.metric('tcp_retransmits', r.retransmits, '', { higherIsBetter: false });
           checkThroughput(`TCP throughput ${from.name} -> ${to.name}`, r, Number(ctx.variables.iperf3_min_mbps ?? 1));

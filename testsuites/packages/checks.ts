@@ -21,7 +21,14 @@ export function choosePackage(os: OsInfo, override: unknown): string {
 }
 
 /** After `step`, the package manager reports the package installed (or not) as expected. */
-export function checkPackageState(nodeName: string, manager: string, pkg: string, step: string, expectInstalled: boolean, installed: boolean): void {
+export function checkPackageState(
+  nodeName: string,
+  manager: string,
+  pkg: string,
+  step: string,
+  expectInstalled: boolean,
+  installed: boolean,
+): void {
   expectTrue(
     `${pkg} on ${nodeName} after ${manager} ${step}`,
     installed === expectInstalled,
@@ -32,5 +39,10 @@ export function checkPackageState(nodeName: string, manager: string, pkg: string
 
 /** The installed command works: proves the package's files landed, not just the database entry. */
 export function checkCommandRuns(nodeName: string, command: string, exitCode: number, output: string): void {
-  expectTrue(`${command} on ${nodeName} after installing it`, exitCode === 0, 'exit code 0', `exit code ${exitCode}: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+  expectTrue(
+    `${command} on ${nodeName} after installing it`,
+    exitCode === 0,
+    'exit code 0',
+    `exit code ${exitCode}: ${output.trim().split('\n').slice(-3).join(' | ')}`,
+  );
 }

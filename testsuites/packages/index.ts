@@ -64,7 +64,10 @@ export default defineSuite({
         } finally {
           // Leave the node as found, also after a failed check.
           const now = await pm.isInstalled(pkg).catch(() => before);
-          if (now !== before) await (before ? pm.install([pkg]) : pm.remove([pkg])).catch((e) => ctx.log.warn(`restoring ${pkg}: ${String(e)}`));
+          if (now !== before)
+            await (before ? pm.install([pkg]) : pm.remove([pkg])).catch((e) =>
+              ctx.log.warn(`restoring ${pkg}: ${String(e)}`),
+            );
         }
       },
     },

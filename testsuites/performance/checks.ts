@@ -9,8 +9,20 @@ export function checkFioProducedThroughput(what: string, rw: string, jobs: reado
   const writes = /write|rw/.test(rw);
   for (const j of jobs) {
     if (j.error !== 0) fail(`${what}: fio job ${j.name}`, 'error 0', `error ${j.error}`);
-    if (reads) expectTrue(`${what}: read throughput of ${j.name}`, j.read.bwBytesPerSecond > 0, 'more than 0 B/s', `${j.read.bwBytesPerSecond} B/s`);
-    if (writes) expectTrue(`${what}: write throughput of ${j.name}`, j.write.bwBytesPerSecond > 0, 'more than 0 B/s', `${j.write.bwBytesPerSecond} B/s`);
+    if (reads)
+      expectTrue(
+        `${what}: read throughput of ${j.name}`,
+        j.read.bwBytesPerSecond > 0,
+        'more than 0 B/s',
+        `${j.read.bwBytesPerSecond} B/s`,
+      );
+    if (writes)
+      expectTrue(
+        `${what}: write throughput of ${j.name}`,
+        j.write.bwBytesPerSecond > 0,
+        'more than 0 B/s',
+        `${j.write.bwBytesPerSecond} B/s`,
+      );
   }
 }
 
@@ -19,5 +31,8 @@ export function checkStressNg(nodeName: string, result: StressNgResult, expected
   expectNone(`stress-ng failures on ${nodeName}`, result.failures, (l) => l.trim(), 5);
   expectTrue(`stress-ng exit code on ${nodeName}`, result.exitCode === 0, '0', String(result.exitCode));
   const seen = new Set(result.metrics.filter((m) => m.bogoOps > 0).map((m) => m.stressor));
-  expectNone(`stressors that did no work on ${nodeName}`, expectedStressors.filter((s) => !seen.has(s)));
+  expectNone(
+    `stressors that did no work on ${nodeName}`,
+    expectedStressors.filter((s) => !seen.has(s)),
+  );
 }

@@ -66,12 +66,15 @@ export default defineSuite({
       tags: ['stress'],
       description: 'stress-ng cpu, vm and io stressors run to completion without failures',
       async run(ctx) {
-        const stressors = { cpu: 0, vm: 1, 'hdd': 1 };
+        const stressors = { cpu: 0, vm: 1, hdd: 1 };
         const r = await ctx.node.tools.get(StressNg).stress(stressors, {
           timeoutS: Number(ctx.variables.stress_seconds ?? 20),
           extraArgs: '--vm-bytes 20% --hdd-bytes 64M --temp-path /var/tmp',
         });
-        for (const m of r.metrics) ctx.metric(`${m.stressor}_bogo_ops_per_s`, m.bogoOpsPerSecondRealTime, 'bogo ops/s', { higherIsBetter: true });
+        for (const m of r.metrics)
+          ctx.metric(`${m.stressor}_bogo_ops_per_s`, m.bogoOpsPerSecondRealTime, 'bogo ops/s', {
+            higherIsBetter: true,
+          });
         checkStressNg(ctx.node.name, r, Object.keys(stressors));
       },
     },

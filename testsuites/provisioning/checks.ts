@@ -20,7 +20,11 @@ function traceContext(messages: readonly KernelMessage[], index: number): string
 }
 
 /** Kernel log defects that mean the boot was not clean, minus lines the runbook chose to ignore. */
-export function checkKernelLogClean(nodeName: string, messages: readonly KernelMessage[], ignore: readonly RegExp[] = []): void {
+export function checkKernelLogClean(
+  nodeName: string,
+  messages: readonly KernelMessage[],
+  ignore: readonly RegExp[] = [],
+): void {
   const described: string[] = [];
   messages.forEach((m, i) => {
     const defect = classifyKernelLine(m.message);
@@ -32,7 +36,11 @@ export function checkKernelLogClean(nodeName: string, messages: readonly KernelM
 }
 
 export function checkNoFailedUnits(nodeName: string, units: readonly SystemdUnit[]): void {
-  expectNone(`failed systemd units on ${nodeName}`, units, (u) => `${u.unit} (${u.sub}${u.description ? `: ${u.description}` : ''})`);
+  expectNone(
+    `failed systemd units on ${nodeName}`,
+    units,
+    (u) => `${u.unit} (${u.sub}${u.description ? `: ${u.description}` : ''})`,
+  );
 }
 
 /**
@@ -46,7 +54,12 @@ export function checkSystemRunning(nodeName: string, state: string, failed: read
 }
 
 export function checkBootIdChanged(nodeName: string, before: string, after: string): void {
-  expectTrue(`boot id of ${nodeName} after reboot`, before.trim() !== after.trim() && after.trim() !== '', `a new boot id (was ${before.trim()})`, after.trim() || 'none');
+  expectTrue(
+    `boot id of ${nodeName} after reboot`,
+    before.trim() !== after.trim() && after.trim() !== '',
+    `a new boot id (was ${before.trim()})`,
+    after.trim() || 'none',
+  );
 }
 
 /** Parses the `dmesg_ignore` variable: a regex or a list of them. */

@@ -3,7 +3,13 @@ import type { CaseContext } from '../../src/testing/types.js';
 import type { Node } from '../../src/node/types.js';
 import { Dmesg } from '../../tools/dmesg.js';
 import { Systemctl } from '../../tools/systemctl.js';
-import { checkBootIdChanged, checkKernelLogClean, checkNoFailedUnits, checkSystemRunning, ignorePatterns } from './checks.js';
+import {
+  checkBootIdChanged,
+  checkKernelLogClean,
+  checkNoFailedUnits,
+  checkSystemRunning,
+  ignorePatterns,
+} from './checks.js';
 
 async function bootId(node: Node): Promise<string> {
   return (await node.readFile('/proc/sys/kernel/random/boot_id')).trim();

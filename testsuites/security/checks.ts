@@ -23,21 +23,38 @@ export function checkSshEmptyPasswords(where: string, settings: SshdSettings): v
 }
 
 export function checkNoWorldWritable(nodeName: string, entries: readonly WritableEntry[]): void {
-  expectNone(`world-writable files or non-sticky directories in system paths of ${nodeName}`, entries, (e) => `${e.path} (${e.type}, mode ${e.mode}, owner ${e.owner})`);
+  expectNone(
+    `world-writable files or non-sticky directories in system paths of ${nodeName}`,
+    entries,
+    (e) => `${e.path} (${e.type}, mode ${e.mode}, owner ${e.owner})`,
+  );
 }
 
 export function checkNoEmptyPasswords(nodeName: string, shadow: readonly ShadowEntry[]): void {
-  expectNone(`accounts with an empty password on ${nodeName}`, shadow.filter((e) => e.password === 'empty'), (e) => e.user);
+  expectNone(
+    `accounts with an empty password on ${nodeName}`,
+    shadow.filter((e) => e.password === 'empty'),
+    (e) => e.user,
+  );
 }
 
 export function checkOnlyRootHasUid0(nodeName: string, passwd: readonly PasswdEntry[]): void {
-  expectNone(`accounts other than root with UID 0 on ${nodeName}`, passwd.filter((e) => e.uid === 0 && e.user !== 'root'), (e) => e.user);
+  expectNone(
+    `accounts other than root with UID 0 on ${nodeName}`,
+    passwd.filter((e) => e.uid === 0 && e.user !== 'root'),
+    (e) => e.user,
+  );
 }
 
 /** The default umask must clear group and other write (022 or stricter) everywhere it is set. */
 export function checkUmask(nodeName: string, settings: readonly UmaskSetting[]): void {
-  if (settings.length === 0) fail(`default umask on ${nodeName}`, '022 or stricter set in /etc/login.defs or /etc/profile', 'no umask setting');
-  expectNone(`umask settings looser than 022 on ${nodeName}`, settings.filter((s) => !isUmaskAtLeast022(s.value)), (s) => `${s.value} in ${s.source}`);
+  if (settings.length === 0)
+    fail(`default umask on ${nodeName}`, '022 or stricter set in /etc/login.defs or /etc/profile', 'no umask setting');
+  expectNone(
+    `umask settings looser than 022 on ${nodeName}`,
+    settings.filter((s) => !isUmaskAtLeast022(s.value)),
+    (s) => `${s.value} in ${s.source}`,
+  );
 }
 
 export interface Report {
@@ -53,10 +70,16 @@ export function macReport(selinux: SelinuxStatus, apparmor: AppArmorStatus): Rep
     status: selinux.mode === 'enforcing' ? 'PASSED' : selinux.mode === 'permissive' ? 'ATTEMPTED' : 'SKIPPED',
     message: `SELinux ${selinux.mode}${selinux.policy ? ` (policy ${selinux.policy})` : ''}`,
   };
-  const profiles = apparmor.profiles ? `, ${apparmor.profiles.enforce} profiles enforcing, ${apparmor.profiles.complain} complaining` : '';
+  const profiles = apparmor.profiles
+    ? `, ${apparmor.profiles.enforce} profiles enforcing, ${apparmor.profiles.complain} complaining`
+    : '';
   const aa: Report = {
     name: 'apparmor',
-    status: apparmor.enabled ? (apparmor.profiles && apparmor.profiles.enforce === 0 ? 'ATTEMPTED' : 'PASSED') : 'SKIPPED',
+    status: apparmor.enabled
+      ? apparmor.profiles && apparmor.profiles.enforce === 0
+        ? 'ATTEMPTED'
+        : 'PASSED'
+      : 'SKIPPED',
     message: `AppArmor ${apparmor.enabled ? 'enabled' : 'disabled'}${profiles}`,
   };
   return [se, aa];
@@ -66,7 +89,13 @@ export function macReport(selinux: SelinuxStatus, apparmor: AppArmorStatus): Rep
 export function checkMacEnforcing(nodeName: string, selinux: SelinuxStatus, apparmor: AppArmorStatus): void {
   const aaEnforcing = apparmor.enabled && (apparmor.profiles === undefined || apparmor.profiles.enforce > 0);
   if (selinux.mode === 'enforcing' || aaEnforcing) return;
-  fail(`mandatory access control on ${nodeName}`, 'SELinux enforcing or AppArmor enforcing profiles', macReport(selinux, apparmor).map((r) => r.message).join('; '));
+  fail(
+    `mandatory access control on ${nodeName}`,
+    'SELinux enforcing or AppArmor enforcing profiles',
+    macReport(selinux, apparmor)
+      .map((r) => r.message)
+      .join('; '),
+  );
 }
 
 export function fipsReport(state: FipsState): Report {
@@ -81,8 +110,14 @@ export function fipsReport(state: FipsState): Report {
 /** With `expect_fips` set: the kernel's FIPS mode must match it, and fips=1 must not be ignored. */
 export function checkFips(nodeName: string, state: FipsState, expected: boolean): void {
   const actual = state.kernelFipsEnabled === true;
-  if (state.cmdlineFips && !actual) fail(`FIPS mode on ${nodeName}`, 'enabled (fips=1 is on the kernel command line)', 'disabled');
-  expectTrue(`FIPS mode on ${nodeName}`, actual === expected, expected ? 'enabled' : 'disabled', fipsReport(state).message);
+  if (state.cmdlineFips && !actual)
+    fail(`FIPS mode on ${nodeName}`, 'enabled (fips=1 is on the kernel command line)', 'disabled');
+  expectTrue(
+    `FIPS mode on ${nodeName}`,
+    actual === expected,
+    expected ? 'enabled' : 'disabled',
+    fipsReport(state).message,
+  );
 }
 
 export function checkUsrReadOnly(nodeName: string, probe: WriteProbeResult): void {
@@ -90,7 +125,11 @@ export function checkUsrReadOnly(nodeName: string, probe: WriteProbeResult): voi
 }
 
 export function checkNoShellHistory(nodeName: string, files: readonly HistoryFile[]): void {
-  expectNone(`shell history left in the image of ${nodeName}`, files, (f) => `${f.path} (${f.sizeBytes} bytes, owner ${f.owner})`);
+  expectNone(
+    `shell history left in the image of ${nodeName}`,
+    files,
+    (f) => `${f.path} (${f.sizeBytes} bytes, owner ${f.owner})`,
+  );
 }
 
 /**
@@ -99,11 +138,17 @@ export function checkNoShellHistory(nodeName: string, files: readonly HistoryFil
  */
 export function checkNoHostKeys(nodeName: string, keys: readonly HostKeyFingerprint[], failWhenPresent: boolean): void {
   if (!failWhenPresent) return;
-  expectNone(`SSH host keys present on ${nodeName} (image should generate them on first boot)`, keys, (k) => `${k.type} ${k.fingerprint} (${k.path})`);
+  expectNone(
+    `SSH host keys present on ${nodeName} (image should generate them on first boot)`,
+    keys,
+    (k) => `${k.type} ${k.fingerprint} (${k.path})`,
+  );
 }
 
 /** Fingerprints that more than one node has: keys baked into the image the nodes were cloned from. */
-export function sharedHostKeys(byNode: Readonly<Record<string, readonly HostKeyFingerprint[]>>): { fingerprint: string; type: string; nodes: string[] }[] {
+export function sharedHostKeys(
+  byNode: Readonly<Record<string, readonly HostKeyFingerprint[]>>,
+): { fingerprint: string; type: string; nodes: string[] }[] {
   const owners = new Map<string, { type: string; nodes: string[] }>();
   for (const [node, keys] of Object.entries(byNode)) {
     for (const k of keys) {
@@ -116,5 +161,9 @@ export function sharedHostKeys(byNode: Readonly<Record<string, readonly HostKeyF
 }
 
 export function checkHostKeysUnique(byNode: Readonly<Record<string, readonly HostKeyFingerprint[]>>): void {
-  expectNone('SSH host keys shared between nodes (baked into the image)', sharedHostKeys(byNode), (s) => `${s.type} ${s.fingerprint} on ${s.nodes.join(', ')}`);
+  expectNone(
+    'SSH host keys shared between nodes (baked into the image)',
+    sharedHostKeys(byNode),
+    (s) => `${s.type} ${s.fingerprint} on ${s.nodes.join(', ')}`,
+  );
 }

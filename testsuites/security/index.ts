@@ -49,7 +49,8 @@ export default defineSuite({
       name: 'ssh_no_root_password_login',
       priority: 1,
       timeoutMs: 300_000,
-      description: 'sshd does not allow root to log in with a password (PermitRootLogin is not yes), also under Match blocks',
+      description:
+        'sshd does not allow root to log in with a password (PermitRootLogin is not yes), also under Match blocks',
       async run(ctx) {
         const sshd = ctx.node.tools.get(SshdConfig);
         if (!(await sshd.exists())) ctx.skip('sshd is not installed');
@@ -72,7 +73,8 @@ export default defineSuite({
       name: 'no_world_writable_system_files',
       priority: 1,
       timeoutMs: 900_000,
-      description: 'no world-writable files, nor world-writable directories without the sticky bit, under /usr /etc /bin /sbin /lib /boot',
+      description:
+        'no world-writable files, nor world-writable directories without the sticky bit, under /usr /etc /bin /sbin /lib /boot',
       async run(ctx) {
         checkNoWorldWritable(ctx.node.name, await ctx.node.tools.get(WorldWritable).scan());
       },
@@ -148,7 +150,8 @@ export default defineSuite({
       description: 'host key fingerprints reported; fails when present only if image_candidate is set',
       async run(ctx) {
         const keys = await ctx.node.tools.get(SshHostKeys).fingerprints();
-        for (const k of keys) ctx.subResult(`${k.type.toLowerCase()} host key`, 'PASSED', `${k.bits} ${k.fingerprint} ${k.path}`);
+        for (const k of keys)
+          ctx.subResult(`${k.type.toLowerCase()} host key`, 'PASSED', `${k.bits} ${k.fingerprint} ${k.path}`);
         checkNoHostKeys(ctx.node.name, keys, flag(ctx.variables.image_candidate));
       },
     },

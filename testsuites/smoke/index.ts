@@ -33,9 +33,21 @@ export default defineSuite({
       async run(ctx) {
         for (const node of ctx.nodes) {
           const os = await node.os();
-          ctx.log.info(`${node.name}: ${os.name} (${os.families.join(' > ')}), kernel ${os.kernel.release}, ${os.arch}`);
-          expectTrue(`OS family of ${node.name}`, !os.families.includes('unknown'), 'a known OS family', `unknown (id "${os.id}")`);
-          expectTrue(`kernel release of ${node.name}`, /^\d+\.\d+/.test(os.kernel.release), 'a version like 6.1.0', JSON.stringify(os.kernel.release));
+          ctx.log.info(
+            `${node.name}: ${os.name} (${os.families.join(' > ')}), kernel ${os.kernel.release}, ${os.arch}`,
+          );
+          expectTrue(
+            `OS family of ${node.name}`,
+            !os.families.includes('unknown'),
+            'a known OS family',
+            `unknown (id "${os.id}")`,
+          );
+          expectTrue(
+            `kernel release of ${node.name}`,
+            /^\d+\.\d+/.test(os.kernel.release),
+            'a version like 6.1.0',
+            JSON.stringify(os.kernel.release),
+          );
           expectTrue(`architecture of ${node.name}`, os.arch.length > 0, 'a machine architecture', 'nothing');
         }
       },

@@ -13,7 +13,11 @@ export const ROOT_FILESYSTEMS = ['ext4', 'xfs', 'btrfs', 'ext3', 'f2fs', 'zfs', 
  * The root filesystem is mounted, read-write, and of a known type. A root that has been remounted
  * read-only after errors (errors=remount-ro) is the typical defect this catches.
  */
-export function checkRootMount(nodeName: string, root: MountEntry | undefined, allowed: readonly string[] = ROOT_FILESYSTEMS): void {
+export function checkRootMount(
+  nodeName: string,
+  root: MountEntry | undefined,
+  allowed: readonly string[] = ROOT_FILESYSTEMS,
+): void {
   if (!root) fail(`root filesystem of ${nodeName}`, 'a filesystem mounted on /', 'nothing mounted on /');
   expectTrue(
     `mount options of / on ${nodeName}`,
@@ -21,7 +25,12 @@ export function checkRootMount(nodeName: string, root: MountEntry | undefined, a
     'rw',
     `${root.options.join(',')} (${root.source}, ${root.fstype})`,
   );
-  expectTrue(`filesystem type of / on ${nodeName}`, allowed.includes(root.fstype), `one of ${allowed.join(', ')}`, `${root.fstype} on ${root.source}`);
+  expectTrue(
+    `filesystem type of / on ${nodeName}`,
+    allowed.includes(root.fstype),
+    `one of ${allowed.join(', ')}`,
+    `${root.fstype} on ${root.source}`,
+  );
 }
 
 /** The root filesystem has room left: a full root breaks logins, package installs and journald. */
@@ -53,10 +62,14 @@ export function fstabProblems(
     if (VIRTUAL_FS.has(e.vfstype) || VIRTUAL_FS.has(e.spec)) continue;
     const optional = isOptional(e);
     const tagged = /^(UUID|LABEL|PARTUUID|PARTLABEL)=/.test(e.spec);
-    const resolvable = tagged ? resolveSpec(e.spec, devices) !== undefined : !e.spec.startsWith('/') || existing.has(e.spec);
+    const resolvable = tagged
+      ? resolveSpec(e.spec, devices) !== undefined
+      : !e.spec.startsWith('/') || existing.has(e.spec);
     if (!resolvable && !optional) problems.push(`${where}: ${e.spec} does not exist`);
     if (isSwapEntry(e)) {
-      const active = swaps.some((s) => s.path === e.spec || (resolvable && tagged && s.path === resolveSpec(e.spec, devices)?.device));
+      const active = swaps.some(
+        (s) => s.path === e.spec || (resolvable && tagged && s.path === resolveSpec(e.spec, devices)?.device),
+      );
       if (resolvable && !active && !optional) problems.push(`${where}: swap is not active`);
       continue;
     }
@@ -85,9 +98,13 @@ export function parseSwapPolicy(v: unknown): SwapPolicy {
  * usual rule for cloud images whose agent creates swap on the resource disk), or `any`.
  */
 export function checkSwapPolicy(nodeName: string, policy: SwapPolicy, areas: readonly SwapArea[]): void {
-  const found = areas.length ? areas.map((a) => `${a.path} (${a.type}, ${Math.round(a.sizeBytes / 1048576)} MiB)`).join('; ') : 'no swap';
-  if (policy === 'required') expectTrue(`swap on ${nodeName}`, areas.length > 0, 'at least one active swap area (swap_policy=required)', found);
-  if (policy === 'forbidden') expectTrue(`swap on ${nodeName}`, areas.length === 0, 'no active swap (swap_policy=forbidden)', found);
+  const found = areas.length
+    ? areas.map((a) => `${a.path} (${a.type}, ${Math.round(a.sizeBytes / 1048576)} MiB)`).join('; ')
+    : 'no swap';
+  if (policy === 'required')
+    expectTrue(`swap on ${nodeName}`, areas.length > 0, 'at least one active swap area (swap_policy=required)', found);
+  if (policy === 'forbidden')
+    expectTrue(`swap on ${nodeName}`, areas.length === 0, 'no active swap (swap_policy=forbidden)', found);
 }
 
 /**
@@ -96,20 +113,41 @@ export function checkSwapPolicy(nodeName: string, policy: SwapPolicy, areas: rea
  */
 export function pickDataDisk(nodeName: string, devices: readonly BlockDevice[], preferred?: string): BlockDevice {
   const candidates = unusedDisks(devices, true);
-  const summary = devices.map((d) => `${d.name} ${d.type} ${Math.round(d.sizeBytes / 1048576)}MiB${d.mountpoint ? ` on ${d.mountpoint}` : ''}${d.children.length ? ` (${d.children.length} partitions)` : ''}${d.fstype ? ` ${d.fstype}` : ''}`).join('; ');
+  const summary = devices
+    .map(
+      (d) =>
+        `${d.name} ${d.type} ${Math.round(d.sizeBytes / 1048576)}MiB${d.mountpoint ? ` on ${d.mountpoint}` : ''}${d.children.length ? ` (${d.children.length} partitions)` : ''}${d.fstype ? ` ${d.fstype}` : ''}`,
+    )
+    .join('; ');
   if (preferred) {
     const d = devices.find((x) => x.path === preferred || x.name === preferred);
     if (!d) fail(`data disk ${preferred} on ${nodeName}`, 'the disk named by data_disk', summary || 'no block devices');
-    expectTrue(`data disk ${preferred} on ${nodeName}`, candidates.includes(d), 'a blank disk with nothing mounted', summary);
+    expectTrue(
+      `data disk ${preferred} on ${nodeName}`,
+      candidates.includes(d),
+      'a blank disk with nothing mounted',
+      summary,
+    );
     return d;
   }
   const d = candidates[0];
-  if (!d) fail(`blank data disk on ${nodeName}`, 'at least one unused disk without partitions or filesystem', summary || 'no block devices');
+  if (!d)
+    fail(
+      `blank data disk on ${nodeName}`,
+      'at least one unused disk without partitions or filesystem',
+      summary || 'no block devices',
+    );
   return d;
 }
 
 /** The freshly made filesystem is mounted where it was asked, read-write, from the new partition. */
-export function checkDataMount(nodeName: string, partition: string, target: string, mount: MountEntry | undefined, fstype: string): void {
+export function checkDataMount(
+  nodeName: string,
+  partition: string,
+  target: string,
+  mount: MountEntry | undefined,
+  fstype: string,
+): void {
   if (!mount) fail(`mount of ${partition} on ${nodeName}`, `${partition} on ${target}`, 'not mounted');
   expectTrue(
     `mount of ${partition} on ${nodeName}`,
@@ -121,5 +159,10 @@ export function checkDataMount(nodeName: string, partition: string, target: stri
 
 /** The data read back after dropping the page cache is what was written. */
 export function checkReadBack(nodeName: string, file: string, written: string, read: string): void {
-  expectTrue(`content of ${file} on ${nodeName} read back from disk`, written === read, `sha256 ${written}`, `sha256 ${read}`);
+  expectTrue(
+    `content of ${file} on ${nodeName} read back from disk`,
+    written === read,
+    `sha256 ${written}`,
+    `sha256 ${read}`,
+  );
 }

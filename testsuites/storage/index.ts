@@ -82,7 +82,9 @@ export default defineSuite({
         const node = ctx.node;
         const entries = await node.tools.get(Fstab).read();
         if (entries.length === 0) ctx.log.info(`${node.name} has an empty or no /etc/fstab`);
-        const paths = entries.flatMap((e) => [e.spec, ...(isSwapEntry(e) ? [] : [e.file])]).filter((p) => p.startsWith('/'));
+        const paths = entries
+          .flatMap((e) => [e.spec, ...(isSwapEntry(e) ? [] : [e.file])])
+          .filter((p) => p.startsWith('/'));
         const problems = fstabProblems(
           entries,
           await node.tools.get(Blkid).list(),
@@ -101,7 +103,9 @@ export default defineSuite({
       async run(ctx) {
         const areas = await ctx.node.tools.get(Swap).list();
         const total = areas.reduce((s, a) => s + a.sizeBytes, 0);
-        ctx.log.info(`swap on ${ctx.node.name}: ${areas.map((a) => `${a.path} ${a.type} ${a.sizeBytes}`).join('; ') || 'none'}`);
+        ctx.log.info(
+          `swap on ${ctx.node.name}: ${areas.map((a) => `${a.path} ${a.type} ${a.sizeBytes}`).join('; ') || 'none'}`,
+        );
         ctx.metric('swap_total', Math.round(total / 1048576), 'MiB');
         checkSwapPolicy(ctx.node.name, parseSwapPolicy(ctx.variables.swap_policy), areas);
       },
@@ -126,7 +130,9 @@ export default defineSuite({
           mounted = true;
           checkDataMount(node.name, partition, target, await node.tools.get(Findmnt).at(target), fstype);
           const file = `${target}/lisa-data.bin`;
-          const stats = await node.tools.get(Dd).writeRandom(file, Number(ctx.variables.data_mib ?? 64), { sudo: true });
+          const stats = await node.tools
+            .get(Dd)
+            .writeRandom(file, Number(ctx.variables.data_mib ?? 64), { sudo: true });
           if (stats) ctx.metric('data_disk_write', Math.round((stats.rate / 1048576) * 10) / 10, 'MiB/s');
           const sha = node.tools.get(Sha256sum);
           const written = await sha.sum(file, { sudo: true });
@@ -140,7 +146,10 @@ export default defineSuite({
         } finally {
           if (mounted) await mount.unmount(target).catch((e) => ctx.log.warn(`unmount ${target}: ${String(e)}`));
           await node.execute(`rmdir ${target}`, { sudo: true, noErrorLog: true });
-          await node.tools.get(Parted).wipe(device).catch((e) => ctx.log.warn(`wipe ${device}: ${String(e)}`));
+          await node.tools
+            .get(Parted)
+            .wipe(device)
+            .catch((e) => ctx.log.warn(`wipe ${device}: ${String(e)}`));
           if (cleanup) await cleanup().catch((e) => ctx.log.warn(`detach ${device}: ${String(e)}`));
         }
       },

@@ -3,7 +3,15 @@ import type { ChronyTracking } from '../../tools/chronyc.js';
 import type { TimeStatus } from '../../tools/timedatectl.js';
 
 /** Units that keep the clock in sync, by distribution. */
-export const TIME_SYNC_UNITS = ['chronyd.service', 'chrony.service', 'systemd-timesyncd.service', 'ntpd.service', 'ntp.service', 'ntpsec.service', 'openntpd.service'];
+export const TIME_SYNC_UNITS = [
+  'chronyd.service',
+  'chrony.service',
+  'systemd-timesyncd.service',
+  'ntpd.service',
+  'ntp.service',
+  'ntpsec.service',
+  'openntpd.service',
+];
 
 /**
  * At least one time-sync unit is active. `states` maps each installed unit to its
@@ -13,7 +21,11 @@ export function checkTimeSyncServiceActive(nodeName: string, states: Readonly<Re
   const active = Object.entries(states).find(([, s]) => s === 'active');
   if (active) return active[0];
   const found = Object.entries(states).map(([u, s]) => `${u} ${s}`);
-  return fail(`time-sync service on ${nodeName}`, `one of ${TIME_SYNC_UNITS.join(', ')} active`, found.length ? found.join(', ') : 'none installed');
+  return fail(
+    `time-sync service on ${nodeName}`,
+    `one of ${TIME_SYNC_UNITS.join(', ')} active`,
+    found.length ? found.join(', ') : 'none installed',
+  );
 }
 
 export interface ClockFacts {
@@ -29,8 +41,14 @@ export function checkClockSynchronised(nodeName: string, facts: ClockFacts, maxO
   const what = `clock of ${nodeName}`;
   if (facts.chrony) {
     const c = facts.chrony;
-    if (!c.synchronized) fail(what, 'synchronised by chronyd', `chronyd not synchronised (leap status "${c.leapStatus}", reference ${c.referenceId} ${c.referenceName || 'none'}, stratum ${c.stratum})`);
-    if (Math.abs(c.systemTimeOffsetS) > maxOffsetS) fail(what, `offset within ${maxOffsetS} s`, `${c.systemTimeOffsetS} s from ${c.referenceName}`);
+    if (!c.synchronized)
+      fail(
+        what,
+        'synchronised by chronyd',
+        `chronyd not synchronised (leap status "${c.leapStatus}", reference ${c.referenceId} ${c.referenceName || 'none'}, stratum ${c.stratum})`,
+      );
+    if (Math.abs(c.systemTimeOffsetS) > maxOffsetS)
+      fail(what, `offset within ${maxOffsetS} s`, `${c.systemTimeOffsetS} s from ${c.referenceName}`);
     return;
   }
   if (facts.timedatectl) {

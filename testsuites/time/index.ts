@@ -9,7 +9,10 @@ import { checkClockSynchronised, checkTimeSyncServiceActive, TIME_SYNC_UNITS, ty
 async function clockFacts(node: Node): Promise<ClockFacts> {
   const facts: ClockFacts = {};
   const chrony = node.tools.get(Chronyc);
-  if ((await node.tools.get(Systemctl).isActive('chronyd.service')) === 'active' || (await node.tools.get(Systemctl).isActive('chrony.service')) === 'active') {
+  if (
+    (await node.tools.get(Systemctl).isActive('chronyd.service')) === 'active' ||
+    (await node.tools.get(Systemctl).isActive('chrony.service')) === 'active'
+  ) {
     if (await chrony.exists()) facts.chrony = await chrony.tracking();
   }
   const timedatectl = node.tools.get(Timedatectl);
@@ -57,7 +60,10 @@ export default defineSuite({
           const facts = await clockFacts(ctx.node);
           try {
             checkClockSynchronised(ctx.node.name, facts, maxOffset);
-            if (facts.chrony) ctx.metric('clock_offset', Math.abs(facts.chrony.systemTimeOffsetS) * 1000, 'ms', { higherIsBetter: false });
+            if (facts.chrony)
+              ctx.metric('clock_offset', Math.abs(facts.chrony.systemTimeOffsetS) * 1000, 'ms', {
+                higherIsBetter: false,
+              });
             return;
           } catch (e) {
             if (!(e instanceof AssertionFailure) || Date.now() > deadline || ctx.signal.aborted) throw e;

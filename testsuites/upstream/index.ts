@@ -1,7 +1,15 @@
 import { defineSuite } from '../../src/testing/define.js';
 import { Kselftest } from '../../tools/kselftest.js';
 import { Ltp } from '../../tools/ltp.js';
-import { checkKselftestRun, checkLtpRun, listVariable, LTP_FULL_RUNTEST, LTP_SMOKE_TESTS, ltpSubResultStatus, tapSubResultStatus } from './checks.js';
+import {
+  checkKselftestRun,
+  checkLtpRun,
+  listVariable,
+  LTP_FULL_RUNTEST,
+  LTP_SMOKE_TESTS,
+  ltpSubResultStatus,
+  tapSubResultStatus,
+} from './checks.js';
 
 /**
  * Upstream kernel test suites, each test reported as a sub-result. Both are looked for as
@@ -26,12 +34,14 @@ export default defineSuite({
       async run(ctx) {
         const ltp = ctx.node.tools.get(Ltp);
         if (typeof ctx.variables.ltp_root === 'string') ltp.root = ctx.variables.ltp_root;
-        if (!(await ltp.exists())) ctx.skip(`LTP is not installed at ${ltp.root} (set ltp_root, or install a prebuilt LTP there)`);
+        if (!(await ltp.exists()))
+          ctx.skip(`LTP is not installed at ${ltp.root} (set ltp_root, or install a prebuilt LTP there)`);
         const full = ctx.variables.ltp_full === true || ctx.variables.ltp_full === 'true';
         const runtestFiles = listVariable(ctx.variables.ltp_runtest) ?? (full ? LTP_FULL_RUNTEST : []);
         const tests = listVariable(ctx.variables.ltp_tests) ?? (runtestFiles.length ? [] : LTP_SMOKE_TESTS);
         const run = await ltp.runTests({ runtestFiles, tests, timeoutMs: 4 * 3_600_000 - 60_000 });
-        for (const r of run.results) ctx.subResult(r.name, ltpSubResultStatus(r.status), `${r.status} exit ${r.exitValue}`);
+        for (const r of run.results)
+          ctx.subResult(r.name, ltpSubResultStatus(r.status), `${r.status} exit ${r.exitValue}`);
         ctx.metric('ltp_tests', run.results.length);
         checkLtpRun(ctx.node.name, run);
       },
@@ -45,7 +55,10 @@ export default defineSuite({
         const ks = ctx.node.tools.get(Kselftest);
         if (typeof ctx.variables.kselftest_root === 'string') ks.root = ctx.variables.kselftest_root;
         if (!(await ks.exists())) ctx.skip(`kselftest is not installed at ${ks.root} (set kselftest_root)`);
-        const results = await ks.runTests({ tests: listVariable(ctx.variables.kselftest_tests) ?? [], timeoutMs: 4 * 3_600_000 - 60_000 });
+        const results = await ks.runTests({
+          tests: listVariable(ctx.variables.kselftest_tests) ?? [],
+          timeoutMs: 4 * 3_600_000 - 60_000,
+        });
         for (const r of results) ctx.subResult(r.name, tapSubResultStatus(r.status), r.directive);
         checkKselftestRun(ctx.node.name, results);
       },

@@ -15,7 +15,9 @@ export function registerCheck(program: Command): void {
       let selected = 0;
       for (const rb of runbook.combinations) {
         if (!platformTypes().includes(rb.platform.type)) {
-          throw new UsageError(`${file}: platform type "${rb.platform.type}" is not available; available: ${platformTypes().join(', ')}`);
+          throw new UsageError(
+            `${file}: platform type "${rb.platform.type}" is not available; available: ${platformTypes().join(', ')}`,
+          );
         }
         for (const n of rb.notifier) {
           try {

@@ -5,7 +5,14 @@ import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js'
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function registerList(program: Command): void {
@@ -20,7 +27,14 @@ export function registerList(program: Command): void {
         if (opts.json) {
           out.push({
             combination: rb.combination.name,
-            selected: sel.selected.map((s) => ({ id: s.info.id, area: s.info.area, priority: s.info.priority, tags: s.info.tags, ...s.settings, selectedBy: s.selectedBy })),
+            selected: sel.selected.map((s) => ({
+              id: s.info.id,
+              area: s.info.area,
+              priority: s.info.priority,
+              tags: s.info.tags,
+              ...s.settings,
+              selectedBy: s.selectedBy,
+            })),
             excluded: sel.excluded.map((x) => ({ id: x.info.id, reason: x.reason })),
           });
           continue;
@@ -28,7 +42,15 @@ export function registerList(program: Command): void {
         if (runbook.combinations.length > 1) process.stdout.write(`\ncombination ${rb.combination.name}\n`);
         const rows = [['CASE', 'AREA', 'PRI', 'TAGS', 'TIMES', 'RETRY', 'SELECTED BY']];
         for (const s of sel.selected) {
-          rows.push([s.info.id, s.info.area, String(s.info.priority), s.info.tags.join(',') || '-', String(s.settings.times), String(s.settings.retry), s.selectedBy]);
+          rows.push([
+            s.info.id,
+            s.info.area,
+            String(s.info.priority),
+            s.info.tags.join(',') || '-',
+            String(s.settings.times),
+            String(s.settings.retry),
+            s.selectedBy,
+          ]);
         }
         process.stdout.write(`${table(rows)}\n\n${sel.selected.length} selected, ${sel.excluded.length} left out\n`);
         for (const x of sel.excluded) process.stdout.write(`  left out ${x.info.id}: ${x.reason}\n`);

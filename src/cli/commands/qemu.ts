@@ -10,8 +10,14 @@ export function registerQemuCommands(program: Command): void {
     .option('--force', 'rebuild even when a cached image matches')
     .action(async (opts: { cacheDir?: string; force?: boolean }) => {
       const { buildImage } = await import('../../platform/qemu/index.js');
-      const r = await buildImage({ cacheDir: opts.cacheDir, force: opts.force, log: (line: string) => process.stderr.write(`${line}\n`) });
-      process.stdout.write(`${r.cached ? 'reused cached' : 'built'} image ${r.imagePath} in ${(r.ms / 1000).toFixed(1)} s\n`);
+      const r = await buildImage({
+        cacheDir: opts.cacheDir,
+        force: opts.force,
+        log: (line: string) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(
+        `${r.cached ? 'reused cached' : 'built'} image ${r.imagePath} in ${(r.ms / 1000).toFixed(1)} s\n`,
+      );
     });
 
   program
@@ -21,7 +27,9 @@ export function registerQemuCommands(program: Command): void {
       const { doctor } = await import('../../platform/qemu/index.js');
       const r = await doctor();
       for (const c of r.checks) {
-        process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n     fix: ${c.fix}` : ''}\n`);
+        process.stdout.write(
+          `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n     fix: ${c.fix}` : ''}\n`,
+        );
       }
       process.exitCode = r.ok ? 0 : 1;
     });

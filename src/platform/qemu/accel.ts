@@ -36,12 +36,15 @@ export function chooseAccel(facts: AccelFacts, forced?: 'kvm' | 'tcg' | 'auto'):
   if (forced === 'kvm') return { accel: 'kvm', reason: 'forced by qemu.accel: kvm' };
   const flags = /^flags\s*:.*\b(vmx|svm)\b/m.exec(facts.cpuinfo);
   if (!flags) return { accel: 'tcg', reason: 'the CPU has no vmx/svm flag in /proc/cpuinfo' };
-  if (!facts.kvmIntel && !facts.kvmAmd) return { accel: 'tcg', reason: `${flags[1]} present but neither kvm_intel nor kvm_amd is loaded` };
+  if (!facts.kvmIntel && !facts.kvmAmd)
+    return { accel: 'tcg', reason: `${flags[1]} present but neither kvm_intel nor kvm_amd is loaded` };
   if (!facts.kvmDevice) return { accel: 'tcg', reason: '/dev/kvm does not exist' };
   return { accel: 'kvm', reason: `${flags[1]} and ${facts.kvmIntel ? 'kvm_intel' : 'kvm_amd'} present` };
 }
 
 export function accelArgs(choice: AccelChoice): string[] {
   // tb-size=128 halves the RSS of a TCG guest with no measurable slowdown.
-  return choice.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi,tb-size=128', '-cpu', 'max'];
+  return choice.accel === 'kvm'
+    ? ['-accel', 'kvm', '-cpu', 'host']
+    : ['-accel', 'tcg,thread=multi,tb-size=128', '-cpu', 'max'];
 }

@@ -39,23 +39,36 @@ export const SLOT = { nic: '0x3', disk: '0x4', rng: '0x5', privateNic: '0x8' } a
 export function buildQemuArgs(spec: VmSpec): string[] {
   const args: string[] = [
     ...accelArgs(spec.accel),
-    '-machine', 'pc',
-    '-m', String(spec.memoryMiB),
-    '-smp', String(spec.cores),
-    '-name', `lisa-${spec.name},debug-threads=off`,
-    '-display', 'none',
+    '-machine',
+    'pc',
+    '-m',
+    String(spec.memoryMiB),
+    '-smp',
+    String(spec.cores),
+    '-name',
+    `lisa-${spec.name},debug-threads=off`,
+    '-display',
+    'none',
     '-no-user-config',
     '-nodefaults',
     '-blockdev',
     `driver=${spec.diskFormat ?? 'qcow2'},node-name=root,file.driver=file,file.filename=${escapeOpt(spec.disk)}`,
-    '-device', `virtio-blk-pci,drive=root,addr=${SLOT.disk}`,
-    '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
-    '-device', `virtio-net-pci,netdev=n0,addr=${SLOT.nic},mac=52:54:00:12:34:56`,
-    '-object', 'rng-random,id=rng0,filename=/dev/urandom',
-    '-device', `virtio-rng-pci,rng=rng0,addr=${SLOT.rng}`,
-    '-chardev', `file,id=ser0,path=${escapeOpt(spec.serialLog)}`,
-    '-serial', 'chardev:ser0',
-    '-qmp', `unix:${escapeOpt(spec.qmpSocket)},server=on,wait=off`,
+    '-device',
+    `virtio-blk-pci,drive=root,addr=${SLOT.disk}`,
+    '-netdev',
+    `user,id=n0,hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
+    '-device',
+    `virtio-net-pci,netdev=n0,addr=${SLOT.nic},mac=52:54:00:12:34:56`,
+    '-object',
+    'rng-random,id=rng0,filename=/dev/urandom',
+    '-device',
+    `virtio-rng-pci,rng=rng0,addr=${SLOT.rng}`,
+    '-chardev',
+    `file,id=ser0,path=${escapeOpt(spec.serialLog)}`,
+    '-serial',
+    'chardev:ser0',
+    '-qmp',
+    `unix:${escapeOpt(spec.qmpSocket)},server=on,wait=off`,
   ];
   if (spec.kernel) {
     args.push('-kernel', spec.kernel);
@@ -64,8 +77,10 @@ export function buildQemuArgs(spec: VmSpec): string[] {
   }
   if (spec.privateNet) {
     args.push(
-      '-netdev', `socket,id=n1,mcast=${spec.privateNet.mcast},localaddr=127.0.0.1`,
-      '-device', `virtio-net-pci,netdev=n1,addr=${SLOT.privateNic},mac=${spec.privateNet.mac}`,
+      '-netdev',
+      `socket,id=n1,mcast=${spec.privateNet.mcast},localaddr=127.0.0.1`,
+      '-device',
+      `virtio-net-pci,netdev=n1,addr=${SLOT.privateNic},mac=${spec.privateNet.mac}`,
     );
   }
   for (const f of spec.fwCfg ?? []) args.push('-fw_cfg', `name=${f.name},file=${escapeOpt(f.file)}`);

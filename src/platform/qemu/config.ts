@@ -36,14 +36,16 @@ class QemuConfigError extends Error {
 function str(o: Record<string, unknown>, key: string): string | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || !v) throw new QemuConfigError(key, `expected a non-empty string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !v)
+    throw new QemuConfigError(key, `expected a non-empty string, got ${JSON.stringify(v)}`);
   return v;
 }
 
 function num(o: Record<string, unknown>, key: string, min: number): number | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new QemuConfigError(key, `expected a number >= ${min}, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
+    throw new QemuConfigError(key, `expected a number >= ${min}, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -55,7 +57,8 @@ export function parseQemuOptions(config: Partial<PlatformConfig> & { options?: R
     image = { disk: resolve(imageText), format: /\.(raw|img)$/i.test(imageText) ? 'raw' : 'qcow2' };
   }
   const accel = (str(o, 'accel') ?? 'auto') as QemuOptions['accel'];
-  if (!['auto', 'kvm', 'tcg'].includes(accel)) throw new QemuConfigError('accel', `expected auto, kvm or tcg, got ${accel}`);
+  if (!['auto', 'kvm', 'tcg'].includes(accel))
+    throw new QemuConfigError('accel', `expected auto, kvm or tcg, got ${accel}`);
   const abs = (p: string | undefined): string | undefined => (p ? resolve(p) : undefined);
   return {
     image,

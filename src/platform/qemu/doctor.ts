@@ -44,7 +44,9 @@ export async function doctor(options: { cacheDir?: string } = {}): Promise<Docto
     const ok = await hasCommand(t.cmd);
     let detail = ok ? `found (${t.why})` : `missing (${t.why})`;
     if (ok && t.cmd === 'qemu-system-x86_64') {
-      detail = (await runCommand(t.cmd, ['--version']).catch(() => ({ stdout: 'version unknown' }))).stdout.split('\n')[0]!;
+      detail = (await runCommand(t.cmd, ['--version']).catch(() => ({ stdout: 'version unknown' }))).stdout.split(
+        '\n',
+      )[0]!;
     }
     checks.push({ name: t.cmd, ok: ok || !t.required, detail, fix: ok ? undefined : `apt-get install ${t.pkg}` });
   }
@@ -52,7 +54,10 @@ export async function doctor(options: { cacheDir?: string } = {}): Promise<Docto
   checks.push({
     name: 'accelerator',
     ok: true,
-    detail: accel.accel === 'kvm' ? `KVM (${accel.reason})` : `TCG software emulation, guests boot in ~25-45 s (${accel.reason})`,
+    detail:
+      accel.accel === 'kvm'
+        ? `KVM (${accel.reason})`
+        : `TCG software emulation, guests boot in ~25-45 s (${accel.reason})`,
     fix: accel.accel === 'kvm' ? undefined : 'for KVM: enable VT-x/AMD-V and load kvm_intel or kvm_amd',
   });
   const cacheDir = options.cacheDir ?? defaultCacheDir();
@@ -60,7 +65,10 @@ export async function doctor(options: { cacheDir?: string } = {}): Promise<Docto
   checks.push({
     name: 'disk space',
     ok: gib === undefined || gib >= 3,
-    detail: gib === undefined ? `cannot stat ${cacheDir}` : `${gib.toFixed(1)} GiB free for ${cacheDir} (image ~0.4 GiB, snapshots ~0.2 GiB each)`,
+    detail:
+      gib === undefined
+        ? `cannot stat ${cacheDir}`
+        : `${gib.toFixed(1)} GiB free for ${cacheDir} (image ~0.4 GiB, snapshots ~0.2 GiB each)`,
     fix: 'free at least 3 GiB or set qemu.cache_dir / LISA_IMAGE_CACHE to a larger disk',
   });
   const mem = freemem() / 2 ** 30;

@@ -48,17 +48,22 @@ export class QemuEnvironment implements Environment {
     const panic = this.serial.checkSinceLast();
     if (panic) defects.push(panic);
     for (const g of this.guests) {
-      if (g.vm && !g.vm.running && !g.stoppedOnPurpose) defects.push(`VM of ${g.init.name} is gone (${g.vm.exitDescription})`);
+      if (g.vm && !g.vm.running && !g.stoppedOnPurpose)
+        defects.push(`VM of ${g.init.name} is gone (${g.vm.exitDescription})`);
     }
     if (defects.length === 0) return undefined;
-    if (/Kernel panic|VM of .* is gone/.test(defects.join('\n'))) this.broken ??= defects[0]!.split('\n').slice(0, 3).join(' ');
+    if (/Kernel panic|VM of .* is gone/.test(defects.join('\n')))
+      this.broken ??= defects[0]!.split('\n').slice(0, 3).join(' ');
     return defects.join('\n');
   }
 
   /** How to reach each node by hand, for kept environments and logs. */
   describe(keyFile: string): string {
     return this.guests
-      .map((g) => `${g.init.name}: ssh -i ${keyFile} -p ${g.sshPort} -o StrictHostKeyChecking=no ${g.init.username}@127.0.0.1 (pid ${g.vm?.pid}, serial ${g.serialLog})`)
+      .map(
+        (g) =>
+          `${g.init.name}: ssh -i ${keyFile} -p ${g.sshPort} -o StrictHostKeyChecking=no ${g.init.username}@127.0.0.1 (pid ${g.vm?.pid}, serial ${g.serialLog})`,
+      )
       .join('\n');
   }
 }

@@ -10,7 +10,8 @@ export type NodeRef = number | string | undefined;
 
 function pick(guests: QemuGuest[], ref: NodeRef): QemuGuest {
   const g = typeof ref === 'string' ? guests.find((x) => x.init.name === ref) : guests[ref ?? 0];
-  if (!g) throw new Error(`no node ${String(ref)} in this environment (nodes: ${guests.map((x) => x.init.name).join(', ')})`);
+  if (!g)
+    throw new Error(`no node ${String(ref)} in this environment (nodes: ${guests.map((x) => x.init.name).join(', ')})`);
   return g;
 }
 
@@ -79,9 +80,12 @@ export class Disk implements Feature {
 
   private async waitVisible(g: QemuGuest, serial: string): Promise<string> {
     const link = `/dev/disk/by-id/virtio-${serial}`;
-    const r = await g.node!.execute(`for i in $(seq 300); do [ -e ${link} ] && exec readlink -f ${link}; sleep 0.1; done; exit 1`, {
-      timeoutMs: 60_000,
-    });
+    const r = await g.node!.execute(
+      `for i in $(seq 300); do [ -e ${link} ] && exec readlink -f ${link}; sleep 0.1; done; exit 1`,
+      {
+        timeoutMs: 60_000,
+      },
+    );
     if (r.exitCode !== 0) throw new Error(`hot-added disk ${serial} did not appear in ${g.init.name} within 30 s`);
     return r.stdout.trim();
   }

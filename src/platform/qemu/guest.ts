@@ -72,7 +72,9 @@ export class QemuGuest {
       try {
         await this.warmBoot(warm, signal);
         this.bootMode = 'warm';
-        this.init.log.info(`${this.init.name}: restored from warm snapshot, SSH ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        this.init.log.info(
+          `${this.init.name}: restored from warm snapshot, SSH ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
         return;
       } catch (e) {
         if (signal.aborted) throw e;
@@ -92,11 +94,18 @@ export class QemuGuest {
 
   private async launch(signal: AbortSignal | undefined, incoming?: string): Promise<QemuVm> {
     const diskArgs = this.disks.flatMap((d) => [
-      '-blockdev', `driver=qcow2,node-name=${d.id},file.driver=file,file.filename=${d.file}`,
-      '-device', `virtio-blk-pci,drive=${d.id},id=${d.id},serial=${d.serial}`,
+      '-blockdev',
+      `driver=qcow2,node-name=${d.id},file.driver=file,file.filename=${d.file}`,
+      '-device',
+      `virtio-blk-pci,drive=${d.id},id=${d.id},serial=${d.serial}`,
     ]);
     for (let attempt = 1; ; attempt++) {
-      const spec: VmSpec = { ...this.init.spec, disk: this.overlay, incoming, extraArgs: [...(this.init.spec.extraArgs ?? []), ...diskArgs] };
+      const spec: VmSpec = {
+        ...this.init.spec,
+        disk: this.overlay,
+        incoming,
+        extraArgs: [...(this.init.spec.extraArgs ?? []), ...diskArgs],
+      };
       try {
         this.vm = await QemuVm.start({
           id: this.init.id,
@@ -147,22 +156,38 @@ export class QemuGuest {
     const vm = this.vm!;
     try {
       return await waitForSsh(
-        { port: this.sshPort, username: this.init.bootUsername ?? this.init.username, privateKey: this.init.key.privateKey },
+        {
+          port: this.sshPort,
+          username: this.init.bootUsername ?? this.init.username,
+          privateKey: this.init.key.privateKey,
+        },
         { timeoutMs, signal, stillRunning: () => (vm.running ? undefined : vm.exitDescription) },
       );
     } catch (e) {
       const tail = vm.serialTail(25);
-      throw new Error(`${this.init.name}: ${(e as Error).message}\n--- last lines of ${this.serialLog} ---\n${tail || '(serial log is empty)'}`);
+      throw new Error(
+        `${this.init.name}: ${(e as Error).message}\n--- last lines of ${this.serialLog} ---\n${tail || '(serial log is empty)'}`,
+      );
     }
   }
 
   private async firstContact(ssh: BootSsh, warm: boolean, hostKeyPromise?: Promise<HostKeyPair>): Promise<void> {
     try {
       const hostKey = warm ? await (hostKeyPromise ?? newHostKey(this.init.dir)) : undefined;
-      const script = identityScript({ hostname: this.init.name, warm, hostKey, epochSeconds: Math.floor(Date.now() / 1000), privateNet: this.init.privateNet, ntpPort: this.init.ntpPort });
+      const script = identityScript({
+        hostname: this.init.name,
+        warm,
+        hostKey,
+        epochSeconds: Math.floor(Date.now() / 1000),
+        privateNet: this.init.privateNet,
+        ntpPort: this.init.ntpPort,
+      });
       const r = await ssh.exec(asRootCommand(this.init.bootUsername === 'root'), 120_000, script);
       this.init.log.debug(`${this.init.name}: first contact trace:\n${r.stderr.trim()}`);
-      if (r.code !== 0) throw new Error(`identity setup on ${this.init.name} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-500)}`);
+      if (r.code !== 0)
+        throw new Error(
+          `identity setup on ${this.init.name} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-500)}`,
+        );
       this.hostKey = hostKeyFromPub(r.stdout) ?? ssh.hostKey;
     } finally {
       ssh.close();

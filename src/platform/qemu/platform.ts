@@ -61,18 +61,40 @@ export class QemuPlatform implements Platform {
   async prepare(ctx: PlatformContext): Promise<void> {
     const o = this.options;
     for (const tool of [o.qemuBinary, 'qemu-img', 'ssh-keygen']) {
-      if (!(await hasCommand(tool))) throw new Error(`platform qemu needs ${tool}; run \`lisa doctor\` (apt-get install qemu-system-x86 qemu-utils openssh-client)`);
+      if (!(await hasCommand(tool)))
+        throw new Error(
+          `platform qemu needs ${tool}; run \`lisa doctor\` (apt-get install qemu-system-x86 qemu-utils openssh-client)`,
+        );
     }
     const reaped = reapStaleVms(dirname(ctx.runDir));
-    for (const k of reaped.killed) ctx.log.warn(`killed stale VM ${k.id} (pid ${k.pid}) left by a dead run in ${k.runDir}`);
+    for (const k of reaped.killed)
+      ctx.log.warn(`killed stale VM ${k.id} (pid ${k.pid}) left by a dead run in ${k.runDir}`);
     this.accel = chooseAccel(readAccelFacts(), o.accel);
     ctx.log.info(`qemu: using ${this.accel.accel.toUpperCase()} because ${this.accel.reason}`);
     if (o.image === 'builtin') {
-      const built = await buildImage({ cacheDir: o.cacheDir, username: o.username, signal: ctx.signal, log: (l) => ctx.log.info(`image: ${l}`) });
-      ctx.log.info(`qemu: ${built.cached ? 'cached' : 'built'} image ${built.imagePath} (${(built.ms / 1000).toFixed(1)} s)`);
-      this.image = { path: built.imagePath, format: 'qcow2', kernel: built.kernel, initrd: built.initrd, append: o.append, key: built.key };
+      const built = await buildImage({
+        cacheDir: o.cacheDir,
+        username: o.username,
+        signal: ctx.signal,
+        log: (l) => ctx.log.info(`image: ${l}`),
+      });
+      ctx.log.info(
+        `qemu: ${built.cached ? 'cached' : 'built'} image ${built.imagePath} (${(built.ms / 1000).toFixed(1)} s)`,
+      );
+      this.image = {
+        path: built.imagePath,
+        format: 'qcow2',
+        kernel: built.kernel,
+        initrd: built.initrd,
+        append: o.append,
+        key: built.key,
+      };
     } else {
-      for (const [k, p] of [['image', o.image.disk], ['kernel', o.kernel], ['initrd', o.initrd]] as const) {
+      for (const [k, p] of [
+        ['image', o.image.disk],
+        ['kernel', o.kernel],
+        ['initrd', o.initrd],
+      ] as const) {
         if (p && !existsSync(p)) throw new Error(`runbook platform qemu.${k}: file not found: ${p}`);
       }
       this.image = { path: o.image.disk, format: o.image.format, kernel: o.kernel, initrd: o.initrd, append: o.append };
@@ -88,10 +110,13 @@ export class QemuPlatform implements Platform {
     if (req.supportedPlatforms?.length && !req.supportedPlatforms.includes('qemu')) {
       return { ok: false, unmet: `platform ${req.supportedPlatforms.join(' or ')} (this is qemu)` };
     }
-    if (nodes > MAX_NODES) return { ok: false, unmet: `${nodes} nodes (qemu starts at most ${MAX_NODES} per environment)` };
-    if ((req.minCores ?? 0) > o.hostCores) return { ok: false, unmet: `${req.minCores} cores (this host has ${o.hostCores})` };
+    if (nodes > MAX_NODES)
+      return { ok: false, unmet: `${nodes} nodes (qemu starts at most ${MAX_NODES} per environment)` };
+    if ((req.minCores ?? 0) > o.hostCores)
+      return { ok: false, unmet: `${req.minCores} cores (this host has ${o.hostCores})` };
     const mem = Math.max(req.minMemoryMiB ?? 0, o.memoryMiB) * nodes;
-    if (mem > o.hostMemoryMiB * 0.8) return { ok: false, unmet: `${mem} MiB memory for ${nodes} guests (this host has ${o.hostMemoryMiB} MiB)` };
+    if (mem > o.hostMemoryMiB * 0.8)
+      return { ok: false, unmet: `${mem} MiB memory for ${nodes} guests (this host has ${o.hostMemoryMiB} MiB)` };
     const missing = (req.features ?? []).find((f) => !(QEMU_FEATURES as readonly string[]).includes(f));
     if (missing) return { ok: false, unmet: `feature ${missing} (qemu offers ${QEMU_FEATURES.join(', ')})` };
     if (o.image === 'builtin' && req.supportedOs?.length && !req.supportedOs.some((f) => BUILTIN_OS.includes(f))) {
@@ -127,7 +152,10 @@ export class QemuPlatform implements Platform {
       await mkdir(dir, { recursive: true });
       const mac = privateMac(seed, i + 1);
       const sshPort = await freeLoopbackPort();
-      const seedIso = o.image === 'builtin' ? undefined : await makeSeedIso(dir, { hostname: name, username: o.username, publicKey: this.key.publicKey });
+      const seedIso =
+        o.image === 'builtin'
+          ? undefined
+          : await makeSeedIso(dir, { hostname: name, username: o.username, publicKey: this.key.publicKey });
       const g = new QemuGuest({
         id: name,
         name,
@@ -180,13 +208,22 @@ export class QemuPlatform implements Platform {
           log: g.init.log,
           masker: ctx.masker,
           connectTimeoutMs: o.bootTimeoutMs,
-          connection: { address: '127.0.0.1', port: g.sshPort, username: o.username, privateKeyFile: this.key.privateKeyFile, hostKey: g.hostKey },
+          connection: {
+            address: '127.0.0.1',
+            port: g.sshPort,
+            username: o.username,
+            privateKeyFile: this.key.privateKeyFile,
+            hostKey: g.hostKey,
+          },
         });
-        for (let d = 0; d < Math.max(o.dataDisks, req.minDataDisks ?? 0); d++) await env.feature<Disk>('Disk')!.add(4, i);
+        for (let d = 0; d < Math.max(o.dataDisks, req.minDataDisks ?? 0); d++)
+          await env.feature<Disk>('Disk')!.add(4, i);
       }
       this.envs.add(env);
       const modes = guests.map((g) => g.bootMode).join(', ');
-      ctx.log.info(`qemu: ${id} ready (${nodes} node(s), ${cores} vCPU, ${memoryMiB} MiB, ${modes}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      ctx.log.info(
+        `qemu: ${id} ready (${nodes} node(s), ${cores} vCPU, ${memoryMiB} MiB, ${modes}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       return env;
     } catch (e) {
       await Promise.all(guests.map((g) => g.dispose(false)));
@@ -233,7 +270,9 @@ export class QemuPlatform implements Platform {
         g.vm?.markKept();
         this.live.delete(g);
       }
-      ctx.log.info(`qemu: keeping ${e.id} (keep_environment: ${mode}); stop it with kill <pid>:\n${e.describe(this.key!.privateKeyFile)}`);
+      ctx.log.info(
+        `qemu: keeping ${e.id} (keep_environment: ${mode}); stop it with kill <pid>:\n${e.describe(this.key!.privateKeyFile)}`,
+      );
       return;
     }
     await Promise.all(e.guests.map((g) => g.dispose(false)));

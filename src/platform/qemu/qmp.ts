@@ -123,7 +123,8 @@ export class QmpClient extends EventEmitter {
   }
 
   execute<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T> {
-    if (this.closed || !this.socket) return Promise.reject(new Error(`QMP connection closed (while running ${command})`));
+    if (this.closed || !this.socket)
+      return Promise.reject(new Error(`QMP connection closed (while running ${command})`));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ command, resolve: resolve as (v: unknown) => void, reject });
       this.socket!.write(JSON.stringify(args ? { execute: command, arguments: args } : { execute: command }) + '\n');

@@ -59,7 +59,7 @@ export class SerialConsole implements Feature {
     const panics: string[] = [];
     const offsets: number[] = [];
     this.nodes.forEach((n, i) => {
-      const from = typeof since === 'number' ? since : since[i] ?? 0;
+      const from = typeof since === 'number' ? since : (since[i] ?? 0);
       const read = readFrom(n.serialLog, from);
       // A line still being written is left for the next scan, so a trigger is never cut in two.
       const cut = read.text.lastIndexOf('\n') + 1;

@@ -95,5 +95,7 @@ export async function waitForSsh(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`SSH on 127.0.0.1:${target.port} not ready after ${Math.round(options.timeoutMs / 1000)} s (last error: ${last})`);
+  throw new Error(
+    `SSH on 127.0.0.1:${target.port} not ready after ${Math.round(options.timeoutMs / 1000)} s (last error: ${last})`,
+  );
 }

@@ -42,7 +42,18 @@ export function qemuVersion(binary: string): Promise<string> {
 async function fingerprint(req: WarmRequest): Promise<string> {
   const { accel, cores, memoryMiB, kernel, initrd, append } = req.spec;
   const privateNic = !!req.spec.privateNet;
-  return JSON.stringify({ v: 1, image: req.imageKey, qemu: await qemuVersion(req.qemuBinary), accel: accel.accel, cores, memoryMiB, kernel, initrd, append, privateNic });
+  return JSON.stringify({
+    v: 1,
+    image: req.imageKey,
+    qemu: await qemuVersion(req.qemuBinary),
+    accel: accel.accel,
+    cores,
+    memoryMiB,
+    kernel,
+    initrd,
+    append,
+    privateNic,
+  });
 }
 
 /**
@@ -56,7 +67,9 @@ export async function ensureWarmTemplate(req: WarmRequest): Promise<WarmTemplate
   const dir = join(dirname(req.imagePath), name);
   const tpl: WarmTemplate = { dir, state: join(dir, 'state'), disk: join(dir, 'disk.qcow2') };
   const valid = async (): Promise<boolean> =>
-    existsSync(tpl.state) && existsSync(tpl.disk) && (await readFile(join(dir, 'fingerprint'), 'utf8').catch(() => '')) === fp;
+    existsSync(tpl.state) &&
+    existsSync(tpl.disk) &&
+    (await readFile(join(dir, 'fingerprint'), 'utf8').catch(() => '')) === fp;
   if (await valid()) return tpl;
   return withLock(
     `${dir}.lock`,
@@ -84,7 +97,13 @@ async function makeTemplate(req: WarmRequest, dir: string, fp: string): Promise<
     dir: work,
     qemuBinary: req.qemuBinary,
     log: req.log,
-    spec: { ...req.spec, name: 'warm-template', sshPort: port, serialLog: join(work, 'serial.log'), qmpSocket: join(work, 'qmp.sock') },
+    spec: {
+      ...req.spec,
+      name: 'warm-template',
+      sshPort: port,
+      serialLog: join(work, 'serial.log'),
+      qmpSocket: join(work, 'qmp.sock'),
+    },
     base: { path: req.imagePath, format: 'qcow2' },
     username: req.username,
     bootUsername: 'root',
@@ -105,7 +124,8 @@ async function makeTemplate(req: WarmRequest, dir: string, fp: string): Promise<
     for (;;) {
       const m = await qmp.execute<{ status?: string; 'error-desc'?: string }>('query-migrate');
       if (m.status === 'completed') break;
-      if (m.status === 'failed' || m.status === 'cancelled') throw new Error(`saving the warm snapshot failed: ${m['error-desc'] ?? m.status}`);
+      if (m.status === 'failed' || m.status === 'cancelled')
+        throw new Error(`saving the warm snapshot failed: ${m['error-desc'] ?? m.status}`);
       if (Date.now() > deadline) throw new Error('saving the warm snapshot took more than 120 s');
       await new Promise((r) => setTimeout(r, 200));
     }

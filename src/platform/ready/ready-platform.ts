@@ -62,7 +62,9 @@ export class ReadyPlatform implements Platform {
 
   private async probe(slot: Slot, ctx: PlatformContext): Promise<void> {
     try {
-      const facts = await Promise.all(slot.env.nodes.map(async (n) => ({ cap: await n.capability(), os: await n.os() })));
+      const facts = await Promise.all(
+        slot.env.nodes.map(async (n) => ({ cap: await n.capability(), os: await n.os() })),
+      );
       slot.env.capabilities = facts.map((f) => f.cap);
       slot.os = facts.map((f) => f.os);
       ctx.log.info(

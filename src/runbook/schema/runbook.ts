@@ -10,7 +10,9 @@ const regex = z.string().superRefine((value, ctx) => {
     new RegExp(value);
   } catch (err) {
     // Node says "Invalid regular expression: /(a/: Unterminated group"; keep the reason only.
-    const reason = String((err as Error).message).split(': ').pop();
+    const reason = String((err as Error).message)
+      .split(': ')
+      .pop();
     ctx.addIssue({ code: 'custom', message: `invalid regular expression ${JSON.stringify(value)}: ${reason}` });
   }
 });
@@ -41,7 +43,11 @@ export const combinatorSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('batch'),
     items: z
-      .array(z.record(z.string(), z.unknown()).refine((m) => Object.keys(m).length > 0, 'a batch item needs at least one variable'))
+      .array(
+        z
+          .record(z.string(), z.unknown())
+          .refine((m) => Object.keys(m).length > 0, 'a batch item needs at least one variable'),
+      )
       .min(1)
       .describe('One combination per item, e.g. {image: debian12, kernel: "6.1"}'),
   }),
@@ -55,7 +61,10 @@ const criteriaShape = {
     .union([z.number().int().nonnegative(), z.array(z.number().int().nonnegative())])
     .optional()
     .describe('A priority or a list of them (0 is the most important)'),
-  tags: z.union([z.string(), z.array(z.string())]).optional().describe('The case must have every listed tag'),
+  tags: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe('The case must have every listed tag'),
 };
 
 const testcaseRuleSchema = z
@@ -114,7 +123,7 @@ export const environmentSchema = z.strictObject({
   ),
 });
 
-const notifierSchema = z.looseObject({ type: z.string().min(1) }).describe('Other keys are the notifier\'s options');
+const notifierSchema = z.looseObject({ type: z.string().min(1) }).describe("Other keys are the notifier's options");
 
 export function platformEntrySchema() {
   const common = {

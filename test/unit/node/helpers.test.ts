@@ -8,7 +8,10 @@ import { PidMarkerFilter, PID_MARKER } from '../../../src/node/pid-marker.js';
 
 describe('command line building', () => {
   it('exports env and changes directory before the command', () => {
-    assert.equal(commandBody('ls; pwd', { cwd: '/a b', env: { X: "it's" } }), "export X='it'\\''s'\ncd '/a b' || exit 1\nls; pwd");
+    assert.equal(
+      commandBody('ls; pwd', { cwd: '/a b', env: { X: "it's" } }),
+      "export X='it'\\''s'\ncd '/a b' || exit 1\nls; pwd",
+    );
     assert.throws(() => commandBody('x', { env: { 'A-B': '1' } }), /invalid environment variable name "A-B"/);
   });
 
@@ -74,8 +77,20 @@ describe('capability parsing', () => {
   it('reads cores, memory and data disks (minus the root disk, found through LVM)', () => {
     const lsblk = JSON.stringify({
       blockdevices: [
-        { name: 'sda', type: 'disk', mountpoint: null, children: [{ name: 'sda1', type: 'part', mountpoint: '/boot' },
-          { name: 'sda2', type: 'part', mountpoint: null, children: [{ name: 'vg-root', type: 'lvm', mountpoint: '/' }] }] },
+        {
+          name: 'sda',
+          type: 'disk',
+          mountpoint: null,
+          children: [
+            { name: 'sda1', type: 'part', mountpoint: '/boot' },
+            {
+              name: 'sda2',
+              type: 'part',
+              mountpoint: null,
+              children: [{ name: 'vg-root', type: 'lvm', mountpoint: '/' }],
+            },
+          ],
+        },
         { name: 'sdb', type: 'disk', mountpoint: null },
         { name: 'nvme0n1', type: 'disk', mountpoints: [null] },
         { name: 'sr0', type: 'rom', mountpoint: null },

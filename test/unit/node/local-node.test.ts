@@ -24,7 +24,11 @@ describe('LocalNode', () => {
   it('runs sh commands with cwd, env, stdin and logs them', async () => {
     const { node, lines } = localNode();
     assert.equal(node.kind, 'local');
-    const r = await node.execute('pwd; echo "$A"; cat; echo e >&2; exit 7', { cwd: dir, env: { A: 'b c' }, input: 'in' });
+    const r = await node.execute('pwd; echo "$A"; cat; echo e >&2; exit 7', {
+      cwd: dir,
+      env: { A: 'b c' },
+      input: 'in',
+    });
     assert.equal(r.stdout, `${dir}\nb c\nin`);
     assert.equal(r.stderr, 'e\n');
     assert.equal(r.exitCode, 7);

@@ -2,10 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConsoleNotifier } from '../../../src/notifiers/console.js';
 import { stripAnsi } from '../../../src/notifiers/format.js';
-import { COMBO_A, feed, interruptedEvents, makeContext, runEvents, SECRET } from '../../fixtures/notifiers/run-events.js';
+import {
+  COMBO_A,
+  feed,
+  interruptedEvents,
+  makeContext,
+  runEvents,
+  SECRET,
+} from '../../fixtures/notifiers/run-events.js';
 
 type Events = ReturnType<typeof runEvents>;
-async function output(opts: { debug?: boolean; color?: string; tty?: boolean; cut?: (e: Events) => number; events?: Events } = {}) {
+async function output(
+  opts: { debug?: boolean; color?: string; tty?: boolean; cut?: (e: Events) => number; events?: Events } = {},
+) {
   const ctx = makeContext('/runs/r1', opts.debug ?? false);
   ctx.out.isTTY = opts.tty ?? false;
   const notifier = new ConsoleNotifier(ctx, opts.color ? { color: opts.color } : {});
@@ -23,7 +32,10 @@ test('one line per finished case, environments, and a summary with failures last
   assert.ok(lines.includes(`PASSED    core.boot (${COMBO_A}) 12.3s`));
   assert.ok(lines.includes(`SKIPPED   net.sriov (${COMBO_A}) 5ms - needs feature Sriov, which qemu does not offer`));
   assert.ok(lines.includes(`ATTEMPTED storage.fio (${COMBO_A}) 900ms - fio not installable on this image`));
-  assert.ok(lines.includes(`RETRY     core.flaky (${COMBO_A}) 1m00s attempt 1 - timeout waiting for ssh`), 'a retried failure is not a failure');
+  assert.ok(
+    lines.includes(`RETRY     core.flaky (${COMBO_A}) 1m00s attempt 1 - timeout waiting for ssh`),
+    'a retried failure is not a failure',
+  );
   assert.ok(lines.includes(`PASSED    core.flaky (${COMBO_A}) 2.0s attempt 2`));
   assert.ok(lines.includes(`PASSED    perf.iperf [iteration 2] (${COMBO_A}) 31.0s`));
   assert.ok(lines.includes('PASSED    core.boot (image=ubuntu24) 11.0s'), 'combination shown when not default');
@@ -38,7 +50,11 @@ test('one line per finished case, environments, and a summary with failures last
   const tail = lines.slice(summaryAt + 1).join('\n');
   assert.match(tail, /Failures \(1\):\n  FAILED core\.kernel_log \(image=debian12\)\n    dmesg has 2 errors/);
   assert.match(tail, /failed sub-result no_call_trace: Call Trace at ext4_readdir/);
-  assert.equal(lines.at(-1), '    log: /runs/r1/cases/image=debian12_core.kernel_log_1/case.log', 'the failure list ends the output');
+  assert.equal(
+    lines.at(-1),
+    '    log: /runs/r1/cases/image=debian12_core.kernel_log_1/case.log',
+    'the failure list ends the output',
+  );
   assert.ok(!raw.includes(SECRET));
   assert.ok(raw.includes('password=******'));
   assert.ok(!/[\u0000-\u0008\u000b-\u001f]/.test(raw), 'guest control characters never reach the terminal');

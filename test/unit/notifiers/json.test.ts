@@ -14,13 +14,16 @@ test('results.json holds the run, combinations and every case; rewritten after e
     const file = join(runDir, 'results.json');
     const read = () => JSON.parse(readFileSync(file, 'utf8')) as ResultsJson;
 
-    const secondEnd = events.findIndex((e, i) => e.type === 'case.end' && i > events.findIndex((x) => x.type === 'case.end'));
+    const secondEnd = events.findIndex(
+      (e, i) => e.type === 'case.end' && i > events.findIndex((x) => x.type === 'case.end'),
+    );
     await feed(notifier, events.slice(0, secondEnd + 1));
     const partial = read();
     assert.equal(partial.status, 'RUNNING');
-    assert.deepEqual(partial.cases.filter((c) => c.status === 'PASSED' || c.status === 'FAILED').map((c) => c.caseId), [
-      'core.boot', 'core.kernel_log',
-    ]);
+    assert.deepEqual(
+      partial.cases.filter((c) => c.status === 'PASSED' || c.status === 'FAILED').map((c) => c.caseId),
+      ['core.boot', 'core.kernel_log'],
+    );
 
     await feed(notifier, events.slice(secondEnd + 1));
     await notifier.finish();
@@ -30,9 +33,13 @@ test('results.json holds the run, combinations and every case; rewritten after e
     assert.equal(doc.status, 'FAILED');
     assert.equal(doc.durationMs, 200_000);
     assert.deepEqual(doc.summary, { total: 9, passed: 6, failed: 1, skipped: 1, attempted: 1, unfinished: 0 });
-    assert.deepEqual(doc.combinations.map((c) => [c.name, c.variables['admin_password']]), [
-      [COMBO_A, '******'], [COMBO_B, '******'],
-    ]);
+    assert.deepEqual(
+      doc.combinations.map((c) => [c.name, c.variables['admin_password']]),
+      [
+        [COMBO_A, '******'],
+        [COMBO_B, '******'],
+      ],
+    );
     assert.equal(doc.environments.length, 2);
 
     const klog = doc.cases.find((c) => c.runCaseId === `${COMBO_A}/core.kernel_log#1`)!;
@@ -40,14 +47,23 @@ test('results.json holds the run, combinations and every case; rewritten after e
     assert.match(klog.message, /password=\*{6}/);
     assert.equal(klog.envId, 'env-1');
     assert.equal(klog.logPath, `cases/${COMBO_A}_core.kernel_log_1/case.log`, 'relative to the report');
-    assert.deepEqual(klog.subResults.map((s) => s.status), ['PASSED', 'FAILED']);
+    assert.deepEqual(
+      klog.subResults.map((s) => s.status),
+      ['PASSED', 'FAILED'],
+    );
 
     const flaky = doc.cases.find((c) => c.caseId === 'core.flaky')!;
     assert.equal(flaky.attempts.length, 2);
     assert.equal(flaky.attempts[0]!.willRetry, true);
     assert.equal(flaky.attempts[0]!.logPath, `cases/${COMBO_A}_core.flaky_1/case.log`);
     const iperf = doc.cases.filter((c) => c.caseId === 'perf.iperf');
-    assert.deepEqual(iperf.map((c) => [c.iteration, c.metrics[0]?.value]), [[1, 812.4], [2, 799.9]]);
+    assert.deepEqual(
+      iperf.map((c) => [c.iteration, c.metrics[0]?.value]),
+      [
+        [1, 812.4],
+        [2, 799.9],
+      ],
+    );
 
     assert.ok(!readFileSync(file, 'utf8').includes(SECRET));
   } finally {

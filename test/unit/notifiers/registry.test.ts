@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { checkNotifier, createNotifier, knownNotifierTypes, registerNotifier, resetNotifierRegistry } from '../../../src/notifiers/registry.js';
+import {
+  checkNotifier,
+  createNotifier,
+  knownNotifierTypes,
+  registerNotifier,
+  resetNotifierRegistry,
+} from '../../../src/notifiers/registry.js';
 import { JUnitNotifier } from '../../../src/notifiers/junit.js';
 import type { Notifier } from '../../../src/notifiers/types.js';
 import type { RunEvent } from '../../../src/results/events.js';
@@ -59,6 +65,9 @@ test('plugins register new types, but cannot replace existing ones', () => {
 
 test('checkNotifier validates an entry without a run', () => {
   checkNotifier({ type: 'html', options: { throttle_ms: 500 } });
-  assert.throws(() => checkNotifier({ type: 'html', options: { throttle: 500 } }), /unknown option "throttle" \(known options: path, throttle_ms\)/);
+  assert.throws(
+    () => checkNotifier({ type: 'html', options: { throttle: 500 } }),
+    /unknown option "throttle" \(known options: path, throttle_ms\)/,
+  );
   assert.throws(() => checkNotifier({ type: 'nope', options: {} }), /unknown notifier type "nope"/);
 });

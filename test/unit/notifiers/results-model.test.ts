@@ -20,29 +20,55 @@ test('a retried case keeps every attempt and shows the last one', () => {
   const flaky = folded().getCase(`${COMBO_A}/core.flaky#1`)!;
   assert.equal(flaky.status, 'PASSED');
   assert.equal(flaky.attempt, 2);
-  assert.deepEqual(flaky.attempts.map((a) => [a.attempt, a.status, a.message]), [
-    [1, 'FAILED', 'timeout waiting for ssh'],
-    [2, 'PASSED', ''],
-  ]);
+  assert.deepEqual(
+    flaky.attempts.map((a) => [a.attempt, a.status, a.message]),
+    [
+      [1, 'FAILED', 'timeout waiting for ssh'],
+      [2, 'PASSED', ''],
+    ],
+  );
   assert.equal(flaky.durationMs, 62_000, 'retries cost real time, so durations add up');
-  assert.deepEqual(flaky.subResults.map((s) => s.name), ['reconnect'], 'sub-results belong to their attempt');
+  assert.deepEqual(
+    flaky.subResults.map((s) => s.name),
+    ['reconnect'],
+    'sub-results belong to their attempt',
+  );
   assert.match(flaky.logPath ?? '', /attempt2/);
 });
 
 test('sub-results, metrics, environments and combinations are folded in', () => {
   const model = folded();
   const klog = model.getCase(`${COMBO_A}/core.kernel_log#1`)!;
-  assert.deepEqual(klog.subResults.map((s) => `${s.status} ${s.name}`), ['PASSED no_oops', 'FAILED no_call_trace']);
+  assert.deepEqual(
+    klog.subResults.map((s) => `${s.status} ${s.name}`),
+    ['PASSED no_oops', 'FAILED no_call_trace'],
+  );
   const iperf = model.getCase(`${COMBO_A}/perf.iperf#1`)!;
-  assert.deepEqual(iperf.metrics[0], { name: 'throughput', value: 812.4, unit: 'MB/s', higherIsBetter: true, description: 'TCP, 1 stream' });
+  assert.deepEqual(iperf.metrics[0], {
+    name: 'throughput',
+    value: 812.4,
+    unit: 'MB/s',
+    higherIsBetter: true,
+    description: 'TCP, 1 stream',
+  });
   assert.ok(model.isRepeated(iperf));
   assert.ok(!model.isRepeated(klog));
   const snap = model.snapshot();
-  assert.deepEqual(snap.combinations.map((c) => c.name), [COMBO_A, COMBO_B]);
-  assert.deepEqual(snap.environments.map((e) => [e.envId, e.nodes[0]?.os]), [['env-1', 'Debian 12'], ['env-2', 'Ubuntu 24.04']]);
-  assert.deepEqual(model.groups().map((g) => `${g.combination} ${g.suite} ${g.cases.length}`), [
-    `${COMBO_A} core 3`, `${COMBO_A} net 1`, `${COMBO_A} storage 1`, `${COMBO_A} perf 2`, `${COMBO_B} core 2`,
-  ]);
+  assert.deepEqual(
+    snap.combinations.map((c) => c.name),
+    [COMBO_A, COMBO_B],
+  );
+  assert.deepEqual(
+    snap.environments.map((e) => [e.envId, e.nodes[0]?.os]),
+    [
+      ['env-1', 'Debian 12'],
+      ['env-2', 'Ubuntu 24.04'],
+    ],
+  );
+  assert.deepEqual(
+    model.groups().map((g) => `${g.combination} ${g.suite} ${g.cases.length}`),
+    [`${COMBO_A} core 3`, `${COMBO_A} net 1`, `${COMBO_A} storage 1`, `${COMBO_A} perf 2`, `${COMBO_B} core 2`],
+  );
 });
 
 test('snapshots are copies, and an interrupted run counts unfinished cases', () => {

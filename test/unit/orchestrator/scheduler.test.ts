@@ -48,7 +48,11 @@ class LocalPool implements Platform {
   async dispose(): Promise<void> {}
 }
 
-async function schedule(defs: TestCaseDefinition[], setup: (p: LocalPool) => void = () => {}, rules: TestCaseRule[] = []) {
+async function schedule(
+  defs: TestCaseDefinition[],
+  setup: (p: LocalPool) => void = () => {},
+  rules: TestCaseRule[] = [],
+) {
   const dir = mkdtempSync(join(tmpdir(), 'lisa-sched-'));
   const runDir = new RunDirectory(dir);
   const masker = new SecretMasker();
@@ -60,9 +64,26 @@ async function schedule(defs: TestCaseDefinition[], setup: (p: LocalPool) => voi
   setup(platform);
   const cases = expandSuite({ name: 't', area: 'x', cases: defs }, 'mem');
   const items = planItems(selectCases(cases, rules).selected, 'default');
-  const ctx: PlatformContext = { runDir: dir, log, masker, signal: new AbortController().signal, environmentConfig: undefined };
+  const ctx: PlatformContext = {
+    runDir: dir,
+    log,
+    masker,
+    signal: new AbortController().signal,
+    environmentConfig: undefined,
+  };
   const s = new Scheduler(
-    { platform, platformContext: ctx, concurrency: 1, exitOnFirstFailure: false, bus, runDir, log, variables: {}, combination: 'default', runSignal: new AbortController().signal },
+    {
+      platform,
+      platformContext: ctx,
+      concurrency: 1,
+      exitOnFirstFailure: false,
+      bus,
+      runDir,
+      log,
+      variables: {},
+      combination: 'default',
+      runSignal: new AbortController().signal,
+    },
     items,
   );
   await s.run();
@@ -105,7 +126,11 @@ test('an unreachable node after a failure breaks the environment and the next ca
     { name: 'b', priority: 1, run() {} },
   ]);
   assert.equal(r.status('a')?.status, 'FAILED');
-  assert.deepEqual(r.platform.released[0], { id: 'env1', broken: 'node env1-n1 unreachable after the case', failed: true });
+  assert.deepEqual(r.platform.released[0], {
+    id: 'env1',
+    broken: 'node env1-n1 unreachable after the case',
+    failed: true,
+  });
   assert.equal(r.status('b')?.envId, 'env2');
   assert.equal(r.status('b')?.status, 'PASSED');
 });
@@ -146,7 +171,11 @@ test('retry reruns a failed case on the same environment; times repeats it; use_
     ['t.thrice#1', 't.thrice#2', 't.thrice#3'],
   );
   const alone = r.status('alone')!.envId;
-  assert.equal(r.ends.filter((e) => e.envId === alone).length, 1, 'another case ran on the use_new_environment case\'s environment');
+  assert.equal(
+    r.ends.filter((e) => e.envId === alone).length,
+    1,
+    "another case ran on the use_new_environment case's environment",
+  );
   assert.notEqual(alone, 'env1');
 });
 

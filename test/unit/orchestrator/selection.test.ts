@@ -17,7 +17,11 @@ const cases = expandSuite(
   'mem',
 ).concat(expandSuite({ name: 'n', area: 'network', cases: [{ name: 'ping', priority: 2, run() {} }] }, 'mem'));
 
-const rule = (r: Partial<TestCaseRule> & Pick<TestCaseRule, 'criteria'>): TestCaseRule => ({ selectAction: 'include', where: `rb.yml:${Math.random()}`, ...r });
+const rule = (r: Partial<TestCaseRule> & Pick<TestCaseRule, 'criteria'>): TestCaseRule => ({
+  selectAction: 'include',
+  where: `rb.yml:${Math.random()}`,
+  ...r,
+});
 const ids = (rules: TestCaseRule[]) => selectCases(cases, rules).selected.map((s) => s.info.id);
 
 test('no rules selects everything, most important first', () => {
@@ -25,7 +29,10 @@ test('no rules selects everything, most important first', () => {
 });
 
 test('include then exclude narrows; regexes match area and name', () => {
-  assert.deepEqual(ids([rule({ criteria: { area: 'stor' } }), rule({ criteria: { priority: [3] }, selectAction: 'exclude' })]), ['s.a', 's.b']);
+  assert.deepEqual(
+    ids([rule({ criteria: { area: 'stor' } }), rule({ criteria: { priority: [3] }, selectAction: 'exclude' })]),
+    ['s.a', 's.b'],
+  );
   assert.deepEqual(ids([rule({ criteria: { name: '^s\\.(a|c)$' } })]), ['s.a', 's.c']);
 });
 
@@ -34,8 +41,17 @@ test('tags must all be present', () => {
 });
 
 test('forceExclude wins over a later include; forceInclude over a later exclude', () => {
-  assert.deepEqual(ids([rule({ criteria: { name: 'c' }, selectAction: 'forceExclude' }), rule({ criteria: { area: 'storage' } })]), ['s.a', 's.b']);
-  assert.deepEqual(ids([rule({ criteria: { name: 'ping' }, selectAction: 'forceInclude' }), rule({ criteria: { area: 'network' }, selectAction: 'exclude' })]), ['n.ping']);
+  assert.deepEqual(
+    ids([rule({ criteria: { name: 'c' }, selectAction: 'forceExclude' }), rule({ criteria: { area: 'storage' } })]),
+    ['s.a', 's.b'],
+  );
+  assert.deepEqual(
+    ids([
+      rule({ criteria: { name: 'ping' }, selectAction: 'forceInclude' }),
+      rule({ criteria: { area: 'network' }, selectAction: 'exclude' }),
+    ]),
+    ['n.ping'],
+  );
 });
 
 test('rule settings apply to the cases it includes, and left-out cases say why', () => {

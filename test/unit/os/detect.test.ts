@@ -103,14 +103,21 @@ const SEP = '--lisa-os-section--';
 test('parseDetectOutput reads os-release and uname sections', () => {
   const out = [
     readFileSync(join(root, 'debian/12'), 'utf8'),
-    '', '', '', '',
+    '',
+    '',
+    '',
+    '',
     'Linux\n6.1.0-18-amd64\n#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)\nx86_64\n',
   ].join(`${SEP}\n`);
   const os = parseDetectOutput(out);
   assert.equal(os.id, 'debian');
   assert.equal(os.version, '12');
   assert.equal(os.codename, 'bookworm');
-  assert.deepEqual(os.kernel, { name: 'Linux', release: '6.1.0-18-amd64', version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)' });
+  assert.deepEqual(os.kernel, {
+    name: 'Linux',
+    release: '6.1.0-18-amd64',
+    version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)',
+  });
   assert.equal(os.arch, 'x86_64');
 });
 
@@ -122,10 +129,17 @@ test('parseDetectOutput falls back to /etc/redhat-release, lsb-release, alpine-r
   };
   const c6 = parseDetectOutput(mk(1, 'CentOS release 6.10 (Final)\n'));
   assert.deepEqual([c6.id, c6.version, c6.families[0]], ['centos', '6.10', 'centos']);
-  const u = parseDetectOutput(mk(2, 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=14.04\nDISTRIB_CODENAME=trusty\nDISTRIB_DESCRIPTION="Ubuntu 14.04.6 LTS"\n'));
+  const u = parseDetectOutput(
+    mk(
+      2,
+      'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=14.04\nDISTRIB_CODENAME=trusty\nDISTRIB_DESCRIPTION="Ubuntu 14.04.6 LTS"\n',
+    ),
+  );
   assert.deepEqual([u.id, u.version, u.codename, u.families[1]], ['ubuntu', '14.04', 'trusty', 'debian']);
   const a = parseDetectOutput(mk(3, '3.2.0\n'));
   assert.deepEqual([a.id, a.version], ['alpine', '3.2.0']);
-  const b = parseDetectOutput(mk(4, '13.2-RELEASE-p4\n', 'FreeBSD\n13.2-RELEASE-p4\nFreeBSD 13.2-RELEASE-p4 GENERIC\namd64\n'));
+  const b = parseDetectOutput(
+    mk(4, '13.2-RELEASE-p4\n', 'FreeBSD\n13.2-RELEASE-p4\nFreeBSD 13.2-RELEASE-p4 GENERIC\namd64\n'),
+  );
   assert.deepEqual([b.id, b.version, b.families, b.arch], ['freebsd', '13.2', ['freebsd', 'bsd'], 'amd64']);
 });

@@ -84,7 +84,10 @@ test('a lock that never clears fails after the configured attempts, naming the l
 test('other failures are not retried', async () => {
   const node = new ScriptNode(() => ({ exitCode: 100, stderr: 'E: Unable to locate package nosuchpkg' }));
   const pm = new CommandPackageManager(node, 'apt', noSleep);
-  await assert.rejects(pm.install(['nosuchpkg']), /apt could not install nosuchpkg .*exit code 100[\s\S]*Unable to locate/);
+  await assert.rejects(
+    pm.install(['nosuchpkg']),
+    /apt could not install nosuchpkg .*exit code 100[\s\S]*Unable to locate/,
+  );
   assert.equal(node.commands.length, 1);
 });
 
@@ -103,24 +106,40 @@ test('isInstalled reads dpkg status; a removed package with leftover config is n
 });
 
 test('packageManagerFor: dnf vs yum probe, and immutable hosts get a clear error', async () => {
-  const centos7 = new ScriptNode((c) => ({ exitCode: c === 'command -v dnf' ? 1 : 0 }), osInfoFromFields({ ID: 'centos', VERSION_ID: '7' }));
+  const centos7 = new ScriptNode(
+    (c) => ({ exitCode: c === 'command -v dnf' ? 1 : 0 }),
+    osInfoFromFields({ ID: 'centos', VERSION_ID: '7' }),
+  );
   assert.equal((await packageManagerFor(centos7)).name, 'yum');
-  const flatcar = new ScriptNode(() => ({}), osInfoFromFields({ ID: 'flatcar', ID_LIKE: 'coreos', PRETTY_NAME: 'Flatcar Container Linux' }));
-  await assert.rejects(packageManagerFor(flatcar), (e: Error) => e instanceof ImmutableOsError && /immutable OS/.test(e.message));
+  const flatcar = new ScriptNode(
+    () => ({}),
+    osInfoFromFields({ ID: 'flatcar', ID_LIKE: 'coreos', PRETTY_NAME: 'Flatcar Container Linux' }),
+  );
+  await assert.rejects(
+    packageManagerFor(flatcar),
+    (e: Error) => e instanceof ImmutableOsError && /immutable OS/.test(e.message),
+  );
 });
 
 test('Tool.ensure installs the per-family package through the detected manager', async () => {
   const { Free } = await import('../../../tools/free.js');
   let installed = false;
-  const alpine = new ScriptNode((c) => {
-    if (c.includes('command -v free')) return { exitCode: installed ? 0 : 1 };
-    if (c.startsWith('apk add')) {
-      installed = true;
-      return {};
-    }
-    if (c === 'free -b') return { stdout: '              total        used        free      shared  buff/cache   available\nMem:     1019236352   174534656   887275520      331776    61349888   844701696\nSwap:              0           0           0\n' };
-    return { exitCode: 127 };
-  }, osInfoFromFields({ ID: 'alpine', VERSION_ID: '3.20.7' }));
+  const alpine = new ScriptNode(
+    (c) => {
+      if (c.includes('command -v free')) return { exitCode: installed ? 0 : 1 };
+      if (c.startsWith('apk add')) {
+        installed = true;
+        return {};
+      }
+      if (c === 'free -b')
+        return {
+          stdout:
+            '              total        used        free      shared  buff/cache   available\nMem:     1019236352   174534656   887275520      331776    61349888   844701696\nSwap:              0           0           0\n',
+        };
+      return { exitCode: 127 };
+    },
+    osInfoFromFields({ ID: 'alpine', VERSION_ID: '3.20.7' }),
+  );
   const free = await alpine.tools.get(Free).read();
   assert.equal(free.mem.total, 1019236352);
   assert.ok(alpine.commands.includes('sudo apk add --no-progress procps-ng'), alpine.commands.join('\n'));

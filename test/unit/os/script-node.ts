@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { Logger, MemorySink } from '../../../src/logging/logger.js';
 import { SecretMasker } from '../../../src/logging/secrets.js';
-import { CommandError, type ExecOptions, type ExecResult, type Node, type NodeCapability } from '../../../src/node/types.js';
+import {
+  CommandError,
+  type ExecOptions,
+  type ExecResult,
+  type Node,
+  type NodeCapability,
+} from '../../../src/node/types.js';
 import { osInfoFromFields } from '../../../src/os/detect.js';
 import type { OsInfo } from '../../../src/os/types.js';
 import { ToolRegistry } from '../../../src/tool/registry.js';
@@ -24,7 +30,11 @@ export class ScriptNode implements Node {
 
   constructor(
     private readonly handler: Handler,
-    private readonly osInfo: OsInfo = osInfoFromFields({ ID: 'debian', VERSION_ID: '12', PRETTY_NAME: 'Debian GNU/Linux 12 (bookworm)' }),
+    private readonly osInfo: OsInfo = osInfoFromFields({
+      ID: 'debian',
+      VERSION_ID: '12',
+      PRETTY_NAME: 'Debian GNU/Linux 12 (bookworm)',
+    }),
   ) {}
 
   async execute(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -70,7 +80,10 @@ export class ScriptNode implements Node {
 }
 
 /** Answers `command -v` with success and everything else from a table of (pattern → reply). */
-export function table(rows: [RegExp | string, Reply][], fallback: Reply = { exitCode: 127, stderr: 'not scripted' }): Handler {
+export function table(
+  rows: [RegExp | string, Reply][],
+  fallback: Reply = { exitCode: 127, stderr: 'not scripted' },
+): Handler {
   return (command) => {
     if (/command -v /.test(command)) return { stdout: '/usr/bin/x\n' };
     for (const [pattern, reply] of rows) {
@@ -84,7 +97,11 @@ export function table(rows: [RegExp | string, Reply][], fallback: Reply = { exit
 export const runLocally: Handler = (command, options) =>
   new Promise((resolve) => {
     const child = execFile('/bin/sh', ['-c', command], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : 1
+        : 0;
       resolve({ stdout, stderr, exitCode: code });
     });
     // Like a node: the command gets the input, or an empty stdin, never one left open.

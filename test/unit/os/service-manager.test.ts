@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CommandServiceManager, parseRcStatus, parseSystemdShow, SERVICE_COMMANDS, serviceManagerFor } from '../../../src/os/service-manager.js';
+import {
+  CommandServiceManager,
+  parseRcStatus,
+  parseSystemdShow,
+  SERVICE_COMMANDS,
+  serviceManagerFor,
+} from '../../../src/os/service-manager.js';
 import { ScriptNode } from './script-node.js';
 
 // `systemctl show -p LoadState,ActiveState,SubState,UnitFileState` as printed by systemd 252 (Debian 12).
@@ -9,19 +15,48 @@ const MISSING = 'LoadState=not-found\nActiveState=inactive\nSubState=dead\nUnitF
 const FAILED = 'LoadState=loaded\nActiveState=failed\nSubState=failed\nUnitFileState=disabled\n';
 
 test('parseSystemdShow', () => {
-  assert.deepEqual(parseSystemdShow('ssh', SSH_ACTIVE), { name: 'ssh', active: true, enabled: true, state: 'active/running', exists: true });
-  assert.deepEqual(parseSystemdShow('nope', MISSING), { name: 'nope', active: false, enabled: undefined, state: 'inactive/dead', exists: false });
-  assert.deepEqual(parseSystemdShow('x', FAILED), { name: 'x', active: false, enabled: false, state: 'failed/failed', exists: true });
+  assert.deepEqual(parseSystemdShow('ssh', SSH_ACTIVE), {
+    name: 'ssh',
+    active: true,
+    enabled: true,
+    state: 'active/running',
+    exists: true,
+  });
+  assert.deepEqual(parseSystemdShow('nope', MISSING), {
+    name: 'nope',
+    active: false,
+    enabled: undefined,
+    state: 'inactive/dead',
+    exists: false,
+  });
+  assert.deepEqual(parseSystemdShow('x', FAILED), {
+    name: 'x',
+    active: false,
+    enabled: false,
+    state: 'failed/failed',
+    exists: true,
+  });
 });
 
 test('parseRcStatus for OpenRC and BSD rc', () => {
   assert.deepEqual(parseRcStatus('sshd', ' * status: started\nexit=0\nenabled=yes\n'), {
-    name: 'sshd', active: true, enabled: true, state: 'started', exists: true,
+    name: 'sshd',
+    active: true,
+    enabled: true,
+    state: 'started',
+    exists: true,
   });
   assert.deepEqual(parseRcStatus('crond', ' * status: stopped\nexit=3\nenabled=no\n'), {
-    name: 'crond', active: false, enabled: false, state: 'stopped', exists: true,
+    name: 'crond',
+    active: false,
+    enabled: false,
+    state: 'stopped',
+    exists: true,
   });
-  assert.equal(parseRcStatus('nope', ' * rc-service: service `nope\' does not exist\nexit=1\nenabled=no\n').exists, false);
+  assert.equal(
+    parseRcStatus('nope', " * rc-service: service `nope' does not exist\nexit=1\nenabled=no\n").exists,
+    false,
+  );
   assert.deepEqual(parseRcStatus('sshd', 'sshd is running as pid 812.\nexit=0\nenabled=yes\n').state, 'running');
 });
 
@@ -34,7 +69,9 @@ test('commands per init system', () => {
 });
 
 test('actions run with sudo and fail loudly', async () => {
-  const node = new ScriptNode((c) => (c.includes('restart') ? { exitCode: 1, stderr: 'Job for x.service failed' } : {}));
+  const node = new ScriptNode((c) =>
+    c.includes('restart') ? { exitCode: 1, stderr: 'Job for x.service failed' } : {},
+  );
   const sm = new CommandServiceManager(node, 'systemd');
   await sm.start('x');
   await assert.rejects(sm.restart('x'), /exited with 1.*systemctl restart x[\s\S]*Job for x.service failed/);

@@ -49,7 +49,14 @@ describe('buildQemuArgs', () => {
   });
 
   it('keeps the guest-visible device set identical between a template and a warm clone', () => {
-    const clone = buildQemuArgs({ ...spec, sshPort: 41000, disk: '/x/o.qcow2', serialLog: '/x/s', qmpSocket: '/x/q', incoming: 'exec:cat /s' });
+    const clone = buildQemuArgs({
+      ...spec,
+      sshPort: 41000,
+      disk: '/x/o.qcow2',
+      serialLog: '/x/s',
+      qmpSocket: '/x/q',
+      incoming: 'exec:cat /s',
+    });
     const devices = (a: string[]) => after(a, '-device');
     assert.deepEqual(devices(clone), devices(buildQemuArgs(spec)));
     assert.deepEqual(after(clone, '-incoming'), ['exec:cat /s']);
@@ -58,7 +65,9 @@ describe('buildQemuArgs', () => {
   it('omits direct kernel boot for self-booting disks and escapes commas in paths', () => {
     const a = buildQemuArgs({ ...spec, kernel: undefined, disk: '/a,b/disk.raw', diskFormat: 'raw' });
     assert.equal(a.includes('-kernel'), false);
-    assert.ok(after(a, '-blockdev')[0]!.includes('driver=raw,') && after(a, '-blockdev')[0]!.includes('/a,,b/disk.raw'));
+    assert.ok(
+      after(a, '-blockdev')[0]!.includes('driver=raw,') && after(a, '-blockdev')[0]!.includes('/a,,b/disk.raw'),
+    );
     assert.equal(escapeOpt('x,y'), 'x,,y');
     assert.equal(privateMac(5, 2), '52:54:00:77:05:02');
   });

@@ -16,7 +16,11 @@ describe('qemu options', () => {
   });
 
   it('takes an existing disk image with a kernel, and names the key of a bad value', () => {
-    const o = parseQemuOptions({ type: 'qemu', keepEnvironment: 'failed', options: { image: '/img/cloud.raw', kernel: '/img/vmlinuz', boot_timeout: 60 } });
+    const o = parseQemuOptions({
+      type: 'qemu',
+      keepEnvironment: 'failed',
+      options: { image: '/img/cloud.raw', kernel: '/img/vmlinuz', boot_timeout: 60 },
+    });
     assert.deepEqual(o.image, { disk: '/img/cloud.raw', format: 'raw' });
     assert.equal(o.kernel, '/img/vmlinuz');
     assert.equal(o.bootTimeoutMs, 60_000);
@@ -29,12 +33,24 @@ describe('qemu options', () => {
 describe('QemuPlatform.match', () => {
   const p = new QemuPlatform({ type: 'qemu', keepEnvironment: 'no', options: {} });
   it('accepts what the host can run and names the first unmet item otherwise', async () => {
-    assert.deepEqual(await p.match({ nodes: 2, features: ['Disk', 'SerialConsole', 'StartStop'], supportedOs: ['debian'] }), { ok: true });
+    assert.deepEqual(
+      await p.match({ nodes: 2, features: ['Disk', 'SerialConsole', 'StartStop'], supportedOs: ['debian'] }),
+      { ok: true },
+    );
     const cores = await p.match({ minCores: 4096 });
     assert.match(cores.ok ? '' : cores.unmet, /4096 cores \(this host has \d+\)/);
-    assert.deepEqual(await p.match({ features: ['Gpu'] }), { ok: false, unmet: 'feature Gpu (qemu offers SerialConsole, StartStop, Disk)' });
-    assert.deepEqual(await p.match({ supportedPlatforms: ['azure'] }), { ok: false, unmet: 'platform azure (this is qemu)' });
-    assert.deepEqual(await p.match({ supportedOs: ['redhat'] }), { ok: false, unmet: 'OS redhat (the builtin qemu image is Debian 12)' });
+    assert.deepEqual(await p.match({ features: ['Gpu'] }), {
+      ok: false,
+      unmet: 'feature Gpu (qemu offers SerialConsole, StartStop, Disk)',
+    });
+    assert.deepEqual(await p.match({ supportedPlatforms: ['azure'] }), {
+      ok: false,
+      unmet: 'platform azure (this is qemu)',
+    });
+    assert.deepEqual(await p.match({ supportedOs: ['redhat'] }), {
+      ok: false,
+      unmet: 'OS redhat (the builtin qemu image is Debian 12)',
+    });
     assert.equal((await p.match({ nodes: 9 })).ok, false);
   });
 });

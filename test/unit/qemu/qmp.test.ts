@@ -33,14 +33,19 @@ function fakeQemu(onCommand: (cmd: { execute: string; arguments?: Record<string,
       }
     });
   });
-  return new Promise<{ path: string; close: () => void }>((resolve) => server.listen(path, () => resolve({ path, close: () => server.close() })));
+  return new Promise<{ path: string; close: () => void }>((resolve) =>
+    server.listen(path, () => resolve({ path, close: () => server.close() })),
+  );
 }
 
 describe('QmpClient', () => {
   it('negotiates capabilities, answers commands in order and surfaces errors', async () => {
     const srv = await fakeQemu((cmd, sock) => {
       if (cmd.execute === 'query-status') sock.write('{"return": {"status": "running", "running": true}}\r\n');
-      else sock.write(`{"error": {"class": "CommandNotFound", "desc": "The command ${cmd.execute} has not been found"}}\r\n`);
+      else
+        sock.write(
+          `{"error": {"class": "CommandNotFound", "desc": "The command ${cmd.execute} has not been found"}}\r\n`,
+        );
     });
     const c = await QmpClient.connect(srv.path);
     try {

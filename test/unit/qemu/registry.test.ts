@@ -21,7 +21,17 @@ async function deadPid(): Promise<number> {
 }
 
 function record(id: string, ownerPid: number, pid: number, qmpSocket: string, kept = false): VmRecord {
-  return { id, ownerPid, pid, sshPort: 1, qmpSocket, serialLog: '/dev/null', files: [], startedAt: new Date().toISOString(), kept };
+  return {
+    id,
+    ownerPid,
+    pid,
+    sshPort: 1,
+    qmpSocket,
+    serialLog: '/dev/null',
+    files: [],
+    startedAt: new Date().toISOString(),
+    kept,
+  };
 }
 
 describe('reapStaleVms', () => {
@@ -36,9 +46,15 @@ describe('reapStaleVms', () => {
       writeVmRecord(join(root, 'a'), record('kept', dead, kept.pid, join(root, 'a', 'qmp-kept.sock'), true));
       writeVmRecord(join(root, 'b'), record('live', process.pid, live.pid, join(root, 'b', 'qmp-live.sock')));
       const r = reapStaleVms(root);
-      assert.deepEqual(r.killed.map((k) => k.id), ['stale']);
+      assert.deepEqual(
+        r.killed.map((k) => k.id),
+        ['stale'],
+      );
       await stale.exited;
-      assert.deepEqual(readVmRecords(join(root, 'a')).map((x) => x.id), ['kept']);
+      assert.deepEqual(
+        readVmRecords(join(root, 'a')).map((x) => x.id),
+        ['kept'],
+      );
       assert.equal(readVmRecords(join(root, 'b')).length, 1);
     } finally {
       for (const v of [stale, live, kept]) v.kill();

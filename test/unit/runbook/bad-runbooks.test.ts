@@ -29,7 +29,8 @@ const expected: Record<string, string> = {
   'bad-regex-shorthand.yml':
     'bad/bad-regex-shorthand.yml:2:11: testcase[0].area: invalid regular expression "[network": Unterminated character class',
   'criteria-both.yml': 'bad/criteria-both.yml:2:11: testcase[0].name: given both here and in criteria; keep one',
-  'concurrency-negative.yml': 'bad/concurrency-negative.yml:3:14: concurrency: must be greater than 0, found integer -2',
+  'concurrency-negative.yml':
+    'bad/concurrency-negative.yml:3:14: concurrency: must be greater than 0, found integer -2',
   'concurrency-string.yml': 'bad/concurrency-string.yml:1:14: concurrency: expected a number, found string "four"',
   'exit-on-first-failure-string.yml':
     'bad/exit-on-first-failure-string.yml:1:24: exit_on_first_failure: expected true or false, found string "yes please"',
@@ -43,7 +44,8 @@ const expected: Record<string, string> = {
     'bad/variable-self-reference.yml:6:7: name: variable "a" refers to itself (a -> b -> a)',
   'include-cycle.yml':
     'bad/_parts/cycle-c.yml:2:5: include[0]: include cycle: bad/include-cycle.yml -> bad/_parts/cycle-b.yml -> bad/_parts/cycle-c.yml -> bad/include-cycle.yml',
-  'include-self.yml': 'bad/include-self.yml:5:5: include[0]: include cycle: bad/include-self.yml -> bad/include-self.yml',
+  'include-self.yml':
+    'bad/include-self.yml:5:5: include[0]: include cycle: bad/include-self.yml -> bad/include-self.yml',
   'include-missing.yml':
     'bad/include-missing.yml:2:5: include[0]: included runbook bad/_parts/does-not-exist.yml: file not found',
   'variable-file-missing.yml':
@@ -76,7 +78,8 @@ const expected: Record<string, string> = {
     'bad/platform-other-section.yml:3:5: platform[0].qemu: unknown key "qemu"; a qemu section needs type: qemu',
   'qemu-unknown-option.yml':
     'bad/qemu-unknown-option.yml:5:7: platform[0].qemu.memroy_mb: unknown key "memroy_mb"; did you mean "memory_mb"?',
-  'qemu-bad-accel.yml': 'bad/qemu-bad-accel.yml:4:14: platform[0].qemu.accel: must be one of: auto, kvm, tcg; found string "hvf"',
+  'qemu-bad-accel.yml':
+    'bad/qemu-bad-accel.yml:4:14: platform[0].qemu.accel: must be one of: auto, kvm, tcg; found string "hvf"',
   'qemu-cores-from-variable.yml':
     'bad/qemu-cores-from-variable.yml:7:14: platform[0].qemu.cores: expected a number, found string "many"',
   'notifier-missing-type.yml': 'bad/notifier-missing-type.yml:2:5: notifier[0]: missing required key "type"',
@@ -84,7 +87,8 @@ const expected: Record<string, string> = {
   'error-in-included-file.yml':
     'bad/_parts/bad-timeout.yml:3:14: testcase[0].timeout: must be greater than 0, found integer 0',
   'times-fraction.yml': 'bad/times-fraction.yml:3:12: testcase[0].times: expected an integer, found number 1.5',
-  'extension-number.yml': 'bad/extension-number.yml:2:5: extension[0]: expected a string or a mapping, found integer 42',
+  'extension-number.yml':
+    'bad/extension-number.yml:2:5: extension[0]: expected a string or a mapping, found integer 42',
   'two-errors.yml': [
     'bad/two-errors.yml:1:14: concurrency: must be greater than 0, found integer 0',
     'bad/two-errors.yml:4:12: testcase[0].retry: must be at least 0, found integer -1',
@@ -118,9 +122,15 @@ test('a missing runbook file', async () => {
 });
 
 test('errors outside the working directory show absolute paths', async () => {
-  await assert.rejects(loadRunbook(path.join(badDir, 'concurrency-string.yml'), { cwd: '/nonexistent', env: {} }), (err: unknown) => {
-    assert.ok(err instanceof RunbookError);
-    assert.equal(err.format(), `${badDir}/concurrency-string.yml:1:14: concurrency: expected a number, found string "four"`);
-    return true;
-  });
+  await assert.rejects(
+    loadRunbook(path.join(badDir, 'concurrency-string.yml'), { cwd: '/nonexistent', env: {} }),
+    (err: unknown) => {
+      assert.ok(err instanceof RunbookError);
+      assert.equal(
+        err.format(),
+        `${badDir}/concurrency-string.yml:1:14: concurrency: expected a number, found string "four"`,
+      );
+      return true;
+    },
+  );
 });

@@ -16,8 +16,18 @@ test('the JSON Schema is generated from the zod schema and closes every mapping'
   assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(Object.keys(schema.properties).sort(), [
-    'combinator', 'concurrency', 'environment', 'exit_on_first_failure', 'extension', 'include',
-    'log_path', 'name', 'notifier', 'platform', 'testcase', 'variable',
+    'combinator',
+    'concurrency',
+    'environment',
+    'exit_on_first_failure',
+    'extension',
+    'include',
+    'log_path',
+    'name',
+    'notifier',
+    'platform',
+    'testcase',
+    'variable',
   ]);
   const platforms = schema.properties.platform.items.oneOf as Schema[];
   const qemu = platforms.find((p) => p.properties.type.const === 'qemu')!;

@@ -97,7 +97,7 @@ test('include paths use variables; the includer refines an included platform of 
   const loaded = await load('good/include-vars.yml');
   const rb = loaded.combinations[0]!;
   assert.equal(rb.platform.type, 'qemu');
-  assert.equal(rb.platform.keepEnvironment, 'failed', 'the included file sees the includer\'s variables');
+  assert.equal(rb.platform.keepEnvironment, 'failed', "the included file sees the includer's variables");
   assert.deepEqual(rb.platform.options, {
     image: 'builtin:debian-12',
     cores: 3,
@@ -109,7 +109,10 @@ test('include paths use variables; the includer refines an included platform of 
     rb.testcase.map((r) => r.where),
     ['good/common/base.yml:7', 'good/variables.yml:26'],
   );
-  assert.deepEqual(rb.notifier.map((n) => n.type), ['console', 'webhook']);
+  assert.deepEqual(
+    rb.notifier.map((n) => n.type),
+    ['console', 'webhook'],
+  );
   assert.deepEqual(loaded.secrets, ['s3cr3t-token']);
 });
 

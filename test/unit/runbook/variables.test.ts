@@ -54,10 +54,15 @@ test('-v parsing', () => {
     { name: 'url', value: 'http://x:8080/a', text: 'http://x:8080/a', isSecret: false, source: 'cli' },
     { name: 'pw', value: 'a:b', text: 'a:b', isSecret: true, source: 'cli' },
   ]);
-  assert.deepEqual(parseCliVariables(['s:1']).map((d) => [d.name, d.value, d.isSecret]), [['s', 1, false]]);
+  assert.deepEqual(
+    parseCliVariables(['s:1']).map((d) => [d.name, d.value, d.isSecret]),
+    [['s', 1, false]],
+  );
   assert.throws(
     () => parseCliVariables(['s:bad name:hunter22']),
-    (err: unknown) => err instanceof RunbookError && err.format() === '<command line>: -v s:bad name:******: expected name:value or s:name:value',
+    (err: unknown) =>
+      err instanceof RunbookError &&
+      err.format() === '<command line>: -v s:bad name:******: expected name:value or s:name:value',
   );
   for (const bad of ['novalue', ':x', 'bad name:1']) {
     assert.throws(

@@ -21,13 +21,10 @@ export default { name: 'two', area: 'b', tags: ['t'], cases: [{ name: 'y', requi
 `,
   });
   const cases = await loadSuites([dir]);
-  assert.deepEqual(
-    cases.map((c) => [c.id, c.area, c.priority, c.tags, c.requirement]).sort(),
-    [
-      ['one.x', 'a', 1, [], {}],
-      ['two.y', 'b', 2, ['t'], { nodes: 2 }],
-    ],
-  );
+  assert.deepEqual(cases.map((c) => [c.id, c.area, c.priority, c.tags, c.requirement]).sort(), [
+    ['one.x', 'a', 1, [], {}],
+    ['two.y', 'b', 2, ['t'], { nodes: 2 }],
+  ]);
 });
 
 test('a syntax error names the file, line and column', async () => {
@@ -40,11 +37,20 @@ test('a syntax error names the file, line and column', async () => {
 });
 
 test('a case without run() and a duplicate case id are clear errors', async () => {
-  await assert.rejects(loadSuites([suiteDir({ 'a.ts': "export default { name: 's', area: 'y', cases: [{ name: 'c' }] };\n" })]), /case s\.c has no run\(\) function/);
+  await assert.rejects(
+    loadSuites([suiteDir({ 'a.ts': "export default { name: 's', area: 'y', cases: [{ name: 'c' }] };\n" })]),
+    /case s\.c has no run\(\) function/,
+  );
   const dup = "export default { name: 's', area: 'y', cases: [{ name: 'c', run() {} }] };\n";
-  await assert.rejects(loadSuites([suiteDir({ 'a.ts': dup, 'b.ts': dup })]), /b\.ts: case s\.c is also defined in .*a\.ts/);
+  await assert.rejects(
+    loadSuites([suiteDir({ 'a.ts': dup, 'b.ts': dup })]),
+    /b\.ts: case s\.c is also defined in .*a\.ts/,
+  );
 });
 
 test('a missing directory is reported as such', async () => {
-  await assert.rejects(loadSuites(['/nonexistent/suites']), /\/nonexistent\/suites: test suite directory does not exist/);
+  await assert.rejects(
+    loadSuites(['/nonexistent/suites']),
+    /\/nonexistent\/suites: test suite directory does not exist/,
+  );
 });

@@ -6,7 +6,6 @@ import { checkCommandRuns, checkPackageState, choosePackage } from '../../../tes
 import suite from '../../../testsuites/packages/index.js';
 import { failsWith } from '../../helpers/fixtures.js';
 
-
 const debian = osInfoFromFields({ ID: 'debian', VERSION_ID: '12' });
 const flatcar = osInfoFromFields({ ID: 'flatcar', ID_LIKE: 'coreos' });
 
@@ -26,8 +25,17 @@ test('package choice and variable override', () => {
 test('state checks name the step, the package manager and both states', () => {
   checkPackageState('vm1', 'apt', 'tree', 'install', true, true);
   checkPackageState('vm1', 'apt', 'tree', 'remove', false, false);
-  failsWith(() => checkPackageState('vm1', 'apt', 'tree', 'install', true, false), /tree on vm1 after apt install: expected installed, found not installed/);
-  failsWith(() => checkPackageState('vm1', 'dnf', 'tree', 'remove', false, true), /tree on vm1 after dnf remove: expected not installed, found installed/);
+  failsWith(
+    () => checkPackageState('vm1', 'apt', 'tree', 'install', true, false),
+    /tree on vm1 after apt install: expected installed, found not installed/,
+  );
+  failsWith(
+    () => checkPackageState('vm1', 'dnf', 'tree', 'remove', false, true),
+    /tree on vm1 after dnf remove: expected not installed, found installed/,
+  );
   checkCommandRuns('vm1', 'tree', 0, 'tree v2.1.0');
-  failsWith(() => checkCommandRuns('vm1', 'tree', 127, 'sh: 1: tree: not found\n'), /tree on vm1 after installing it: expected exit code 0, found exit code 127: sh: 1: tree: not found/);
+  failsWith(
+    () => checkCommandRuns('vm1', 'tree', 127, 'sh: 1: tree: not found\n'),
+    /tree on vm1 after installing it: expected exit code 0, found exit code 127: sh: 1: tree: not found/,
+  );
 });

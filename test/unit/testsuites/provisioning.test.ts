@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 
 const fx = fixture;
 
-
 import { parseDmesgRaw } from '../../../tools/dmesg.js';
 import { parseListUnits } from '../../../tools/systemctl.js';
 import {
@@ -38,17 +37,29 @@ test('broken boot: oops, call trace and hung task are named', () => {
 
 test('a real call trace (sysrq backtrace on a live guest) names the task', () => {
   const messages = parseDmesgRaw(fx('testsuites/provisioning/guest-dmesg-sysrq-backtrace.txt'));
-  failsWith(() => checkKernelLogClean('guest', messages), /found 1: \[226.390\] call-trace: Call Trace: \(CPU: \d+ PID: \d+ Comm: sh\)/);
+  failsWith(
+    () => checkKernelLogClean('guest', messages),
+    /found 1: \[226.390\] call-trace: Call Trace: \(CPU: \d+ PID: \d+ Comm: sh\)/,
+  );
 });
 
 test('failed unit and degraded state name the unit', () => {
   const failed = parseListUnits(fx('tools/systemctl/failed-units-plain.txt'));
-  failsWith(() => checkNoFailedUnits('guest', failed), /failed systemd units on guest: expected none, found 1: lisa-broken-demo.service \(failed: \/bin\/false\)/);
-  failsWith(() => checkSystemRunning('guest', 'degraded', failed), /system state of guest: expected running, found degraded, failed: lisa-broken-demo.service/);
+  failsWith(
+    () => checkNoFailedUnits('guest', failed),
+    /failed systemd units on guest: expected none, found 1: lisa-broken-demo.service \(failed: \/bin\/false\)/,
+  );
+  failsWith(
+    () => checkSystemRunning('guest', 'degraded', failed),
+    /system state of guest: expected running, found degraded, failed: lisa-broken-demo.service/,
+  );
 });
 
 test('a reboot that did not happen', () => {
-  failsWith(() => checkBootIdChanged('guest', 'same', 'same'), /boot id of guest after reboot: expected a new boot id \(was same\), found same/);
+  failsWith(
+    () => checkBootIdChanged('guest', 'same', 'same'),
+    /boot id of guest after reboot: expected a new boot id \(was same\), found same/,
+  );
   assert.deepEqual(ignorePatterns(undefined), []);
   assert.equal(ignorePatterns(['a', 'b']).length, 2);
 });

@@ -53,17 +53,24 @@ async function failsWith(p: Promise<unknown> | unknown, message: string): Promis
 test('every smoke case passes on this machine', async () => {
   for (const c of ['reachable', 'os_facts', 'command_round_trip']) await run(c, new ScriptNode(runLocally, debian));
   let boots = 0;
-  const rebooting: Handler = (command) => (/boot_id/.test(command) ? { stdout: `boot-${++boots}\n` } : { stdout: 'alive\n' });
+  const rebooting: Handler = (command) =>
+    /boot_id/.test(command) ? { stdout: `boot-${++boots}\n` } : { stdout: 'alive\n' };
   await run('reboot', remote(rebooting));
 });
 
 test('a node that answers garbage fails reachable', async () => {
-  await failsWith(run('reachable', new ScriptNode(table([['echo alive', { stdout: 'alve\n' }]]))), 'reply of script-node: expected "alive", found "alve"');
+  await failsWith(
+    run('reachable', new ScriptNode(table([['echo alive', { stdout: 'alve\n' }]]))),
+    'reply of script-node: expected "alive", found "alve"',
+  );
 });
 
 test('an unidentifiable OS fails os_facts', async () => {
   const node = new ScriptNode(runLocally, { ...osInfoFromFields({ ID: 'weird' }), families: ['unknown'] });
-  await failsWith(run('os_facts', node), 'OS family of script-node: expected a known OS family, found unknown (id "weird")');
+  await failsWith(
+    run('os_facts', node),
+    'OS family of script-node: expected a known OS family, found unknown (id "weird")',
+  );
 });
 
 test('output mangled on the way back fails command_round_trip', async () => {
@@ -75,6 +82,11 @@ test('output mangled on the way back fails command_round_trip', async () => {
 });
 
 test('a reboot that did not happen (same boot id) fails reboot', async () => {
-  const node = remote(table([['boot_id', { stdout: 'same-id\n' }], ['echo alive', { stdout: 'alive\n' }]]));
+  const node = remote(
+    table([
+      ['boot_id', { stdout: 'same-id\n' }],
+      ['echo alive', { stdout: 'alive\n' }],
+    ]),
+  );
   await failsWith(run('reboot', node), 'boot id after reboot: expected a new boot id (was same-id), found same-id');
 });

@@ -13,9 +13,14 @@ import { ScriptNode, table } from '../os/script-node.js';
 const fx = (dir: string, f: string) => fixture(`tools/${dir}/${f}`);
 
 test('Lsblk asks for bytes and JSON with the typed columns', async () => {
-  const node = new ScriptNode(table([['lsblk -J -b -o NAME,KNAME,PATH,TYPE', { stdout: fx('lsblk', 'debian12-guest.json') }]]));
+  const node = new ScriptNode(
+    table([['lsblk -J -b -o NAME,KNAME,PATH,TYPE', { stdout: fx('lsblk', 'debian12-guest.json') }]]),
+  );
   const disks = await node.tools.get(Lsblk).unusedDisks();
-  assert.deepEqual(disks.map((d) => d.path), ['/dev/vdb']);
+  assert.deepEqual(
+    disks.map((d) => d.path),
+    ['/dev/vdb'],
+  );
   assert.ok(node.commands.some((c) => c.startsWith('lsblk -J -b -o ')));
 });
 
@@ -46,14 +51,26 @@ test('Parted partitions the whole disk and returns the partition node', async ()
 });
 
 test('Sysctl.set writes with sudo and reads back', async () => {
-  const node = new ScriptNode(table([['sysctl -w', {}], ['sysctl -n vm.swappiness', { stdout: '10\n' }]]));
+  const node = new ScriptNode(
+    table([
+      ['sysctl -w', {}],
+      ['sysctl -n vm.swappiness', { stdout: '10\n' }],
+    ]),
+  );
   assert.equal(await node.tools.get(Sysctl).set('vm.swappiness', 10), '10');
   assert.ok(node.commands.includes('sudo sysctl -w vm.swappiness=10'), node.commands.join('\n'));
 });
 
 test('HugePages.set rejects nonsense and reports what the kernel allocated', async () => {
-  const meminfo = fx('hugepages', 'debian12-guest.txt').replace('HugePages_Total:       0', 'HugePages_Total:       3').replace(/^0$/m, '4');
-  const node = new ScriptNode(table([['echo 4 >', {}], ['nr_hugepages; echo ---', { stdout: meminfo }]]));
+  const meminfo = fx('hugepages', 'debian12-guest.txt')
+    .replace('HugePages_Total:       0', 'HugePages_Total:       3')
+    .replace(/^0$/m, '4');
+  const node = new ScriptNode(
+    table([
+      ['echo 4 >', {}],
+      ['nr_hugepages; echo ---', { stdout: meminfo }],
+    ]),
+  );
   const hp = node.tools.get(HugePages);
   await assert.rejects(hp.set(-1), /non-negative integer/);
   const s = await hp.set(4);

@@ -118,7 +118,14 @@ test('fio and stress-ng short runs', { skip: !linux }, async (t) => {
   if (fio) {
     const file = `/tmp/lisa-fio-test-${process.pid}`;
     try {
-      const [job] = await fio.runJob({ filename: file, rw: 'randrw', size: '8M', runtimeS: 1, direct: false, ioengine: 'psync' });
+      const [job] = await fio.runJob({
+        filename: file,
+        rw: 'randrw',
+        size: '8M',
+        runtimeS: 1,
+        direct: false,
+        ioengine: 'psync',
+      });
       assert.ok(job!.read.iops > 0 && job!.write.iops > 0);
     } finally {
       await node.execute(`rm -f ${file}`);

@@ -7,10 +7,14 @@ const fx = (f: string) => fixture(`tools/blkid/${f}`);
 
 test('blkid -o export with a formatted data partition', () => {
   const e = parseBlkidExport(fx('debian12-guest-data-formatted.txt'));
-  assert.deepEqual(e.map((x) => x.device), ['/dev/vdb1', '/dev/vda']);
-  assert.deepEqual([e[0]!.uuid, e[0]!.type, e[0]!.label, e[0]!.partlabel, e[0]!.partuuid], [
-    '2e693daf-8475-4ec6-9610-e14b94b0ed24', 'ext4', 'lisadata', 'primary', '508207ce-8095-432b-a1e8-500da669557d',
-  ]);
+  assert.deepEqual(
+    e.map((x) => x.device),
+    ['/dev/vdb1', '/dev/vda'],
+  );
+  assert.deepEqual(
+    [e[0]!.uuid, e[0]!.type, e[0]!.label, e[0]!.partlabel, e[0]!.partuuid],
+    ['2e693daf-8475-4ec6-9610-e14b94b0ed24', 'ext4', 'lisadata', 'primary', '508207ce-8095-432b-a1e8-500da669557d'],
+  );
   assert.equal(e[1]!.tags.BLOCK_SIZE, '4096');
 });
 

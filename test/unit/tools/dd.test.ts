@@ -14,11 +14,17 @@ test('dd statistics from stderr', () => {
 });
 
 test('sha256sum output', () => {
-  assert.equal(parseSha256sum('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  /tmp/abc\n'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.equal(
+    parseSha256sum('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  /tmp/abc\n'),
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+  );
   assert.throws(() => parseSha256sum('sha256sum: /nope: No such file or directory'), /unexpected sha256sum output/);
 });
 
 test('Sha256sum against this machine', { skip: process.platform !== 'linux' }, async () => {
   const node = new ScriptNode(runLocally);
-  assert.equal(await node.tools.get(Sha256sum).sum('/dev/null'), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  assert.equal(
+    await node.tools.get(Sha256sum).sum('/dev/null'),
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  );
 });

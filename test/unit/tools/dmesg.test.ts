@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { fixture } from '../os/fixture.js';
 import { test } from 'node:test';
-import { classifyKernelLine, findDefects, parseDmesgJson, parseDmesgRaw, parseDmesgText } from '../../../tools/dmesg.js';
+import {
+  classifyKernelLine,
+  findDefects,
+  parseDmesgJson,
+  parseDmesgRaw,
+  parseDmesgText,
+} from '../../../tools/dmesg.js';
 
 const fx = (f: string) => fixture(`tools/dmesg/${f}`);
 
@@ -27,7 +33,10 @@ test('a real segfault is found at info priority', () => {
 
 test('a real sysrq panic on the serial console (CRLF line ends)', () => {
   const d = findDefects(parseDmesgText(fx('debian12-guest-serial-sysrq-panic.txt')));
-  assert.deepEqual(d.map((x) => x.defect), ['segfault', 'panic', 'call-trace', 'panic']);
+  assert.deepEqual(
+    d.map((x) => x.defect),
+    ['segfault', 'panic', 'call-trace', 'panic'],
+  );
   assert.equal(d[1]!.message, 'Kernel panic - not syncing: sysrq triggered crash');
 });
 
@@ -50,5 +59,10 @@ test('classifyKernelLine leaves benign lines alone', () => {
     assert.equal(classifyKernelLine(benign), undefined, benign);
   }
   assert.equal(classifyKernelLine('kernel BUG at mm/slub.c:379!'), 'bug');
-  assert.equal(classifyKernelLine('general protection fault, probably for non-canonical address 0xdead000000000100: 0000 [#1] SMP NOPTI'), 'oops');
+  assert.equal(
+    classifyKernelLine(
+      'general protection fault, probably for non-canonical address 0xdead000000000100: 0000 [#1] SMP NOPTI',
+    ),
+    'oops',
+  );
 });

@@ -8,7 +8,10 @@ import { fixture } from '../../helpers/fixtures.js';
 
 test('ip -j addr of the host: interfaces, state and addresses', () => {
   const ifs = parseIpAddr(fx('ip/ip-addr.json'));
-  assert.deepEqual(ifs.map((i) => i.name), ['lo', 'ifb0', 'ifb1', 'eth0']);
+  assert.deepEqual(
+    ifs.map((i) => i.name),
+    ['lo', 'ifb0', 'ifb1', 'eth0'],
+  );
   const eth0 = ifs.find((i) => i.name === 'eth0')!;
   assert.equal(eth0.mtu, 1400);
   assert.equal(eth0.state, 'UP');
@@ -21,7 +24,10 @@ test('ip -j addr of the host: interfaces, state and addresses', () => {
 test('ip -j addr of the guest: user-net and private interfaces', () => {
   const ifs = parseIpAddr(fx('ip/guest-ip-addr.json'));
   const ens8 = ifs.find((i) => i.name === 'ens8')!;
-  assert.deepEqual(ens8.addresses.filter((a) => a.family === 'inet').map((a) => a.address), ['192.168.77.1']);
+  assert.deepEqual(
+    ens8.addresses.filter((a) => a.family === 'inet').map((a) => a.address),
+    ['192.168.77.1'],
+  );
   assert.equal(ifs.find((i) => i.name === 'ens3')!.addresses[0]!.address, '10.0.2.15');
 });
 

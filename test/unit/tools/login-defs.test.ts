@@ -13,8 +13,12 @@ test('login.defs of Debian 12', () => {
 });
 
 test('umask settings from login.defs and profile files', () => {
-  assert.deepEqual(parseUmaskSettings(fx('login-defs/guest-umask-grep.txt')), [{ value: '022', source: '/etc/login.defs' }]);
-  assert.deepEqual(parseUmaskSettings('/etc/profile:    umask 0027\n/etc/bash.bashrc:# umask 000\n'), [{ value: '027', source: '/etc/profile' }]);
+  assert.deepEqual(parseUmaskSettings(fx('login-defs/guest-umask-grep.txt')), [
+    { value: '022', source: '/etc/login.defs' },
+  ]);
+  assert.deepEqual(parseUmaskSettings('/etc/profile:    umask 0027\n/etc/bash.bashrc:# umask 000\n'), [
+    { value: '027', source: '/etc/profile' },
+  ]);
   assert.equal(isUmaskAtLeast022('022'), true);
   assert.equal(isUmaskAtLeast022('027'), true);
   assert.equal(isUmaskAtLeast022('077'), true);

@@ -43,7 +43,20 @@ test('lscpu -J with nested children (util-linux ≥ 2.38 layout) and offline CPU
       { field: 'CPU(s):', data: '4' },
       { field: 'On-line CPU(s) list:', data: '0,2,3' },
       { field: 'Off-line CPU(s) list:', data: '1' },
-      { field: 'Vendor ID:', data: 'GenuineIntel', children: [{ field: 'Model name:', data: 'Xeon', children: [{ field: 'Socket(s):', data: '1' }, { field: 'Core(s) per socket:', data: '4' }] }] },
+      {
+        field: 'Vendor ID:',
+        data: 'GenuineIntel',
+        children: [
+          {
+            field: 'Model name:',
+            data: 'Xeon',
+            children: [
+              { field: 'Socket(s):', data: '1' },
+              { field: 'Core(s) per socket:', data: '4' },
+            ],
+          },
+        ],
+      },
     ],
   });
   const c = parseLscpuJson(nested);
@@ -65,5 +78,8 @@ test('numactl -H', () => {
   );
   assert.equal(two.nodes.length, 2);
   assert.deepEqual(two.nodes[1]!.cpus, [4, 5, 6, 7]);
-  assert.deepEqual(two.distances, [[10, 21], [21, 10]]);
+  assert.deepEqual(two.distances, [
+    [10, 21],
+    [21, 10],
+  ]);
 });

@@ -25,7 +25,10 @@ test('ltp-pan results log: FAIL split into FAIL, BROK and WARN by exit value', (
 
 test('kirk JSON report', () => {
   const r = parseKirkJson(fx('ltp/kirk-report.json'));
-  assert.deepEqual(r.results.map((x) => x.status), ['PASS', 'FAIL', 'CONF', 'BROK']);
+  assert.deepEqual(
+    r.results.map((x) => x.status),
+    ['PASS', 'FAIL', 'CONF', 'BROK'],
+  );
   assert.deepEqual(r.totals, { skipped: 1, failures: 2 });
 });
 
@@ -35,8 +38,16 @@ test('runtest selection keeps named tests once, in runtest order', () => {
 });
 
 test('ltp-pan machine format (runltp without -p)', () => {
-  const log = 'tag=fork01 stime=1795334400 dur=0 exit=exited stat=0 core=no cu=0 cs=1\n' +
+  const log =
+    'tag=fork01 stime=1795334400 dur=0 exit=exited stat=0 core=no cu=0 cs=1\n' +
     'tag=madvise06 stime=1795334401 dur=2 exit=exited stat=1 core=no cu=5 cs=9\n' +
     'tag=fanotify10 stime=1795334403 dur=0 exit=exited stat=32 core=no cu=0 cs=0\n';
-  assert.deepEqual(parseLtpResultsLog(log).results.map((r) => [r.name, r.status]), [['fork01', 'PASS'], ['madvise06', 'FAIL'], ['fanotify10', 'CONF']]);
+  assert.deepEqual(
+    parseLtpResultsLog(log).results.map((r) => [r.name, r.status]),
+    [
+      ['fork01', 'PASS'],
+      ['madvise06', 'FAIL'],
+      ['fanotify10', 'CONF'],
+    ],
+  );
 });

@@ -10,7 +10,11 @@ test('/proc/modules', () => {
   const m = parseProcModules(fx('lsmod', 'debian12-guest-proc-modules.txt'));
   assert.equal(m.length, 43);
   assert.deepEqual(m.find((x) => x.name === 'virtio')!, {
-    name: 'virtio', sizeBytes: 20480, refCount: 5, usedBy: ['virtio_rng', 'virtio_scsi', 'virtio_net', 'virtio_blk', 'virtio_pci'], state: 'Live',
+    name: 'virtio',
+    sizeBytes: 20480,
+    refCount: 5,
+    usedBy: ['virtio_rng', 'virtio_scsi', 'virtio_net', 'virtio_blk', 'virtio_pci'],
+    state: 'Live',
   });
   assert.deepEqual(m.find((x) => x.name === 'virtio_rng')!.usedBy, []);
 });

@@ -7,14 +7,31 @@ import { parsePartedMachine, partitionPath } from '../../../tools/parted.js';
 const fx = (f: string) => fixture(`tools/parted/${f}`);
 
 test('parted -m print of a blank disk (exit 1, unrecognised label)', () => {
-  const t = parsePartedMachine(fx('debian12-guest-blank-disk.txt').replace(/^Error:.*\n/m, '').replace(/^exit.*$/m, ''));
-  assert.deepEqual([t.device, t.sizeBytes, t.label, t.model, t.partitions.length], ['/dev/vdb', 1073741824, 'unknown', 'Virtio Block Device', 0]);
+  const t = parsePartedMachine(
+    fx('debian12-guest-blank-disk.txt')
+      .replace(/^Error:.*\n/m, '')
+      .replace(/^exit.*$/m, ''),
+  );
+  assert.deepEqual(
+    [t.device, t.sizeBytes, t.label, t.model, t.partitions.length],
+    ['/dev/vdb', 1073741824, 'unknown', 'Virtio Block Device', 0],
+  );
 });
 
 test('parted -m print after mklabel gpt + mkpart', () => {
   const t = parsePartedMachine(fx('debian12-guest-gpt-one-partition.txt'));
   assert.equal(t.label, 'gpt');
-  assert.deepEqual(t.partitions, [{ number: 1, startBytes: 1048576, endBytes: 1072693247, sizeBytes: 1071644672, fstype: 'ext4', name: 'primary', flags: [] }]);
+  assert.deepEqual(t.partitions, [
+    {
+      number: 1,
+      startBytes: 1048576,
+      endBytes: 1072693247,
+      sizeBytes: 1071644672,
+      fstype: 'ext4',
+      name: 'primary',
+      flags: [],
+    },
+  ]);
 });
 
 test('partition device names', () => {

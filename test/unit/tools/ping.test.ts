@@ -29,7 +29,9 @@ test('ping that never sent anything reports the error', () => {
 });
 
 test('busybox ping summary', () => {
-  const r = parsePing('4 packets transmitted, 2 packets received, 50% packet loss\nround-trip min/avg/max = 0.1/0.2/0.3 ms\n');
+  const r = parsePing(
+    '4 packets transmitted, 2 packets received, 50% packet loss\nround-trip min/avg/max = 0.1/0.2/0.3 ms\n',
+  );
   assert.equal(r.lossPercent, 50);
   assert.equal(r.rtt!.avg, 0.2);
 });

@@ -11,6 +11,13 @@ test('resolv.conf of the host', () => {
 });
 
 test('systemd-resolved stub, search and options, comments', () => {
-  const c = parseResolvConf('# managed\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch a.example b.example ; x\n');
-  assert.deepEqual(c, { nameservers: ['127.0.0.53'], search: ['a.example', 'b.example'], options: ['edns0', 'trust-ad'], usesResolvedStub: true });
+  const c = parseResolvConf(
+    '# managed\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch a.example b.example ; x\n',
+  );
+  assert.deepEqual(c, {
+    nameservers: ['127.0.0.53'],
+    search: ['a.example', 'b.example'],
+    options: ['edns0', 'trust-ad'],
+    usesResolvedStub: true,
+  });
 });

@@ -12,6 +12,10 @@ test('Debian: SELinux disabled', () => {
 });
 
 test('RHEL-style sestatus: enforcing targeted', () => {
-  assert.deepEqual(parseSestatus(fx('selinux/sestatus-rhel9-enforcing.txt')), { mode: 'enforcing', policy: 'targeted', configMode: 'enforcing' });
+  assert.deepEqual(parseSestatus(fx('selinux/sestatus-rhel9-enforcing.txt')), {
+    mode: 'enforcing',
+    policy: 'targeted',
+    configMode: 'enforcing',
+  });
   assert.throws(() => parseGetenforce('bash: getenforce: command not found'), /unexpected output/);
 });

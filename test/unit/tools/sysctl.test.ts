@@ -17,7 +17,9 @@ test('sysctl -a', () => {
   assert.ok(Object.keys(s).length > 900);
   assert.ok(Object.keys(parseSysctl(fx('sysctl', 'host-firecracker-a.txt'))).length > 1000);
   assert.deepEqual(parseSysctl('kernel.domainname = (none)\nnet.ipv4.tcp_rmem = 4096\t131072\t6291456\nfs.empty =\n'), {
-    'kernel.domainname': '(none)', 'net.ipv4.tcp_rmem': '4096\t131072\t6291456', 'fs.empty': '',
+    'kernel.domainname': '(none)',
+    'net.ipv4.tcp_rmem': '4096\t131072\t6291456',
+    'fs.empty': '',
   });
 });
 
@@ -44,8 +46,12 @@ test('kernel command line', () => {
 
 test('uname', () => {
   assert.deepEqual(parseUname(fx('uname', 'debian12-guest.txt')), {
-    kernelName: 'Linux', nodename: 'lisa-guest', kernelRelease: '6.1.0-50-cloud-amd64',
-    kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (2026-07-02)', machine: 'x86_64', operatingSystem: 'GNU/Linux',
+    kernelName: 'Linux',
+    nodename: 'lisa-guest',
+    kernelRelease: '6.1.0-50-cloud-amd64',
+    kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (2026-07-02)',
+    machine: 'x86_64',
+    operatingSystem: 'GNU/Linux',
   });
 });
 
@@ -53,9 +59,19 @@ test('lspci -mm -nn', () => {
   const g = parseLspciMm(fx('lspci', 'debian12-guest.txt'));
   assert.equal(g.length, 8);
   assert.deepEqual(g[0], {
-    slot: '00:00.0', className: 'Host bridge', classId: '0600', vendor: 'Intel Corporation', vendorId: '8086',
-    device: '440FX - 82441FX PMC [Natoma]', deviceId: '1237', revision: '02', progIf: '00',
-    subsystemVendor: 'Red Hat, Inc.', subsystemVendorId: '1af4', subsystem: 'Qemu virtual machine', subsystemId: '1100',
+    slot: '00:00.0',
+    className: 'Host bridge',
+    classId: '0600',
+    vendor: 'Intel Corporation',
+    vendorId: '8086',
+    device: '440FX - 82441FX PMC [Natoma]',
+    deviceId: '1237',
+    revision: '02',
+    progIf: '00',
+    subsystemVendor: 'Red Hat, Inc.',
+    subsystemVendorId: '1af4',
+    subsystem: 'Qemu virtual machine',
+    subsystemId: '1100',
   });
   const net = g.find((d) => d.classId === '0200')!;
   assert.deepEqual([net.vendorId, net.deviceId, net.revision], ['1af4', '1000', '']);

@@ -48,20 +48,37 @@ echo "ok 1 selftests: timers: posix_timers"
 echo "ok 2 selftests: timers: rtcpie # SKIP"
 `;
 
-test('LTP: a test selection is cut from the runtest files, run, and parsed', { skip: process.platform !== 'linux' }, async () => {
-  const root = join(dir, 'ltp');
-  mkdirSync(join(root, 'runtest'), { recursive: true });
-  writeFileSync(join(root, 'runltp'), RUNLTP, { mode: 0o755 });
-  writeFileSync(join(root, 'runtest', 'syscalls'), '#DESCRIPTION:syscalls\nfork01 true\nmadvise06 false\nfanotify10 exit 32\nslow01 sleep 60\n');
-  const ltp = node.tools.get(Ltp);
-  ltp.root = root;
-  assert.equal(await ltp.exists(), true);
-  const run = await ltp.runTests({ tests: ['fork01', 'madvise06', 'fanotify10'] });
-  assert.deepEqual(run.results.map((r) => [r.name, r.status]), [['fork01', 'PASS'], ['madvise06', 'FAIL'], ['fanotify10', 'CONF']]);
-  const whole = await ltp.runTests({ runtestFiles: ['syscalls'], timeoutMs: 2_000 });
-  assert.equal(whole.timedOut, true);
-  assert.deepEqual(whole.results.map((r) => r.name), ['fork01', 'madvise06', 'fanotify10']);
-});
+test(
+  'LTP: a test selection is cut from the runtest files, run, and parsed',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    const root = join(dir, 'ltp');
+    mkdirSync(join(root, 'runtest'), { recursive: true });
+    writeFileSync(join(root, 'runltp'), RUNLTP, { mode: 0o755 });
+    writeFileSync(
+      join(root, 'runtest', 'syscalls'),
+      '#DESCRIPTION:syscalls\nfork01 true\nmadvise06 false\nfanotify10 exit 32\nslow01 sleep 60\n',
+    );
+    const ltp = node.tools.get(Ltp);
+    ltp.root = root;
+    assert.equal(await ltp.exists(), true);
+    const run = await ltp.runTests({ tests: ['fork01', 'madvise06', 'fanotify10'] });
+    assert.deepEqual(
+      run.results.map((r) => [r.name, r.status]),
+      [
+        ['fork01', 'PASS'],
+        ['madvise06', 'FAIL'],
+        ['fanotify10', 'CONF'],
+      ],
+    );
+    const whole = await ltp.runTests({ runtestFiles: ['syscalls'], timeoutMs: 2_000 });
+    assert.equal(whole.timedOut, true);
+    assert.deepEqual(
+      whole.results.map((r) => r.name),
+      ['fork01', 'madvise06', 'fanotify10'],
+    );
+  },
+);
 
 test('kselftest: listing and a run parsed from TAP', { skip: process.platform !== 'linux' }, async () => {
   const root = join(dir, 'kselftest');
@@ -71,5 +88,11 @@ test('kselftest: listing and a run parsed from TAP', { skip: process.platform !=
   ks.root = root;
   assert.deepEqual(await ks.list(), ['timers:posix_timers', 'timers:rtcpie']);
   const results = await ks.runTests({ tests: ['timers'] });
-  assert.deepEqual(results.map((r) => [r.name, r.status]), [['timers:posix_timers', 'pass'], ['timers:rtcpie', 'skip']]);
+  assert.deepEqual(
+    results.map((r) => [r.name, r.status]),
+    [
+      ['timers:posix_timers', 'pass'],
+      ['timers:rtcpie', 'skip'],
+    ],
+  );
 });
