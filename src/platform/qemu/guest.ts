@@ -1,4 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import { runCommand } from '../../image/run.js';
@@ -179,6 +180,7 @@ export class QemuGuest {
         warm,
         hostKey,
         epochSeconds: Math.floor(Date.now() / 1000),
+        machineId: randomUUID().replace(/-/g, ''),
         privateNet: this.init.privateNet,
         ntpPort: this.init.ntpPort,
       });

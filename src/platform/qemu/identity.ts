@@ -9,6 +9,11 @@ export interface IdentityInput {
   hostname: string;
   warm: boolean;
   epochSeconds: number;
+  /**
+   * 32 hex digits made on the host. Clones restored from one snapshot share the kernel's CRNG state,
+   * so a uuid read inside the guest right after the restore can be the same on every clone.
+   */
+  machineId: string;
   /** A fresh host key pair (OpenSSH private key text and .pub line) for warm clones. */
   hostKey?: { privateKey: string; publicKey: string };
   privateNet?: { ip: string; prefix: number; mac: string };
@@ -26,7 +31,7 @@ export function identityScript(i: IdentityInput): string {
   if (i.warm) {
     lines.push(
       `date -u -s @${i.epochSeconds} >/dev/null`,
-      'IFS= read -r u < /proc/sys/kernel/random/uuid; echo "${u//-/}" > /etc/machine-id',
+      `echo ${i.machineId.replace(/[^0-9a-f]/g, '')} > /etc/machine-id`,
     );
     if (i.hostKey) {
       // sshd re-executes itself for every connection and loads the host key then: no restart needed.
