@@ -11,11 +11,13 @@ import type { TestCaseInfo } from '../testing/types.js';
 export async function loadRunbookAndSuites(
   file: string,
   cliVariables: string[],
+  checkFiles = true,
 ): Promise<{ runbook: LoadedRunbook; cases: TestCaseInfo[] }> {
   let cases: TestCaseInfo[] | undefined;
   const runbook = await loadRunbook(file, {
     cliVariables,
     env: process.env,
+    checkFiles,
     beforeValidate: async (dirs) => {
       cases = await loadSuites([builtinSuiteDir(), ...dirs]);
     },

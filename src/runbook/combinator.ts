@@ -10,6 +10,13 @@ export interface Combination {
   variables: Record<string, unknown>;
 }
 
+/** How many combinations `expandCombinator` would make, computed without making them. */
+export function countCombinations(combinator: Combinator | undefined): number {
+  if (!combinator) return 1;
+  if (combinator.type === 'batch') return combinator.items.length;
+  return combinator.items.reduce((n, item) => n * item.value.length, 1);
+}
+
 export function expandCombinator(combinator: Combinator | undefined): Combination[] {
   if (!combinator) return [{ name: 'default', variables: {} }];
   const sets: Record<string, unknown>[] =

@@ -1,6 +1,8 @@
 /**
  * Loads a runbook and, recursively, the runbooks it includes: variables per file, include paths
- * expanded with the variables visible there, cycles reported with the whole chain.
+ * expanded with the variables visible there, cycles reported with the whole chain. A file included
+ * from several places (a diamond) is loaded once, where it is first included: merging it again
+ * would only repeat its rules, and re-reading it at every level grows exponentially.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -9,6 +11,7 @@ import { errorAt, type LEntry, type LNode } from './located.js';
 import { mergeRunbook } from './merge.js';
 import { pathEntrySchema } from './schema/runbook.js';
 import { check } from './validate.js';
+import { RUNBOOK_LIMITS } from './limits.js';
 import { readVariableSection } from './variable-section.js';
 import { VariableTable, type VarDef } from './variables.js';
 
@@ -28,6 +31,7 @@ export async function loadTree(
   higher: VarDef[],
   chain: string[] = [],
   ref?: Reference,
+  loaded = new Set<string>([absFile]),
 ): Promise<LoadedTree> {
   const root = await readYamlFile(absFile, cwd, ref);
   const map = asMap(root);
@@ -51,7 +55,12 @@ export async function loadTree(
       const shown = [...loop.slice(loop.indexOf(target)), target].map((f) => displayPath(f, cwd));
       throw errorAt(item.pos, use.path, `include cycle: ${shown.join(' -> ')}`);
     }
-    const child = await loadTree(target, cwd, visible, loop, { ...use, what: 'included runbook' });
+    if (loaded.has(target)) continue;
+    loaded.add(target);
+    if (loaded.size > RUNBOOK_LIMITS.files) {
+      throw errorAt(item.pos, use.path, `more than ${RUNBOOK_LIMITS.files} runbook files are included`);
+    }
+    const child = await loadTree(target, cwd, visible, loop, { ...use, what: 'included runbook' }, loaded);
     vars.push(...child.vars);
     merged = merged ? mergeRunbook(merged, child.tree) : child.tree;
   }

@@ -4,10 +4,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { expandCombinator, type Combinator } from './combinator.js';
+import { countCombinations, expandCombinator, type Combinator } from './combinator.js';
+import { RUNBOOK_LIMITS } from './limits.js';
 import { RunbookError } from './errors.js';
 import { loadTree } from './include.js';
-import { locate, type LNode } from './located.js';
+import { errorAt, locate, type LNode } from './located.js';
+import { checkRunbookPaths } from './path-checks.js';
 import { expandHome, resolveRunbook } from './resolve.js';
 import { combinatorSchema, pathEntrySchema, runbookSchema } from './schema/runbook.js';
 import { substitute } from './substitute.js';
@@ -31,12 +33,21 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
       substitute(combinatorTree, base),
       [],
     ).combinator;
+    const count = countCombinations(combinator);
+    if (count > RUNBOOK_LIMITS.combinations) {
+      const at = locate(combinatorTree, ['combinator']);
+      throw errorAt(
+        at.keyPos ?? at.pos,
+        ['combinator'],
+        `makes ${count > 1e15 ? count.toExponential(2) : count} combinations; at most ${RUNBOOK_LIMITS.combinations} are allowed`,
+      );
+    }
     const rest: LNode & { kind: 'map' } = {
       ...tree,
       entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator')),
     };
     if (options.beforeValidate) await options.beforeValidate(extensionDirs(rest, base));
-    return { file: absFile, ...expand(rest, combinator, base, secrets, absFile, cwd) };
+    return { file: absFile, ...expand(rest, combinator, base, secrets, absFile, cwd, options.checkFiles ?? false) };
   } catch (err) {
     // A secret put where a number belongs would otherwise be printed in "found string ...".
     if (err instanceof RunbookError) maskError(err, [...secrets]);
@@ -51,6 +62,7 @@ function expand(
   secrets: Set<string>,
   absFile: string,
   cwd: string,
+  checkFiles: boolean,
 ): Omit<LoadedRunbook, 'file'> {
   const combinations: ResolvedRunbook[] = [];
   for (const combination of expandCombinator(combinator)) {
@@ -65,8 +77,14 @@ function expand(
     table.secrets().forEach((s) => secrets.add(s));
     const resolvedTree = substitute(rest, table);
     const data = check(runbookSchema(), resolvedTree, []);
+    const resolved = resolveRunbook(data, { tree: resolvedTree, file: absFile, cwd });
+    const [first, ...more] = checkFiles ? checkRunbookPaths(resolved, resolvedTree, data.log_path !== undefined) : [];
+    if (first) {
+      first.more.push(...more);
+      throw first;
+    }
     combinations.push({
-      ...resolveRunbook(data, { tree: resolvedTree, file: absFile, cwd }),
+      ...resolved,
       combination: { name: combination.name, variables: combination.variables },
       variables: table.snapshot(),
     });

@@ -4,6 +4,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import { RunbookError } from './errors.js';
+import { RUNBOOK_LIMITS } from './limits.js';
 
 export interface Pos {
   /** The file as shown to users (relative to the working directory when below it). */
@@ -31,7 +32,26 @@ export function fromYaml(doc: Document, lines: LineCounter, file: string, absFil
     const { line, col } = lines.linePos(offset ?? 0);
     return { file, absFile, line, col };
   };
-  const convert = (node: unknown, seen: Set<unknown>): LNode => {
+  let made = 0;
+  // Counted as the tree is built, so an alias bomb stops after RUNBOOK_LIMITS.treeNodes nodes
+  // instead of after it has filled memory; the error points at the alias being expanded.
+  const grow = (node: { range?: [number, number, number] | null }, depth: number): void => {
+    made++;
+    const { line, col } = posAt(node.range?.[0]);
+    if (made > RUNBOOK_LIMITS.treeNodes) {
+      throw new RunbookError(
+        `the document expands to more than ${RUNBOOK_LIMITS.treeNodes} values (YAML aliases that repeat each other?)`,
+        file,
+        line,
+        col,
+      );
+    }
+    if (depth > RUNBOOK_LIMITS.depth) {
+      throw new RunbookError(`mappings and lists nest deeper than ${RUNBOOK_LIMITS.depth} levels`, file, line, col);
+    }
+  };
+  const convert = (node: unknown, seen: Set<unknown>, depth = 0, via?: Node): LNode => {
+    if (node && typeof node === 'object') grow((via ?? node) as Node, depth);
     if (isAlias(node)) {
       const target = node.resolve(doc);
       // A self-referencing alias would recurse forever; report it instead.
@@ -43,8 +63,8 @@ export function fromYaml(doc: Document, lines: LineCounter, file: string, absFil
           posAt(node.range?.[0]).col,
         );
       }
-      const copy = convert(target, new Set([...seen, target]));
-      return relocate(copy, posAt(node.range?.[0]));
+      // Expanded in place (not copied afterwards), so every value it adds is counted against the limits.
+      return relocate(convert(target, new Set([...seen, target]), depth, via ?? node), posAt(node.range?.[0]));
     }
     if (isMap(node)) {
       const entries = new Map<string, LEntry>();
@@ -56,14 +76,17 @@ export function fromYaml(doc: Document, lines: LineCounter, file: string, absFil
         }
         const name = String(key?.value ?? '');
         const value = pair.value as Node | null;
-        const child = value === null ? { kind: 'scalar' as const, pos: keyPos, value: null } : convert(value, seen);
+        const child =
+          value === null ? { kind: 'scalar' as const, pos: keyPos, value: null } : convert(value, seen, depth + 1, via);
         entries.set(name, { keyPos, node: child });
       }
       return { kind: 'map', pos: posAt(node.range?.[0]), entries };
     }
     if (isSeq(node)) {
       const items = node.items.map((item) =>
-        item === null ? { kind: 'scalar' as const, pos: posAt(node.range?.[0]), value: null } : convert(item, seen),
+        item === null
+          ? { kind: 'scalar' as const, pos: posAt(node.range?.[0]), value: null }
+          : convert(item, seen, depth + 1, via),
       );
       return { kind: 'seq', pos: posAt(node.range?.[0]), items };
     }

@@ -111,6 +111,11 @@ export interface LoadOptions {
    * types first.
    */
   beforeValidate?: (extensionDirs: string[]) => Promise<void>;
+  /**
+   * Also check the files and directories a run needs (log_path writable, key files readable), as
+   * `lisa check` and `lisa run` do; `lisa list` and library users may load a runbook for another machine.
+   */
+  checkFiles?: boolean;
   /** Defaults to process.env; `LISA_<name>` entries define variables. */
   env?: Record<string, string | undefined>;
   /** Base of the default `log_path` and of file names in messages; defaults to process.cwd(). */

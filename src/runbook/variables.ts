@@ -2,6 +2,7 @@
 import { parse as parseYaml } from 'yaml';
 import { RunbookError } from './errors.js';
 import { errorAt, type PathPart, type Pos } from './located.js';
+import { RUNBOOK_LIMITS } from './limits.js';
 import type { VariableValue } from './types.js';
 
 export interface VarDef {
@@ -67,8 +68,14 @@ export class VariableTable {
   private readonly secretNames = new Set<string>();
   private readonly secretValues = new Set<string>();
 
-  /** `layers` from lowest to highest precedence: a later definition of a name wins. */
-  constructor(readonly layers: readonly VarDef[]) {
+  /**
+   * `layers` from lowest to highest precedence: a later definition of a name wins. `budget` is
+   * shared with every table made by `with`, bounding what one load may expand in all.
+   */
+  constructor(
+    readonly layers: readonly VarDef[],
+    private readonly budget = { chars: RUNBOOK_LIMITS.expandedChars * 16 },
+  ) {
     for (const def of layers) {
       this.defs.set(def.name, def);
       if (def.isSecret) {
@@ -80,7 +87,7 @@ export class VariableTable {
   }
 
   with(extra: readonly VarDef[]): VariableTable {
-    return new VariableTable([...this.layers, ...extra]);
+    return new VariableTable([...this.layers, ...extra], this.budget);
   }
 
   has(name: string): boolean {
@@ -103,11 +110,31 @@ export class VariableTable {
   expand(text: string, use: Use, stack: string[] = []): unknown {
     const whole = WHOLE.exec(text);
     if (whole) return this.resolve(whole[1]!, use, stack);
-    return text.replace(REF, (_, name: string) => {
+    let size = text.length;
+    return text.replace(REF, (ref: string, name: string) => {
       const def = this.defs.get(name);
       const value = this.resolve(name, use, stack);
-      if (def?.text !== undefined && value === def.value) return def.text;
-      return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? '');
+      const piece =
+        def?.text !== undefined && value === def.value
+          ? def.text
+          : typeof value === 'object' && value !== null
+            ? JSON.stringify(value)
+            : String(value ?? '');
+      // Checked per reference, so variables that each repeat the next one stop at the limit
+      // instead of growing exponentially.
+      size += piece.length - ref.length;
+      this.budget.chars -= piece.length;
+      if (size > RUNBOOK_LIMITS.expandedChars || this.budget.chars < 0) {
+        const chain = [...stack, name].join(' -> ');
+        throw errorAt(
+          use.pos,
+          use.path,
+          size > RUNBOOK_LIMITS.expandedChars
+            ? `expanding $(${name}) (${chain}) makes a value longer than ${RUNBOOK_LIMITS.expandedChars} characters`
+            : `variable expansions in this runbook add up to more than ${RUNBOOK_LIMITS.expandedChars * 16} characters`,
+        );
+      }
+      return piece;
     });
   }
 

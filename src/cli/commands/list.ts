@@ -20,7 +20,7 @@ export function registerList(program: Command): void {
     .description('list the cases a runbook selects (and why the others are left out), without touching a node')
     .option('--json', 'print JSON')
     .action(async (positional: string | undefined, opts: RunbookArgs & { json?: boolean }) => {
-      const { runbook, cases } = await loadRunbookAndSuites(runbookPath(positional, opts), opts.variable);
+      const { runbook, cases } = await loadRunbookAndSuites(runbookPath(positional, opts), opts.variable, false);
       const out: unknown[] = [];
       for (const rb of runbook.combinations) {
         const sel = selectCases(cases, rb.testcase);

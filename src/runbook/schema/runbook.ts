@@ -3,6 +3,7 @@
  * editors use. Built on demand because platforms may register their sections at any time.
  */
 import { z } from 'zod';
+import { MAX_TIMER_MS } from '../limits.js';
 import { platformSchemas } from './platforms.js';
 
 const regex = z.string().superRefine((value, ctx) => {
@@ -73,9 +74,14 @@ const testcaseRuleSchema = z
     // LISA accepts criteria keys directly on the rule as well.
     ...criteriaShape,
     select_action: z.enum(['include', 'exclude', 'forceInclude', 'forceExclude']).optional(),
-    times: z.number().int().positive().optional().describe('Run each selected case this many times'),
-    retry: z.number().int().nonnegative().optional().describe('Retries after a failure'),
-    timeout: z.number().positive().optional().describe('Seconds; overrides the case timeout'),
+    times: z.number().int().positive().max(10_000).optional().describe('Run each selected case this many times'),
+    retry: z.number().int().nonnegative().max(100).optional().describe('Retries after a failure'),
+    timeout: z
+      .number()
+      .positive()
+      .max(Math.floor(MAX_TIMER_MS / 1000), 'must be at most 2147483 seconds (24.8 days), the longest timer Node.js holds')
+      .optional()
+      .describe('Seconds; overrides the case timeout'),
     use_new_environment: z.boolean().optional(),
     ignore_failure: z.boolean().optional(),
   })
@@ -152,7 +158,7 @@ export function runbookSchema() {
     testcase: z.array(testcaseRuleSchema).optional().describe('Selection rules, applied top-down'),
     combinator: combinatorSchema.optional(),
     notifier: z.array(notifierSchema).optional(),
-    concurrency: z.number().int().positive().optional().describe('How many environments run at once'),
+    concurrency: z.number().int().positive().max(1024).optional().describe('How many environments run at once'),
     exit_on_first_failure: z.boolean().optional(),
     log_path: z.string().min(1).optional().describe('Run root directory, default runtime/runs'),
   });

@@ -68,7 +68,7 @@ test('a LISA-style ready runbook for existing machines loads unchanged', async (
   assert.equal(rb.variables.cores!.value, 4, 'variable files keep YAML types');
 });
 
-test('an empty runbook gets the defaults', async () => {
+test('a runbook with only a name gets the defaults', async () => {
   const rb = (await load('good/minimal.yml')).combinations[0]!;
   assert.equal(rb.name, 'minimal');
   assert.deepEqual(rb.platform, { type: 'ready', keepEnvironment: 'no', options: {}, baseDir: good() });
