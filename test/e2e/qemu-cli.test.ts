@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
-import { onlyRunDir, readEvents, repoRoot, runCli, tempDir, writeRunbook } from '../helpers/cli.js';
-import { TEST_IMAGE_CACHE } from '../helpers/qemu.js';
+import { onlyRunDir, readEvents, repoRoot, runCli, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
+import { qemuPidsMatching, TEST_IMAGE_CACHE } from '../helpers/qemu.js';
 
 /**
  * The built-in suites through the real CLI on a real guest that a fixture case breaks on purpose:
@@ -107,5 +107,46 @@ notifier:
       'smoke.reachable PASSED',
       'smoke.reboot PASSED',
     ]);
+  });
+});
+
+describe('lisa run with keep_environment: always', { timeout: 10 * 60_000 }, () => {
+  it('exits right after its summary and leaves the kept guest running', async () => {
+    const dir = tempDir('lisa-keep-');
+    const file = writeRunbook(
+      dir,
+      'runbook.yml',
+      `name: kept
+log_path: ${join(dir, 'runs')}
+platform:
+  - type: qemu
+    keep_environment: always
+    qemu:
+      cache_dir: ${TEST_IMAGE_CACHE}
+testcase:
+  - criteria:
+      name: ^smoke\\.reachable$
+`,
+    );
+    const cli = startCli(['run', file]);
+    let summaryAt = 0;
+    cli.child.stdout.on('data', () => {
+      if (!summaryAt && /\d+ passed/.test(cli.output().stdout)) summaryAt = Date.now();
+    });
+    // Without the fix lisa never exits: bound the wait instead of hanging the suite.
+    const timer = setTimeout(() => cli.child.kill('SIGKILL'), 5 * 60_000);
+    const result = await cli.done;
+    clearTimeout(timer);
+    const exitedAfterMs = Date.now() - summaryAt;
+    const kept = await qemuPidsMatching(dir);
+    try {
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      assert.ok(summaryAt > 0, result.stdout);
+      process.stderr.write(`# exited ${exitedAfterMs} ms after the summary\n`);
+      assert.ok(exitedAfterMs < 3_000, `exited ${exitedAfterMs} ms after the summary`);
+      assert.equal(kept.length, 1, 'the kept guest is still running');
+    } finally {
+      for (const pid of kept) process.kill(pid, 'SIGKILL');
+    }
   });
 });

@@ -151,9 +151,14 @@ export class QemuVm {
     removeVmRecord(this.launch.runDir, this.launch.id);
   }
 
+  /**
+   * Leaves the VM running for the user: the QMP connection is closed, since an open socket would
+   * keep lisa's own process alive after its summary (QEMU accepts a new QMP client later).
+   */
   markKept(): void {
     this.record.kept = true;
     writeVmRecord(this.launch.runDir, this.record);
+    this.qmp?.close();
   }
 
   serialTail(lines = 30): string {
