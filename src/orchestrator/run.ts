@@ -59,7 +59,7 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
   // Suites first: a broken suite is a user error reported before any run starts, and extension
   // modules may register notifiers or platforms that the runbook then uses.
   const cases = options.cases ?? (await loadSuites([builtinSuiteDir(), ...first.extension]));
-  const runDir = RunDirectory.create(first.runRoot, runbook.name);
+  const runDir = RunDirectory.create(first.runRoot, runbook.name, new Date(), (text) => masker.mask(text));
   const log = new Logger('lisa', [new FileSink(runDir.runLog), new StreamSink(options.err, options.debug)], masker);
   const bus = new EventBus(runDir.eventsFile, masker, log);
   // The same model every report uses, so the exit code can never disagree with a report.

@@ -1,21 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The directory layout of one run: everything a run writes lives below `root`. */
+type Mask = (text: string) => string;
+
+/**
+ * The directory layout of one run: everything a run writes lives below `root`. Names made from the
+ * run's name, case ids (which carry combinator values) and node names pass through `mask` first:
+ * a directory name is output too, and reports link to the masked name that exists on disk.
+ */
 export class RunDirectory {
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    private readonly mask: Mask = (text) => text,
+  ) {
     mkdirSync(join(root, 'cases'), { recursive: true });
     mkdirSync(join(root, 'nodes'), { recursive: true });
   }
 
-  static create(runRoot: string, name: string, now = new Date()): RunDirectory {
+  static create(runRoot: string, name: string, now = new Date(), mask: Mask = (text) => text): RunDirectory {
     const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');
-    const base = join(runRoot, `${stamp}-${safeName(name)}`);
+    const base = join(runRoot, `${stamp}-${safeName(mask(name))}`);
     mkdirSync(runRoot, { recursive: true });
     // Two runs started within the same second get distinct directories.
     let dir = base;
     for (let i = 2; !claimDir(dir); i++) dir = `${base}-${i}`;
-    return new RunDirectory(dir);
+    return new RunDirectory(dir, mask);
   }
 
   get runLog(): string {
@@ -25,12 +34,12 @@ export class RunDirectory {
     return join(this.root, 'events.jsonl');
   }
   caseDir(runCaseId: string, attempt: number): string {
-    const dir = join(this.root, 'cases', `${safeName(runCaseId)}${attempt > 1 ? `-attempt${attempt}` : ''}`);
+    const dir = join(this.root, 'cases', `${safeName(this.mask(runCaseId))}${attempt > 1 ? `-attempt${attempt}` : ''}`);
     claimDir(dir);
     return dir;
   }
   nodeLog(envId: string, nodeName: string): string {
-    return join(this.root, 'nodes', `${safeName(envId)}-${safeName(nodeName)}.log`);
+    return join(this.root, 'nodes', `${safeName(this.mask(envId))}-${safeName(this.mask(nodeName))}.log`);
   }
   platformDir(): string {
     const dir = join(this.root, 'platform');

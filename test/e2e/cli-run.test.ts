@@ -36,7 +36,7 @@ describe('lisa run against three loopback sshd nodes', () => {
     const file = writeRunbook(
       dir,
       'runbook.yml',
-      `name: e2e-main
+      `name: e2e-main-$(token)
 log_path: ${join(dir, 'runs')}
 extension:
   - ${join(repoRoot, 'test/fixtures/suites/e2e')}
@@ -162,7 +162,11 @@ concurrency: 3
 
   test('the secret never appears in any output file or on the console', () => {
     assert.ok(!result.stdout.includes(SECRET) && !result.stderr.includes(SECRET), 'secret printed on the console');
+    // The run's name holds the secret too: the run directory's name is masked like any output.
+    assert.ok(!runDir.includes(SECRET), `secret in the run directory's name: ${runDir}`);
+    assert.match(runDir, /e2e-main-_+$/);
     for (const f of allFiles(runDir)) {
+      assert.ok(!f.includes(SECRET), `secret in a file name: ${f}`);
       assert.ok(!readFileSync(f, 'utf8').includes(SECRET), `secret found in ${f}`);
     }
     const secretCase = ends(events).get('e2e.secret_echo')!;
