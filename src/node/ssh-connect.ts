@@ -88,11 +88,18 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
     let mismatch = false;
     let settled = false;
     const methods: string[] = [];
+    // What the server said first: a reply that is not an SSH version line means a wrong port
+    // (an HTTP server, say), which no retry will fix.
+    let greeting = '';
+    sock.on('data', (d: Buffer) => {
+      if (greeting.length < 256) greeting += d.toString('latin1').slice(0, 256 - greeting.length);
+    });
     const onCancel = (): void => fail(new Error('cancelled'));
     req.signal?.addEventListener('abort', onCancel, { once: true });
-    const fail = (err: Error): void => {
+    const fail = (cause: Error): void => {
       if (settled) return;
       settled = true;
+      const err = notSsh(greeting) ? new NodeUnreachableError(req.nodeName, notSshMessage(info, greeting)) : cause;
       req.signal?.removeEventListener('abort', onCancel);
       client.end();
       sock.destroy();
@@ -145,4 +152,15 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
       );
     }
   });
+}
+
+/** True once the server has sent a first line that is not (the start of) `SSH-2.0-...`. */
+function notSsh(greeting: string): boolean {
+  const firstLine = greeting.split('\n')[0] ?? '';
+  return greeting.length > 0 && !/^SSH-/.test(greeting) && !'SSH-'.startsWith(firstLine) && !/\nSSH-/.test(greeting);
+}
+
+function notSshMessage(info: SshConnectionInfo, greeting: string): string {
+  const firstLine = (greeting.split(/\r?\n/)[0] ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+  return `${target(info)} is not an SSH server: it answered ${JSON.stringify(firstLine)} (is the port right?)`;
 }
