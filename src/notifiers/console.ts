@@ -2,7 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { RunEvent } from '../results/events.js';
 import { caseLabel, cleanText, formatDuration, shortMessage } from './format.js';
 import { readOptions } from './options.js';
-import { ResultsModel, type CaseResult } from './results-model.js';
+import { ResultsModel, type CaseResult } from '../results/results-model.js';
 import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
 
 const CODES = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;

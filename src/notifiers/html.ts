@@ -2,7 +2,7 @@ import type { RunEvent } from '../results/events.js';
 import { renderHtml } from './html-render.js';
 import { readOptions, reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
-import { ResultsModel } from './results-model.js';
+import { ResultsModel } from '../results/results-model.js';
 import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
 
 const OPTIONS = { path: { kind: 'string' }, throttle_ms: { kind: 'number' } } as const;

@@ -1,7 +1,7 @@
 // Public surface of the notifiers: the registry, the built-ins, and the shared results model.
 export * from './types.js';
 export { checkNotifier, createNotifier, registerNotifier, knownNotifierTypes } from './registry.js';
-export { ResultsModel } from './results-model.js';
+export { ResultsModel } from '../results/results-model.js';
 export type {
   AttemptRecord,
   CaseResult,
@@ -10,7 +10,7 @@ export type {
   RunResults,
   RunState,
   SubResultRecord,
-} from './results-model.js';
+} from '../results/results-model.js';
 export { ConsoleNotifier } from './console.js';
 export { JUnitNotifier } from './junit.js';
 export { JsonNotifier, RESULTS_JSON_VERSION, type ResultsJson } from './json.js';

@@ -2,7 +2,7 @@ import type { RunEvent } from '../results/events.js';
 import { linkFrom } from './format.js';
 import { readOptions, reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
-import { ResultsModel, type RunResults } from './results-model.js';
+import { ResultsModel, type RunResults } from '../results/results-model.js';
 import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
 
 const OPTIONS = { path: { kind: 'string' } } as const;

@@ -3,7 +3,7 @@ import type { RunEvent } from '../results/events.js';
 import { cleanText, linkFrom, shortMessage } from './format.js';
 import { readOptions, reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
-import { isFinal, ResultsModel, type CaseResult } from './results-model.js';
+import { isFinal, ResultsModel, type CaseResult } from '../results/results-model.js';
 import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
 
 // The package is CommonJS (`module.exports = builder`) but its types declare `export default`, so

@@ -1,7 +1,7 @@
 import { FileSink, Logger, type LogSink } from '../logging/logger.js';
 import { SecretMasker } from '../logging/secrets.js';
 import { createNotifier } from '../notifiers/registry.js';
-import { ResultsModel } from '../notifiers/results-model.js';
+import { ResultsModel } from '../results/results-model.js';
 import type { Notifier } from '../notifiers/types.js';
 import { createPlatform } from '../platform/registry.js';
 import type { Platform, PlatformContext } from '../platform/types.js';

@@ -1,7 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { PlatformConfig } from '../../runbook/types.js';
-import { defaultCacheDir } from '../../image/spec.js';
+import { defaultCacheDir } from './image/spec.js';
 
 /** The runbook's `qemu:` section after defaults (keys follow src/runbook/schema/platforms.ts). */
 export interface QemuOptions {

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
-import { runCommand } from '../../image/run.js';
+import { runCommand } from '../../process/run-command.js';
 import type { Node } from '../../node/types.js';
 import type { VmSpec } from './args.js';
 import { asRootCommand, hostKeyFromPub, identityScript } from './identity.js';

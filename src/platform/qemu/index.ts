@@ -9,8 +9,8 @@ export function createQemuPlatform(config: PlatformConfig): Platform {
 
 export { QemuPlatform } from './platform.js';
 export { QemuEnvironment } from './environment.js';
-export { buildImage, findCachedImage } from '../../image/build.js';
-export type { BuildImageOptions, BuiltImage } from '../../image/spec.js';
+export { buildImage, findCachedImage } from './image/build.js';
+export type { BuildImageOptions, BuiltImage } from './image/spec.js';
 export { doctor, type DoctorCheck, type DoctorReport } from './doctor.js';
 export { reapStaleVms, type ReapResult } from './registry.js';
 export { SerialConsole, type SerialScan } from './serial-console.js';
