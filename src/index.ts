@@ -15,7 +15,10 @@ export * from './testing/define.js';
 export * from './testing/assert.js';
 export * from './runbook/index.js';
 export * from './notifiers/index.js';
-export { registerPlatform, platformTypes } from './platform/registry.js';
+export { registerPlatform, knownPlatformTypes } from './platform/registry.js';
+export { definePlatform, type PlatformRegistration } from './platform/registration.js';
+// Plugins build their schemas with lisa's zod, so that they combine with the runbook schema.
+export { z } from 'zod';
 export { SshNode, type SshNodeOptions } from './node/ssh-node.js';
 export { LocalNode, type LocalNodeOptions } from './node/local-node.js';
 export { SshAuthError, HostKeyMismatchError } from './node/ssh-errors.js';

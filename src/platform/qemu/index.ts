@@ -1,9 +1,10 @@
 import type { PlatformConfig } from '../../runbook/types.js';
 import type { Platform } from '../types.js';
 import { QemuPlatform } from './platform.js';
+import type { QemuSection } from './schema.js';
 
-/** The engine's platform registry maps `type: qemu` here. */
-export function createQemuPlatform(config: PlatformConfig): Platform {
+/** `type: qemu` (./schema.ts) is created here, loaded only when a run uses it. */
+export function createQemuPlatform(config: PlatformConfig<QemuSection>): Platform {
   return new QemuPlatform(config);
 }
 
@@ -17,3 +18,4 @@ export { SerialConsole, type SerialScan } from './serial-console.js';
 export { StartStop, Disk, type AttachedDisk } from './features.js';
 export { detectPanics, type PanicFinding } from './panic.js';
 export { QmpClient } from './qmp.js';
+export { qemuSchema, qemuPlatform, type QemuSection } from './schema.js';

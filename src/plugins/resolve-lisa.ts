@@ -1,0 +1,37 @@
+/**
+ * Makes `import ... from 'lisa-ts'` (and `lisa-ts/tools`) in extension code anywhere on disk
+ * resolve to the lisa that is running, without a symlink or an install next to the extension.
+ * Resolution goes through this package's own `exports`, as if the import were written inside it.
+ */
+import Module, { createRequire, register } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const NAME = 'lisa-ts';
+
+/** The package root: dist/src/plugins/ -> three levels up. */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export function isLisaSpecifier(specifier: string): boolean {
+  return specifier === NAME || specifier.startsWith(`${NAME}/`);
+}
+
+let installed = false;
+
+/** Installs the ESM resolve hook and the CommonJS equivalent; idempotent. */
+export function installLisaResolution(): void {
+  if (installed) return;
+  installed = true;
+  const packageJson = join(packageRoot, 'package.json');
+  register('./resolve-hook.js', import.meta.url, { data: { parentURL: pathToFileURL(packageJson).href } });
+  // require() (tsx compiles a .ts outside any "type": "module" package to CommonJS) skips ESM hooks.
+  const selfRequire = createRequire(packageJson);
+  const internal = Module as unknown as {
+    _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
+  };
+  const original = internal._resolveFilename;
+  internal._resolveFilename = function (request, parent, ...rest) {
+    if (isLisaSpecifier(request)) return selfRequire.resolve(request);
+    return original.call(this, request, parent, ...rest);
+  };
+}
