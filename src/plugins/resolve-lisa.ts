@@ -3,7 +3,7 @@
  * resolve to the lisa that is running, without a symlink or an install next to the extension.
  * Resolution goes through this package's own `exports`, as if the import were written inside it.
  */
-import Module, { createRequire, register } from 'node:module';
+import Module, { register } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -25,13 +25,14 @@ export function installLisaResolution(): void {
   const packageJson = join(packageRoot, 'package.json');
   register('./resolve-hook.js', import.meta.url, { data: { parentURL: pathToFileURL(packageJson).href } });
   // require() (tsx compiles a .ts outside any "type": "module" package to CommonJS) skips ESM hooks.
-  const selfRequire = createRequire(packageJson);
   const internal = Module as unknown as {
     _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
+    _nodeModulePaths: (dir: string) => string[];
   };
+  // As if required from this package's root: Node then resolves the name through our `exports`.
+  const self = { id: packageJson, filename: packageJson, paths: internal._nodeModulePaths(packageRoot) };
   const original = internal._resolveFilename;
   internal._resolveFilename = function (request, parent, ...rest) {
-    if (isLisaSpecifier(request)) return selfRequire.resolve(request);
-    return original.call(this, request, parent, ...rest);
+    return original.call(this, request, isLisaSpecifier(request) ? self : parent, ...rest);
   };
 }
