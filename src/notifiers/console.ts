@@ -211,6 +211,12 @@ function plural(n: number, word: string): string {
 
 export const consoleNotifier = defineNotifier({
   type: 'console',
-  schema: z.strictObject({ color: z.enum(['auto', 'always', 'never']).optional().describe('Colour output; auto: when the stream is a terminal and NO_COLOR is unset') }),
+  schema: z.strictObject({
+    color: z
+      .enum(['auto', 'always', 'never'])
+      .optional()
+      .describe('Colour output; auto: when the stream is a terminal and NO_COLOR is unset'),
+    log_level: z.string().optional().describe("Accepted for LISA compatibility; lisa's console shows results"),
+  }),
   create: (options, ctx) => new ConsoleNotifier(ctx, options),
 });
