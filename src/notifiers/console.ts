@@ -3,7 +3,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { RunEvent } from '../results/events.js';
 import { caseLabel, cleanText, formatDuration, shortMessage } from './format.js';
 import { ResultsModel, type CaseResult } from '../results/results-model.js';
-import type { Notifier, NotifierContext} from './types.js';
+import type { Notifier, NotifierContext } from './types.js';
 import { defineNotifier } from './types.js';
 
 const CODES = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
@@ -17,7 +17,6 @@ const STATUS_STYLE: Record<string, Style> = {
   RUNNING: 'cyan',
   QUEUED: 'dim',
 };
-
 
 /**
  * Live progress for people watching a run: where things run, one line per finished case, and a

@@ -4,9 +4,8 @@ import { renderHtml } from './html-render.js';
 import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
 import { ResultsModel } from '../results/results-model.js';
-import type { Notifier, NotifierContext} from './types.js';
+import type { Notifier, NotifierContext } from './types.js';
 import { defineNotifier } from './types.js';
-
 
 /**
  * `report.html`: one self-contained page (inline style and script, no external assets) that can
@@ -47,7 +46,11 @@ export class HtmlNotifier implements Notifier {
 export const htmlNotifier = defineNotifier({
   type: 'html',
   schema: z.strictObject({
-    path: z.string().min(1).optional().describe('Report file; default <run dir>/report.html, relative to the working directory'),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Report file; default <run dir>/report.html, relative to the working directory'),
     throttle_ms: z.number().nonnegative().optional().describe('Least time between rewrites mid-run, default 2000'),
   }),
   create: (options, ctx) => new HtmlNotifier(ctx, options),

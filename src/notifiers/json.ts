@@ -4,9 +4,8 @@ import { linkFrom } from './format.js';
 import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
 import { ResultsModel, type RunResults } from '../results/results-model.js';
-import type { Notifier, NotifierContext} from './types.js';
+import type { Notifier, NotifierContext } from './types.js';
 import { defineNotifier } from './types.js';
-
 
 /** Version of the results.json layout; bump it when a field changes meaning or disappears. */
 export const RESULTS_JSON_VERSION = 1;
@@ -67,6 +66,12 @@ export class JsonNotifier implements Notifier {
 
 export const jsonNotifier = defineNotifier({
   type: 'json',
-  schema: z.strictObject({ path: z.string().min(1).optional().describe('Report file; default <run dir>/results.json, relative to the working directory') }),
+  schema: z.strictObject({
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Report file; default <run dir>/results.json, relative to the working directory'),
+  }),
   create: (options, ctx) => new JsonNotifier(ctx, options),
 });

@@ -24,7 +24,7 @@ export function notifierRegistrationProblem(value: unknown): string | undefined 
   }
   const schema = r.schema as { safeParse?: unknown; shape?: unknown } | undefined;
   if (!schema || typeof schema.safeParse !== 'function' || typeof schema.shape !== 'object') {
-    return "has no zod object schema in \"schema\" (z.strictObject, with import { z } from 'lisa-ts')";
+    return 'has no zod object schema in "schema" (z.strictObject, with import { z } from \'lisa-ts\')';
   }
   if (typeof r.create !== 'function') return 'has no create() function';
   return undefined;
@@ -35,7 +35,8 @@ export function registerNotifier(registration: NotifierRegistration): void {
   const problem = notifierRegistrationProblem(registration);
   if (problem) throw new Error(`cannot register notifier: the registration ${problem}`);
   const existing = registrations.get(registration.type);
-  if (existing && existing !== registration) throw new Error(`notifier type "${registration.type}" is already registered`);
+  if (existing && existing !== registration)
+    throw new Error(`notifier type "${registration.type}" is already registered`);
   registrations.set(registration.type, registration);
 }
 
@@ -54,7 +55,9 @@ export function loadNotifierModule(file: string): Promise<NotifierRegistration> 
   return loadRegistration<NotifierRegistration>(file, 'notifier', notifierRegistrationProblem);
 }
 
-export async function notifierRegistration(config: Pick<NotifierConfig, 'type' | 'module'>): Promise<NotifierRegistration> {
+export async function notifierRegistration(
+  config: Pick<NotifierConfig, 'type' | 'module'>,
+): Promise<NotifierRegistration> {
   if (config.module) return loadNotifierModule(config.module);
   const registration = registrations.get(config.type);
   if (!registration) {
@@ -82,5 +85,12 @@ export async function createNotifier(config: NotifierConfig, ctx: NotifierContex
 export async function checkNotifier(config: NotifierConfig, runDir = '/nonexistent/run'): Promise<void> {
   const masker = new SecretMasker();
   const out = new Writable({ write: (_chunk, _enc, done) => done() });
-  await createNotifier(config, { runDir, runName: 'check', log: new Logger('check', [], masker), masker, debug: false, out });
+  await createNotifier(config, {
+    runDir,
+    runName: 'check',
+    log: new Logger('check', [], masker),
+    masker,
+    debug: false,
+    out,
+  });
 }

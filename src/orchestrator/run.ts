@@ -115,7 +115,10 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
   return { exitCode: interrupted ? 130 : s.failed > 0 ? 1 : 0, runDir: runDir.root, summary: s };
 }
 
-async function createNotifiers(configs: NotifierConfig[], ctx: Parameters<typeof createNotifier>[1]): Promise<Notifier[]> {
+async function createNotifiers(
+  configs: NotifierConfig[],
+  ctx: Parameters<typeof createNotifier>[1],
+): Promise<Notifier[]> {
   // The console always reports; a runbook entry for it only sets its options.
   const all = configs.some((c) => c.type === 'console') ? configs : [{ type: 'console', options: {} }, ...configs];
   return Promise.all(all.map((c) => createNotifier(c, ctx)));

@@ -17,7 +17,8 @@ export function registerPlatform(registration: PlatformRegistration): void {
   const problem = registrationProblem(registration);
   if (problem) throw new Error(`cannot register platform: the registration ${problem}`);
   const existing = registrations.get(registration.type);
-  if (existing && existing !== registration) throw new Error(`platform type "${registration.type}" is already registered`);
+  if (existing && existing !== registration)
+    throw new Error(`platform type "${registration.type}" is already registered`);
   registrations.set(registration.type, registration);
 }
 
@@ -36,7 +37,9 @@ export function loadPlatformModule(file: string): Promise<PlatformRegistration> 
   return loadRegistration<PlatformRegistration>(file, 'platform', registrationProblem);
 }
 
-export async function platformRegistration(config: Pick<PlatformConfig, 'type' | 'module'>): Promise<PlatformRegistration> {
+export async function platformRegistration(
+  config: Pick<PlatformConfig, 'type' | 'module'>,
+): Promise<PlatformRegistration> {
   if (config.module) return loadPlatformModule(config.module);
   const registration = registrations.get(config.type);
   if (!registration) {

@@ -30,7 +30,9 @@ export async function loadRegistration<T>(
   }
   const value = defaultExport(mod);
   if (value === undefined) {
-    throw new PluginLoadError(`${kind} module ${file} has no default export (export default define${cap(kind)}({...}))`);
+    throw new PluginLoadError(
+      `${kind} module ${file} has no default export (export default define${cap(kind)}({...}))`,
+    );
   }
   const why = problem(value);
   if (why) throw new PluginLoadError(`the default export of ${kind} module ${file} ${why}`);

@@ -54,7 +54,8 @@ type FromFile = (p: string, at: PathPart[]) => string;
 /** The absolute path of the module a `type:` names, relative to the file it is written in. */
 function pluginModule(tree: LNode, entry: PathPart[], written: string): string {
   let node: LNode | undefined = tree;
-  for (const part of entry) node = typeof part === 'number' && node?.kind === 'seq' ? node.items[part] : get(node, String(part));
+  for (const part of entry)
+    node = typeof part === 'number' && node?.kind === 'seq' ? node.items[part] : get(node, String(part));
   return modulePathAt(get(node, 'type') ?? tree, written);
 }
 

@@ -36,7 +36,9 @@ export function identityScript(i: IdentityInput): string {
       lines.push(
         // Not in the trace: the debug log must not hold a private key.
         '{ set +x; } 2>/dev/null',
-        '(umask 077; printf %s ' + shellQuote(i.hostKey.privateKey.trimEnd() + '\n') + ' > /etc/ssh/ssh_host_ed25519_key)',
+        '(umask 077; printf %s ' +
+          shellQuote(i.hostKey.privateKey.trimEnd() + '\n') +
+          ' > /etc/ssh/ssh_host_ed25519_key)',
         'printf "%s\\n" ' + shellQuote(i.hostKey.publicKey.trim()) + ' > /etc/ssh/ssh_host_ed25519_key.pub',
         'set -x',
       );

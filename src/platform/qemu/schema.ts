@@ -8,7 +8,11 @@ import { definePlatform } from '../registration.js';
 const positiveInt = z.number().int().positive();
 
 export const qemuSchema = z.strictObject({
-  image: z.string().min(1).optional().describe('A qcow2/raw image file, or `builtin:debian-12` (the guest lisa builds)'),
+  image: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A qcow2/raw image file, or `builtin:debian-12` (the guest lisa builds)'),
   kernel: z.string().min(1).optional().describe('Kernel image to boot directly (-kernel)'),
   initrd: z.string().min(1).optional().describe('Initrd for a direct kernel boot (-initrd)'),
   append: z.string().optional().describe('Kernel command line for a direct kernel boot (-append)'),

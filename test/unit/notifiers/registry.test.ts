@@ -46,7 +46,11 @@ test('a registration is type, schema and create in one object; a type cannot be 
   const collect = defineNotifier({
     type: 'collect',
     schema: z.strictObject({}),
-    create: (): Notifier => ({ type: 'collect', onEvent: (e: RunEvent) => void seen.push(e.type), finish: async () => {} }),
+    create: (): Notifier => ({
+      type: 'collect',
+      onEvent: (e: RunEvent) => void seen.push(e.type),
+      finish: async () => {},
+    }),
   });
   registerNotifier(collect);
   assert.ok(knownNotifierTypes().includes('collect'));

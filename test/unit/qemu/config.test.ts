@@ -36,7 +36,10 @@ describe('qemu options', () => {
   });
 
   it('resolves relative paths against the runbook that declared the platform', () => {
-    const o = parseQemuOptions({ baseDir: '/lab/runbooks', options: { image: 'disks/x.qcow2', kernel: '../k/vmlinuz' } });
+    const o = parseQemuOptions({
+      baseDir: '/lab/runbooks',
+      options: { image: 'disks/x.qcow2', kernel: '../k/vmlinuz' },
+    });
     assert.deepEqual(o.image, { disk: '/lab/runbooks/disks/x.qcow2', format: 'qcow2' });
     assert.equal(o.kernel, '/lab/k/vmlinuz');
   });
