@@ -1,23 +1,30 @@
 import { pathToFileURL } from 'node:url';
-import { installLisaResolution } from './resolve-lisa.js';
+import { patchRequire, registerLisaHook } from './resolve-lisa.js';
 
 let typeScriptHooks: Promise<void> | undefined;
+let lisaHook = false;
 
 /**
  * Imports an extension module (suite, platform, notifier) from anywhere on disk. TypeScript goes
- * through tsx's global hooks, ESM and CommonJS both: a directory without a package.json makes tsx
- * compile to CommonJS, and the CommonJS hook is what turns `export` syntax there into something
- * Node can load. `lisa-ts` resolves to the running lisa either way.
+ * through tsx's global hooks; a .ts file is loaded as an ES module even outside a "type": "module"
+ * package (see ./resolve-hook.ts), so extensions share this process's one copy of lisa, and
+ * `lisa-ts` resolves to the running lisa from any directory.
  */
 export async function importModule(file: string): Promise<Record<string, unknown>> {
-  installLisaResolution();
+  patchRequire();
   if (/\.[mc]?ts$/.test(file)) {
     typeScriptHooks ??= (async () => {
       const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
       esm.register();
       cjs.register();
+      // After tsx: hooks registered later run first, so ours sees (and can correct) tsx's answer.
+      registerLisaHook();
+      lisaHook = true;
     })();
     await typeScriptHooks;
+  } else if (!lisaHook) {
+    registerLisaHook();
+    lisaHook = true;
   }
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }

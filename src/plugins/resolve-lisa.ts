@@ -16,15 +16,23 @@ export function isLisaSpecifier(specifier: string): boolean {
   return specifier === NAME || specifier.startsWith(`${NAME}/`);
 }
 
-let installed = false;
+const packageJson = join(packageRoot, 'package.json');
 
-/** Installs the ESM resolve hook and the CommonJS equivalent; idempotent. */
-export function installLisaResolution(): void {
-  if (installed) return;
-  installed = true;
-  const packageJson = join(packageRoot, 'package.json');
+/**
+ * Registers the ESM resolve hook (./resolve-hook.ts). Hooks registered later run first, so this is
+ * registered again after tsx's: it must see tsx's answer to correct a .ts file's format.
+ */
+export function registerLisaHook(): void {
   register('./resolve-hook.js', import.meta.url, { data: { parentURL: pathToFileURL(packageJson).href } });
-  // require() (tsx compiles a .ts outside any "type": "module" package to CommonJS) skips ESM hooks.
+}
+
+let requirePatched = false;
+
+/** The CommonJS equivalent, for JavaScript extensions that use require(); idempotent. */
+export function patchRequire(): void {
+  if (requirePatched) return;
+  requirePatched = true;
+  // require() (a .cjs or .cts file, or .js in a CommonJS package) does not go through ESM hooks.
   const internal = Module as unknown as {
     _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
     _nodeModulePaths: (dir: string) => string[];
