@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { Logger } from '../src/logging/logger.js';
 import { SecretMasker } from '../src/logging/secrets.js';
-import { runCommand } from '../src/image/run.js';
+import { runCommand } from '../src/process/run-command.js';
 import { runRunbook } from '../src/orchestrator/run.js';
 import { QemuPlatform } from '../src/platform/qemu/platform.js';
 import { resumeIncoming } from '../src/platform/qemu/guest.js';

@@ -1,5 +1,5 @@
 import { Tool, ToolNotAvailableError } from '../src/tool/tool.js';
-import { shellQuote } from '../src/tool/quote.js';
+import { shellQuote } from '../src/shell/quote.js';
 
 export interface DnsLookupResult {
   name: string;

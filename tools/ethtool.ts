@@ -1,5 +1,5 @@
 import { Tool, type PackageNames } from '../src/tool/tool.js';
-import { shellQuote } from '../src/tool/quote.js';
+import { shellQuote } from '../src/shell/quote.js';
 
 export interface EthtoolDriverInfo {
   driver: string;

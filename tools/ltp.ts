@@ -1,5 +1,5 @@
 import { Tool, ToolNotAvailableError } from '../src/tool/tool.js';
-import { shellQuote } from '../src/tool/quote.js';
+import { shellQuote } from '../src/shell/quote.js';
 
 /** LTP result codes: TPASS, TFAIL, TBROK (setup broke), TCONF (not applicable: a skip), TWARN. */
 export type LtpStatus = 'PASS' | 'FAIL' | 'BROK' | 'CONF' | 'WARN';

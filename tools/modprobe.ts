@@ -1,5 +1,5 @@
 import { Tool, type PackageNames } from '../src/tool/tool.js';
-import { shellQuote } from '../src/tool/quote.js';
+import { shellQuote } from '../src/shell/quote.js';
 
 /** `modprobe`: loads and unloads kernel modules with their dependencies. */
 export class Modprobe extends Tool {

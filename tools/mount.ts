@@ -1,5 +1,5 @@
 import { Tool, type PackageNames } from '../src/tool/tool.js';
-import { shellQuote } from '../src/tool/quote.js';
+import { shellQuote } from '../src/shell/quote.js';
 import type { MountEntry } from './findmnt.js';
 
 /** Decodes the octal escapes /proc/mounts uses for spaces, tabs and backslashes (`\040`). */

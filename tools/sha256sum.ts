@@ -1,5 +1,5 @@
 import { Tool, type PackageNames } from '../src/tool/tool.js';
-import { shellQuote } from '../src/tool/quote.js';
+import { shellQuote } from '../src/shell/quote.js';
 
 /** The digest from `sha256sum FILE` output (`<64 hex>  FILE`); throws on anything else. */
 export function parseSha256sum(text: string): string {

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { Tool, type PackageNames } from '../src/tool/tool.js';
-import { shellQuote } from '../src/tool/quote.js';
+import { shellQuote } from '../src/shell/quote.js';
 
 export interface StressNgMetric {
   stressor: string;

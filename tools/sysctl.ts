@@ -1,5 +1,5 @@
 import { Tool, type PackageNames } from '../src/tool/tool.js';
-import { shellQuote } from '../src/tool/quote.js';
+import { shellQuote } from '../src/shell/quote.js';
 
 /** Parses `sysctl -a` (or `sysctl key...`): `key = value` lines; values may be empty or contain tabs. */
 export function parseSysctl(text: string): Record<string, string> {

@@ -1,5 +1,5 @@
 import { Tool, type PackageNames } from '../src/tool/tool.js';
-import { shellJoin } from '../src/tool/quote.js';
+import { shellJoin } from '../src/shell/quote.js';
 
 export interface WritableEntry {
   /** Octal mode, e.g. `777`. */

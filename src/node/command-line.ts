@@ -1,4 +1,4 @@
-import { shellQuote } from '../tool/quote.js';
+import { shellQuote } from '../shell/quote.js';
 
 /** How `sudo: true` is honoured on a node. */
 export type SudoMode =

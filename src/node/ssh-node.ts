@@ -2,7 +2,7 @@ import { readFile as readLocal, writeFile as writeLocal } from 'node:fs/promises
 import type ssh2 from 'ssh2';
 import type { Logger } from '../logging/logger.js';
 import type { SecretMasker } from '../logging/secrets.js';
-import { shellQuote } from '../tool/quote.js';
+import { shellQuote } from '../shell/quote.js';
 import { BaseNode, type RawResult, type RawRun } from './base-node.js';
 import { untilAborted } from './abortable.js';
 import { ChannelLimiter } from './channel-limiter.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger.js';
-import { shellQuote } from '../tool/quote.js';
+import { shellQuote } from '../shell/quote.js';
 import { NodeUnreachableError, type Node } from './types.js';
 
 export interface RebootRequest {

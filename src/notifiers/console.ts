@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import { isAbsolute, relative } from 'node:path';
 import type { RunEvent } from '../results/events.js';
 import { caseLabel, cleanText, formatDuration, shortMessage } from './format.js';
-import { readOptions } from './options.js';
-import { ResultsModel, type CaseResult } from './results-model.js';
-import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
+import { ResultsModel, type CaseResult } from '../results/results-model.js';
+import type { Notifier, NotifierContext } from './types.js';
+import { defineNotifier } from './types.js';
 
 const CODES = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
 type Style = keyof typeof CODES;
@@ -16,8 +17,6 @@ const STATUS_STYLE: Record<string, Style> = {
   RUNNING: 'cyan',
   QUEUED: 'dim',
 };
-
-const OPTIONS = { color: { kind: 'string', oneOf: ['auto', 'always', 'never'] } } as const;
 
 /**
  * Live progress for people watching a run: where things run, one line per finished case, and a
@@ -209,5 +208,14 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export const createConsoleNotifier: NotifierFactory = (options, ctx) =>
-  new ConsoleNotifier(ctx, readOptions('console', options, OPTIONS));
+export const consoleNotifier = defineNotifier({
+  type: 'console',
+  schema: z.strictObject({
+    color: z
+      .enum(['auto', 'always', 'never'])
+      .optional()
+      .describe('Colour output; auto: when the stream is a terminal and NO_COLOR is unset'),
+    log_level: z.string().optional().describe("Accepted for LISA compatibility; lisa's console shows results"),
+  }),
+  create: (options, ctx) => new ConsoleNotifier(ctx, options),
+});

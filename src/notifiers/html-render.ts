@@ -1,5 +1,5 @@
 import { cleanText, formatDuration, linkFrom } from './format.js';
-import type { CaseResult, RunResults } from './results-model.js';
+import type { CaseResult, RunResults } from '../results/results-model.js';
 
 /** Everything the page shows passes through here: masked upstream, then made inert as HTML text. */
 export function esc(value: unknown): string {

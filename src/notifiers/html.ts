@@ -1,11 +1,11 @@
+import { z } from 'zod';
 import type { RunEvent } from '../results/events.js';
 import { renderHtml } from './html-render.js';
-import { readOptions, reportPath } from './options.js';
+import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
-import { ResultsModel } from './results-model.js';
-import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
-
-const OPTIONS = { path: { kind: 'string' }, throttle_ms: { kind: 'number' } } as const;
+import { ResultsModel } from '../results/results-model.js';
+import type { Notifier, NotifierContext } from './types.js';
+import { defineNotifier } from './types.js';
 
 /**
  * `report.html`: one self-contained page (inline style and script, no external assets) that can
@@ -43,5 +43,15 @@ export class HtmlNotifier implements Notifier {
   }
 }
 
-export const createHtmlNotifier: NotifierFactory = (options, ctx) =>
-  new HtmlNotifier(ctx, readOptions('html', options, OPTIONS));
+export const htmlNotifier = defineNotifier({
+  type: 'html',
+  schema: z.strictObject({
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Report file; default <run dir>/report.html, relative to the working directory'),
+    throttle_ms: z.number().nonnegative().optional().describe('Least time between rewrites mid-run, default 2000'),
+  }),
+  create: (options, ctx) => new HtmlNotifier(ctx, options),
+});

@@ -1,7 +1,11 @@
 // Public surface of the notifiers: the registry, the built-ins, and the shared results model.
 export * from './types.js';
 export { checkNotifier, createNotifier, registerNotifier, knownNotifierTypes } from './registry.js';
-export { ResultsModel } from './results-model.js';
+export { consoleNotifier } from './console.js';
+export { junitNotifier } from './junit.js';
+export { jsonNotifier } from './json.js';
+export { htmlNotifier } from './html.js';
+export { ResultsModel } from '../results/results-model.js';
 export type {
   AttemptRecord,
   CaseResult,
@@ -10,11 +14,11 @@ export type {
   RunResults,
   RunState,
   SubResultRecord,
-} from './results-model.js';
+} from '../results/results-model.js';
 export { ConsoleNotifier } from './console.js';
 export { JUnitNotifier } from './junit.js';
 export { JsonNotifier, RESULTS_JSON_VERSION, type ResultsJson } from './json.js';
 export { HtmlNotifier } from './html.js';
 export { writeFileAtomic } from './atomic-write.js';
 export { ReportFile } from './report-file.js';
-export { readOptions, reportPath, type OptionSpec, type OptionKind } from './options.js';
+export { reportPath } from './options.js';

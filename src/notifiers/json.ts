@@ -1,11 +1,11 @@
+import { z } from 'zod';
 import type { RunEvent } from '../results/events.js';
 import { linkFrom } from './format.js';
-import { readOptions, reportPath } from './options.js';
+import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
-import { ResultsModel, type RunResults } from './results-model.js';
-import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
-
-const OPTIONS = { path: { kind: 'string' } } as const;
+import { ResultsModel, type RunResults } from '../results/results-model.js';
+import type { Notifier, NotifierContext } from './types.js';
+import { defineNotifier } from './types.js';
 
 /** Version of the results.json layout; bump it when a field changes meaning or disappears. */
 export const RESULTS_JSON_VERSION = 1;
@@ -64,5 +64,14 @@ export class JsonNotifier implements Notifier {
   }
 }
 
-export const createJsonNotifier: NotifierFactory = (options, ctx) =>
-  new JsonNotifier(ctx, readOptions('json', options, OPTIONS));
+export const jsonNotifier = defineNotifier({
+  type: 'json',
+  schema: z.strictObject({
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Report file; default <run dir>/results.json, relative to the working directory'),
+  }),
+  create: (options, ctx) => new JsonNotifier(ctx, options),
+});

@@ -1,17 +1,17 @@
+import { z } from 'zod';
 import junitModule, { type Builder, type TestCase } from 'junit-report-builder';
 import type { RunEvent } from '../results/events.js';
 import { cleanText, linkFrom, shortMessage } from './format.js';
-import { readOptions, reportPath } from './options.js';
+import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
-import { isFinal, ResultsModel, type CaseResult } from './results-model.js';
-import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
+import { isFinal, ResultsModel, type CaseResult } from '../results/results-model.js';
+import type { Notifier, NotifierContext } from './types.js';
+import { defineNotifier } from './types.js';
 
 // The package is CommonJS (`module.exports = builder`) but its types declare `export default`, so
 // under NodeNext the default import is typed as the module object; take whichever is the builder.
 const rootBuilder: Builder =
   (junitModule as unknown as { default?: Builder }).default ?? (junitModule as unknown as Builder);
-
-const OPTIONS = { path: { kind: 'string' } } as const;
 
 /**
  * JUnit XML for CI test tabs (Jenkins, Azure DevOps, GitHub test-reporter actions).
@@ -154,5 +154,14 @@ function skipWithMessage(tc: TestCase, message: string): void {
   };
 }
 
-export const createJUnitNotifier: NotifierFactory = (options, ctx) =>
-  new JUnitNotifier(ctx, readOptions('junit', options, OPTIONS));
+export const junitNotifier = defineNotifier({
+  type: 'junit',
+  schema: z.strictObject({
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Report file; default <run dir>/junit.xml, relative to the working directory'),
+  }),
+  create: (options, ctx) => new JUnitNotifier(ctx, options),
+});

@@ -1,61 +1,96 @@
 import { Writable } from 'node:stream';
 import { Logger } from '../logging/logger.js';
 import { SecretMasker } from '../logging/secrets.js';
+import { loadRegistration } from '../plugins/load-registration.js';
 import type { NotifierConfig } from '../runbook/types.js';
-import { createConsoleNotifier } from './console.js';
-import { createHtmlNotifier } from './html.js';
-import { createJsonNotifier } from './json.js';
-import { createJUnitNotifier } from './junit.js';
-import type { Notifier, NotifierContext, NotifierFactory } from './types.js';
+import { consoleNotifier } from './console.js';
+import { htmlNotifier } from './html.js';
+import { jsonNotifier } from './json.js';
+import { junitNotifier } from './junit.js';
+import type { Notifier, NotifierContext, NotifierRegistration } from './types.js';
 
-const BUILT_IN: Readonly<Record<string, NotifierFactory>> = {
-  console: createConsoleNotifier,
-  junit: createJUnitNotifier,
-  json: createJsonNotifier,
-  html: createHtmlNotifier,
-};
+const TYPE_NAME = /^[a-z][a-z0-9_-]*$/i;
+const BUILT_IN: readonly NotifierRegistration[] = [consoleNotifier, junitNotifier, jsonNotifier, htmlNotifier];
 
-const factories = new Map<string, NotifierFactory>(Object.entries(BUILT_IN));
+/** The notifiers a runbook can name by type; plugins are named by module path instead. */
+const registrations = new Map<string, NotifierRegistration>();
 
-/**
- * Makes `type` usable in runbooks (`notifier: [{type: <type>, ...}]`). Registering a type twice is
- * an error, so that a plugin cannot silently replace a built-in or another plugin's notifier.
- */
-export function registerNotifier(type: string, factory: NotifierFactory): void {
-  if (!/^[a-z][a-z0-9_-]*$/i.test(type)) {
-    throw new Error(`cannot register notifier "${type}": a type is a letter followed by letters, digits, '-' or '_'`);
+/** Why `value` is not a notifier registration, or undefined when it is one. */
+export function notifierRegistrationProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'is not an object with type, schema and create';
+  const r = value as Record<string, unknown>;
+  if (typeof r.type !== 'string' || !TYPE_NAME.test(r.type)) {
+    return `has type ${JSON.stringify(r.type)}; a type is a letter followed by letters, digits, '-' or '_'`;
   }
-  const existing = factories.get(type);
-  if (existing && existing !== factory) throw new Error(`notifier type "${type}" is already registered`);
-  factories.set(type, factory);
+  const schema = r.schema as { safeParse?: unknown; shape?: unknown } | undefined;
+  if (!schema || typeof schema.safeParse !== 'function' || typeof schema.shape !== 'object') {
+    return 'has no zod object schema in "schema" (z.strictObject, with import { z } from \'lisa-ts\')';
+  }
+  if (typeof r.create !== 'function') return 'has no create() function';
+  return undefined;
+}
+
+/** Adds a built-in type. Registering a type twice is an error: nothing silently replaces a notifier. */
+export function registerNotifier(registration: NotifierRegistration): void {
+  const problem = notifierRegistrationProblem(registration);
+  if (problem) throw new Error(`cannot register notifier: the registration ${problem}`);
+  const existing = registrations.get(registration.type);
+  if (existing && existing !== registration)
+    throw new Error(`notifier type "${registration.type}" is already registered`);
+  registrations.set(registration.type, registration);
+}
+
+for (const builtin of BUILT_IN) registerNotifier(builtin);
+
+export function notifierRegistrations(): NotifierRegistration[] {
+  return [...registrations.values()];
 }
 
 export function knownNotifierTypes(): string[] {
-  return [...factories.keys()].sort();
+  return [...registrations.keys()].sort();
 }
 
-/** Builds the notifier a runbook entry names; option errors carry the notifier's type. */
-export function createNotifier(config: NotifierConfig, ctx: NotifierContext): Notifier {
-  const factory = factories.get(config.type);
-  if (!factory) {
-    throw new Error(`unknown notifier type "${config.type}" (known types: ${knownNotifierTypes().join(', ')})`);
+/** The registration a plugin module exports, checked; errors are PluginLoadErrors. */
+export function loadNotifierModule(file: string): Promise<NotifierRegistration> {
+  return loadRegistration<NotifierRegistration>(file, 'notifier', notifierRegistrationProblem);
+}
+
+export async function notifierRegistration(
+  config: Pick<NotifierConfig, 'type' | 'module'>,
+): Promise<NotifierRegistration> {
+  if (config.module) return loadNotifierModule(config.module);
+  const registration = registrations.get(config.type);
+  if (!registration) {
+    throw new Error(`unknown notifier type "${config.type}"; known types: ${knownNotifierTypes().join(', ')}`);
   }
-  return factory(config.options ?? {}, ctx);
+  return registration;
 }
 
 /**
- * Validates a runbook entry (type and options) without a run, for `lisa check`. Factories only
- * check options and remember them; nothing is written before events arrive, so building one and
- * dropping it is harmless.
+ * Builds the notifier a runbook entry names. Options from a loaded runbook are already valid
+ * (the runbook schema holds every notifier's schema); a config built by a program is checked here.
  */
-export function checkNotifier(config: NotifierConfig, runDir = '/nonexistent/run'): void {
-  const masker = new SecretMasker();
-  const out = new Writable({ write: (_chunk, _enc, done) => done() });
-  createNotifier(config, { runDir, runName: 'check', log: new Logger('check', [], masker), masker, debug: false, out });
+export async function createNotifier(config: NotifierConfig, ctx: NotifierContext): Promise<Notifier> {
+  const registration = await notifierRegistration(config);
+  const parsed = registration.schema.safeParse(config.options ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? `option "${issue.path.join('.')}": ` : '';
+    throw new Error(`notifier "${config.type}": ${where}${issue.message}`);
+  }
+  return registration.create(parsed.data, ctx);
 }
 
-/** Test hook: forgets plugin registrations, keeps the built-ins. */
-export function resetNotifierRegistry(): void {
-  factories.clear();
-  for (const [type, factory] of Object.entries(BUILT_IN)) factories.set(type, factory);
+/** Validates an entry without a run. Factories only remember their options, so building one and dropping it is harmless. */
+export async function checkNotifier(config: NotifierConfig, runDir = '/nonexistent/run'): Promise<void> {
+  const masker = new SecretMasker();
+  const out = new Writable({ write: (_chunk, _enc, done) => done() });
+  await createNotifier(config, {
+    runDir,
+    runName: 'check',
+    log: new Logger('check', [], masker),
+    masker,
+    debug: false,
+    out,
+  });
 }

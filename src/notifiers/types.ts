@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
 import type { SecretMasker } from '../logging/secrets.js';
 import type { RunEvent } from '../results/events.js';
@@ -23,5 +24,23 @@ export interface Notifier {
   finish(): Promise<void>;
 }
 
-/** Builds a notifier from its runbook entry (`notifier: [{type: junit, path: ...}]`). */
-export type NotifierFactory = (config: Record<string, unknown>, ctx: NotifierContext) => Notifier;
+/**
+ * Everything that makes `notifier: [{type: <type>, ...}]` usable: the schema of the entry's other
+ * keys and the factory, in one object. A plugin module's default export is one of these
+ * (`notifier: [{type: ./my-notifier.mts}]`).
+ */
+export interface NotifierRegistration<S extends z.ZodObject = z.ZodObject> {
+  readonly type: string;
+  /** The options (the entry's keys besides `type`); use z.strictObject so a misspelt key is an error. */
+  readonly schema: S;
+  /**
+   * Builds the notifier from validated options. Must not write anything or open connections:
+   * `lisa check` builds notifiers only to validate them.
+   */
+  create(options: z.output<S>, ctx: NotifierContext): Notifier;
+}
+
+/** Identity, for the types: `export default defineNotifier({ type, schema, create })`. */
+export function defineNotifier<S extends z.ZodObject>(registration: NotifierRegistration<S>): NotifierRegistration<S> {
+  return registration;
+}

@@ -1,7 +1,7 @@
 import { FileSink, Logger, type LogSink } from '../logging/logger.js';
 import { SecretMasker } from '../logging/secrets.js';
 import { createNotifier } from '../notifiers/registry.js';
-import { ResultsModel } from '../notifiers/results-model.js';
+import { ResultsModel } from '../results/results-model.js';
 import type { Notifier } from '../notifiers/types.js';
 import { createPlatform } from '../platform/registry.js';
 import type { Platform, PlatformContext } from '../platform/types.js';
@@ -69,7 +69,7 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
       summary.apply(e);
     },
   });
-  const notifiers = createNotifiers(first.notifier, {
+  const notifiers = await createNotifiers(first.notifier, {
     runDir: runDir.root,
     runName: runbook.name,
     log,
@@ -115,10 +115,13 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
   return { exitCode: interrupted ? 130 : s.failed > 0 ? 1 : 0, runDir: runDir.root, summary: s };
 }
 
-function createNotifiers(configs: NotifierConfig[], ctx: Parameters<typeof createNotifier>[1]): Notifier[] {
+async function createNotifiers(
+  configs: NotifierConfig[],
+  ctx: Parameters<typeof createNotifier>[1],
+): Promise<Notifier[]> {
   // The console always reports; a runbook entry for it only sets its options.
   const all = configs.some((c) => c.type === 'console') ? configs : [{ type: 'console', options: {} }, ...configs];
-  return all.map((c) => createNotifier(c, ctx));
+  return Promise.all(all.map((c) => createNotifier(c, ctx)));
 }
 
 interface RunShared {

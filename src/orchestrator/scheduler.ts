@@ -4,7 +4,7 @@ import type { Environment, Platform, PlatformContext } from '../platform/types.j
 import type { EventBus } from '../results/event-bus.js';
 import type { RunDirectory } from '../results/run-dir.js';
 import { runCase, type CaseOutcome } from './case-runner.js';
-import { matchRequirement, type EnvironmentFacts } from './requirements.js';
+import { matchRequirement, type EnvironmentFacts } from '../platform/requirements.js';
 import { requirementOf, WorkQueue, type WorkItem } from './work-queue.js';
 
 export interface SchedulerOptions {

@@ -1,4 +1,4 @@
-import { shellJoin, shellQuote } from '../tool/quote.js';
+import { shellJoin, shellQuote } from '../shell/quote.js';
 
 export type PackageManagerName = 'apt' | 'dnf' | 'yum' | 'tdnf' | 'zypper' | 'apk' | 'pacman' | 'pkg';
 

@@ -1,5 +1,5 @@
 import type { Node } from '../node/types.js';
-import { shellQuote } from '../tool/quote.js';
+import { shellQuote } from '../shell/quote.js';
 
 export type ServiceManagerName = 'systemd' | 'openrc' | 'bsdrc';
 

@@ -1,27 +1,53 @@
+import { loadRegistration } from '../plugins/load-registration.js';
 import type { PlatformConfig } from '../runbook/types.js';
+import { qemuPlatform } from './qemu/schema.js';
+import { readyPlatform } from './ready/schema.js';
+import { registrationProblem, type PlatformRegistration } from './registration.js';
 import type { Platform } from './types.js';
 
-type Factory = (config: PlatformConfig) => Promise<Platform>;
+/**
+ * The platforms a runbook can name by type. Each entry's module is small (schema + a lazy
+ * import), so a ready run never loads QEMU or Azure code. Plugins are named by module path in the
+ * runbook instead and need no entry here.
+ */
+const registrations = new Map<string, PlatformRegistration>();
 
-/** Platforms by runbook `type`. Loaded lazily so that a ready run never loads QEMU or Azure code. */
-const factories = new Map<string, Factory>([
-  ['ready', async () => (await import('./ready/ready-platform.js')).createReadyPlatform()],
-  ['qemu', async (c) => (await import('./qemu/index.js')).createQemuPlatform(c)],
-]);
-
-/** Lets an extension add a platform type. */
-export function registerPlatform(type: string, factory: Factory): void {
-  factories.set(type, factory);
+/** Adds a built-in type. Registering a type twice is an error: nothing silently replaces a platform. */
+export function registerPlatform(registration: PlatformRegistration): void {
+  const problem = registrationProblem(registration);
+  if (problem) throw new Error(`cannot register platform: the registration ${problem}`);
+  const existing = registrations.get(registration.type);
+  if (existing && existing !== registration)
+    throw new Error(`platform type "${registration.type}" is already registered`);
+  registrations.set(registration.type, registration);
 }
 
-export function platformTypes(): string[] {
-  return [...factories.keys()];
+for (const builtin of [readyPlatform, qemuPlatform]) registerPlatform(builtin as PlatformRegistration);
+
+export function platformRegistrations(): PlatformRegistration[] {
+  return [...registrations.values()];
+}
+
+export function knownPlatformTypes(): string[] {
+  return [...registrations.keys()].sort();
+}
+
+/** The registration a plugin module exports, checked; errors are PluginLoadErrors. */
+export function loadPlatformModule(file: string): Promise<PlatformRegistration> {
+  return loadRegistration<PlatformRegistration>(file, 'platform', registrationProblem);
+}
+
+export async function platformRegistration(
+  config: Pick<PlatformConfig, 'type' | 'module'>,
+): Promise<PlatformRegistration> {
+  if (config.module) return loadPlatformModule(config.module);
+  const registration = registrations.get(config.type);
+  if (!registration) {
+    throw new Error(`unknown platform type "${config.type}"; known types: ${knownPlatformTypes().join(', ')}`);
+  }
+  return registration;
 }
 
 export async function createPlatform(config: PlatformConfig): Promise<Platform> {
-  const factory = factories.get(config.type);
-  if (!factory) {
-    throw new Error(`platform type "${config.type}" is not available; available: ${platformTypes().join(', ')}`);
-  }
-  return factory(config);
+  return (await platformRegistration(config)).create(config);
 }

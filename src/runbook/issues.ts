@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { RunbookError } from './errors.js';
 import { describeValue, errorAt, isPlainObject, locate, type LNode, type PathPart } from './located.js';
-import { knownPlatformTypes } from './schema/platforms.js';
+import { knownPlatformTypes } from '../platform/registry.js';
 import { didYouMean } from './suggest.js';
 
 type Issue = z.core.$ZodIssue;
@@ -102,8 +102,11 @@ function convertUnion(
     const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
     const key = String(path[path.length - 1]);
     if (value === undefined) return [at(`missing required key "${key}"`, path.slice(0, -1))];
-    if (path[0] === 'platform') {
-      return [at(`unknown platform type ${JSON.stringify(value)}; known types: ${[...options].sort().join(', ')}`)];
+    if ((path[0] === 'platform' || path[0] === 'notifier') && path.length === 3) {
+      // Module paths written elsewhere in the runbook are options of the union, not types to suggest.
+      const known = options.filter((o) => !/^\.{0,2}\//.test(o)).sort();
+      const hint = ' (or a module path: ./plugins/my-' + String(path[0]) + '.mts)';
+      return [at(`unknown ${String(path[0])} type ${JSON.stringify(value)}; known types: ${known.join(', ')}${hint}`)];
     }
     const hint = typeof value === 'string' ? didYouMean(value, options) : '';
     return [at(`must be one of: ${options.join(', ')}; found ${describeValue(value)}${hint}`)];

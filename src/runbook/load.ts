@@ -10,6 +10,7 @@ import { RunbookError } from './errors.js';
 import { loadTree } from './include.js';
 import { errorAt, locate, type LNode } from './located.js';
 import { checkRunbookPaths } from './path-checks.js';
+import { loadRunbookPlugins } from './plugins.js';
 import { expandHome, resolveRunbook } from './resolve.js';
 import { combinatorSchema, pathEntrySchema, runbookSchema } from './schema/runbook.js';
 import { substitute } from './substitute.js';
@@ -47,7 +48,10 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
       entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator')),
     };
     if (options.beforeValidate) await options.beforeValidate(extensionDirs(rest, base));
-    return { file: absFile, ...expand(rest, combinator, base, secrets, absFile, cwd, options.checkFiles ?? false) };
+    return {
+      file: absFile,
+      ...(await expand(rest, combinator, base, secrets, absFile, cwd, options.checkFiles ?? false)),
+    };
   } catch (err) {
     // A secret put where a number belongs would otherwise be printed in "found string ...".
     if (err instanceof RunbookError) maskError(err, [...secrets]);
@@ -55,7 +59,7 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
   }
 }
 
-function expand(
+async function expand(
   rest: LNode & { kind: 'map' },
   combinator: Combinator | undefined,
   base: VariableTable,
@@ -63,7 +67,7 @@ function expand(
   absFile: string,
   cwd: string,
   checkFiles: boolean,
-): Omit<LoadedRunbook, 'file'> {
+): Promise<Omit<LoadedRunbook, 'file'>> {
   const combinations: ResolvedRunbook[] = [];
   for (const combination of expandCombinator(combinator)) {
     // LISA lets combinator values override every other definition of the same variable.
@@ -76,8 +80,9 @@ function expand(
     const table = base.with(layer);
     table.secrets().forEach((s) => secrets.add(s));
     const resolvedTree = substitute(rest, table);
-    const data = check(runbookSchema(), resolvedTree, []);
-    const resolved = resolveRunbook(data, { tree: resolvedTree, file: absFile, cwd });
+    const plugins = await loadRunbookPlugins(resolvedTree);
+    const data = check(runbookSchema(plugins), resolvedTree, []);
+    const resolved = resolveRunbook(data, { tree: resolvedTree, file: absFile, cwd, plugins });
     const [first, ...more] = checkFiles ? checkRunbookPaths(resolved, resolvedTree, data.log_path !== undefined) : [];
     if (first) {
       first.more.push(...more);

@@ -1,8 +1,9 @@
 /** Turns a validated runbook (snake_case, relative paths) into the ResolvedRunbook the engine uses. */
 import os from 'node:os';
 import path from 'node:path';
-import { locate, type LNode, type PathPart } from './located.js';
-import type { RunbookData } from './schema/runbook.js';
+import { get, locate, type LNode, type PathPart } from './located.js';
+import { isModulePath, modulePathAt } from './plugins.js';
+import type { RunbookData, RunbookPlugins } from './schema/runbook.js';
 import type {
   CaseCriteria,
   EnvironmentConfig,
@@ -18,6 +19,8 @@ export interface ResolveContext {
   tree: LNode;
   file: string;
   cwd: string;
+  /** The plugins the runbook names by module path (see ./plugins.ts). */
+  plugins?: RunbookPlugins;
 }
 
 export function resolveRunbook(
@@ -31,10 +34,15 @@ export function resolveRunbook(
     name: data.name ?? path.basename(ctx.file).replace(/\.ya?ml$/, ''),
     file: ctx.file,
     extension: (data.extension ?? []).map((e, i) => fromFile(typeof e === 'string' ? e : e.path, ['extension', i])),
-    platform: platformOf(data, fromFile),
+    platform: platformOf(data, fromFile, ctx),
     environments: (data.environment?.environments ?? []).map((env, i) => environmentOf(env, i, fromFile)),
     testcase: (data.testcase ?? []).map((rule, i) => ruleOf(rule, where(['testcase', i]))),
-    notifier: (data.notifier ?? []).map(({ type, ...options }): NotifierConfig => ({ type, options })),
+    notifier: (data.notifier ?? []).map(({ type: written, ...options }, i): NotifierConfig => {
+      const type = String(written);
+      const plugin = ctx.plugins?.notifiers.get(type);
+      if (!plugin) return { type, options };
+      return { type: plugin.type, module: pluginModule(ctx.tree, ['notifier', i], type), options };
+    }),
     concurrency: data.concurrency,
     exitOnFirstFailure: data.exit_on_first_failure ?? false,
     runRoot: path.resolve(ctx.cwd, data.log_path ?? 'runtime/runs'),
@@ -43,10 +51,21 @@ export function resolveRunbook(
 
 type FromFile = (p: string, at: PathPart[]) => string;
 
-function platformOf(data: RunbookData, fromFile: FromFile): PlatformConfig {
+/** The absolute path of the module a `type:` names, relative to the file it is written in. */
+function pluginModule(tree: LNode, entry: PathPart[], written: string): string {
+  let node: LNode | undefined = tree;
+  for (const part of entry)
+    node = typeof part === 'number' && node?.kind === 'seq' ? node.items[part] : get(node, String(part));
+  return modulePathAt(get(node, 'type') ?? tree, written);
+}
+
+function platformOf(data: RunbookData, fromFile: FromFile, ctx: ResolveContext): PlatformConfig {
   const entry = data.platform?.[0] as Record<string, unknown> | undefined;
   if (!entry) return { type: 'ready', keepEnvironment: 'no', options: {}, baseDir: fromFile('.', []) };
-  const type = String(entry.type);
+  const written = String(entry.type);
+  const plugin = isModulePath(written) ? ctx.plugins?.platforms.get(written) : undefined;
+  // A plugin's section is named by its registration's type: `type: ./x.mts` + `inventory: {...}`.
+  const type = plugin?.type ?? written;
   const keep = entry.keep_environment;
   const key = entry.admin_private_key_file as string | undefined;
   return {
@@ -57,6 +76,7 @@ function platformOf(data: RunbookData, fromFile: FromFile): PlatformConfig {
     adminPassword: (entry.admin_password as string | undefined) || undefined,
     adminPrivateKeyFile: key ? fromFile(key, ['platform', 0, 'admin_private_key_file']) : undefined,
     options: (entry[type] as Record<string, unknown> | undefined) ?? {},
+    ...(plugin ? { module: pluginModule(ctx.tree, ['platform', 0], written) } : {}),
     baseDir: fromFile('.', ['platform', 0]),
   };
 }

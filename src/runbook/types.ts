@@ -59,21 +59,28 @@ export interface EnvironmentConfig {
   nodes: NodeConfig[];
 }
 
-export interface PlatformConfig {
+export interface PlatformConfig<O = Record<string, unknown>> {
   type: string;
   /** `no` (default), `always`, or `failed`: keep environments after the run. */
   keepEnvironment: 'no' | 'always' | 'failed';
   adminUsername?: string;
   adminPassword?: string;
   adminPrivateKeyFile?: string;
-  /** The type-specific section, e.g. the value of `qemu:` for `type: qemu` (snake_case keys kept). */
-  options: Record<string, unknown>;
+  /**
+   * The type-specific section, e.g. the value of `qemu:` for `type: qemu` (snake_case keys kept),
+   * as the platform's schema outputs it.
+   */
+  options: O;
+  /** Absolute path of the plugin module when the runbook named the platform by path. */
+  module?: string;
   /** Directory of the runbook file that declared the platform: the base for relative paths in `options`. */
   baseDir: string;
 }
 
 export interface NotifierConfig {
   type: string;
+  /** Absolute path of the plugin module when the runbook named the notifier by path. */
+  module?: string;
   /** Other keys of the entry, snake_case kept (e.g. `path`). */
   options: Record<string, unknown>;
 }

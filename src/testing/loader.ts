@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { importModule, loadErrorDetail } from '../plugins/import.js';
 import type { Priority, TestCaseInfo, TestSuiteDefinition } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 3_600_000;
@@ -20,26 +21,6 @@ export class SuiteLoadError extends Error {
     super(`${file}: ${message}`);
     this.name = 'SuiteLoadError';
   }
-}
-
-let typeScriptHooks: Promise<void> | undefined;
-
-/**
- * TypeScript suites load through tsx's global hooks, ESM and CommonJS both: a directory without a
- * package.json makes tsx compile to CommonJS, and the CommonJS hook is what turns `export` syntax
- * there into something Node can load. Global (not namespaced) hooks keep one instance of every
- * module, so a plugin's registerPlatform() reaches the engine's own registry.
- */
-async function importModule(file: string): Promise<Record<string, unknown>> {
-  if (/\.[mc]?ts$/.test(file)) {
-    typeScriptHooks ??= (async () => {
-      const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
-      esm.register();
-      cjs.register();
-    })();
-    await typeScriptHooks;
-  }
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
 /** Exported values, looking through the `default` wrapper that CommonJS interop adds. */
@@ -79,13 +60,7 @@ export async function loadSuites(dirs: string[]): Promise<TestCaseInfo[]> {
       try {
         mod = await importModule(file);
       } catch (e) {
-        // esbuild puts the file:line:column of a syntax error on the lines after the first.
-        const detail = (e as Error).message
-          .split('\n')
-          .filter((l) => l.trim())
-          .slice(0, 4)
-          .join('\n  ');
-        throw new SuiteLoadError(file, `cannot load: ${detail}`);
+        throw new SuiteLoadError(file, `cannot load: ${loadErrorDetail(e)}`);
       }
       const suites = new Set(exportedValues(mod).filter(isSuite));
       for (const suite of suites) {

@@ -1,5 +1,5 @@
 import { defineSuite } from '../../src/testing/define.js';
-import { shellQuote } from '../../src/tool/quote.js';
+import { shellQuote } from '../../src/shell/quote.js';
 import { Fio, type FioJob } from '../../tools/fio.js';
 import { StressNg } from '../../tools/stress-ng.js';
 import { checkFioProducedThroughput, checkStressNg } from './checks.js';

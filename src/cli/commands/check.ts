@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { selectCases } from '../../orchestrator/selection.js';
-import { platformTypes } from '../../platform/registry.js';
 import { loadRunbookAndSuites } from '../load.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
 import { UsageError } from '../errors.js';
@@ -14,14 +13,9 @@ export function registerCheck(program: Command): void {
       const { runbook, cases } = await loadRunbookAndSuites(file, opts.variable);
       let selected = 0;
       for (const rb of runbook.combinations) {
-        if (!platformTypes().includes(rb.platform.type)) {
-          throw new UsageError(
-            `${file}: platform type "${rb.platform.type}" is not available; available: ${platformTypes().join(', ')}`,
-          );
-        }
         for (const n of rb.notifier) {
           try {
-            checkNotifier(n);
+            await checkNotifier(n);
           } catch (e) {
             throw new UsageError(`${file}: ${(e as Error).message}`);
           }

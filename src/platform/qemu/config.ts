@@ -1,9 +1,10 @@
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { PlatformConfig } from '../../runbook/types.js';
-import { defaultCacheDir } from '../../image/spec.js';
+import { defaultCacheDir } from './image/spec.js';
+import { qemuSchema, type QemuSection } from './schema.js';
 
-/** The runbook's `qemu:` section after defaults (keys follow src/runbook/schema/platforms.ts). */
+/** What the platform works with: the validated `qemu:` section (./schema.ts) turned into paths and units. */
 export interface QemuOptions {
   /** `builtin` (the Debian guest this platform builds) or a path to an existing qcow2/raw disk. */
   image: 'builtin' | { disk: string; format: 'qcow2' | 'raw' };
@@ -11,7 +12,7 @@ export interface QemuOptions {
   initrd?: string;
   append?: string;
   cacheDir: string;
-  accel: 'auto' | 'kvm' | 'tcg';
+  accel: QemuSection['accel'];
   /** Per-guest defaults; a case's minCores/minMemoryMiB raise them. */
   cores?: number;
   memoryMiB: number;
@@ -21,61 +22,39 @@ export interface QemuOptions {
   privateNetwork: boolean;
   username: string;
   qemuBinary: string;
-  keepEnvironment: 'no' | 'always' | 'failed';
+  keepEnvironment: PlatformConfig['keepEnvironment'];
   hostCores: number;
   hostMemoryMiB: number;
 }
 
-class QemuConfigError extends Error {
-  constructor(key: string, message: string) {
-    super(`runbook platform qemu.${key}: ${message}`);
-    this.name = 'QemuConfigError';
-  }
-}
-
-function str(o: Record<string, unknown>, key: string): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || !v)
-    throw new QemuConfigError(key, `expected a non-empty string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function num(o: Record<string, unknown>, key: string, min: number): number | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
-    throw new QemuConfigError(key, `expected a number >= ${min}, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-export function parseQemuOptions(config: Partial<PlatformConfig> & { options?: Record<string, unknown> }): QemuOptions {
-  const o = config.options ?? {};
-  const imageText = str(o, 'image');
+/**
+ * `config.options` is the schema's output when it comes from a runbook; anything else (a program
+ * building a config by hand) is parsed here with the same schema, so there is one set of rules.
+ */
+export function parseQemuOptions(config: Partial<PlatformConfig<Partial<QemuSection>>>): QemuOptions {
+  const o = qemuSchema.parse(config.options ?? {});
+  // Relative paths are relative to the runbook that declared the platform.
+  const base = config.baseDir ?? process.cwd();
+  const abs = (p: string | undefined): string | undefined => (p ? resolve(base, p) : undefined);
   let image: QemuOptions['image'] = 'builtin';
-  if (imageText && !imageText.startsWith('builtin')) {
-    image = { disk: resolve(imageText), format: /\.(raw|img)$/i.test(imageText) ? 'raw' : 'qcow2' };
+  if (o.image && !o.image.startsWith('builtin')) {
+    image = { disk: resolve(base, o.image), format: /\.(raw|img)$/i.test(o.image) ? 'raw' : 'qcow2' };
   }
-  const accel = (str(o, 'accel') ?? 'auto') as QemuOptions['accel'];
-  if (!['auto', 'kvm', 'tcg'].includes(accel))
-    throw new QemuConfigError('accel', `expected auto, kvm or tcg, got ${accel}`);
-  const abs = (p: string | undefined): string | undefined => (p ? resolve(p) : undefined);
   return {
     image,
-    kernel: abs(str(o, 'kernel')),
-    initrd: abs(str(o, 'initrd')),
-    append: str(o, 'append'),
-    cacheDir: resolve(str(o, 'cache_dir') ?? defaultCacheDir()),
-    accel,
-    cores: num(o, 'cores', 1),
-    memoryMiB: num(o, 'memory_mb', 128) ?? 1024,
-    dataDisks: num(o, 'data_disks', 0) ?? 0,
-    // TCG boots take 25-45 s here and up to 175 s when the host is busy.
-    bootTimeoutMs: (num(o, 'boot_timeout', 1) ?? 300) * 1000,
-    warmStart: (o.warm_start as boolean | undefined) ?? true,
-    privateNetwork: (o.private_network as boolean | undefined) ?? true,
-    username: str(o, 'username') ?? config.adminUsername ?? 'lisa',
-    qemuBinary: str(o, 'qemu_binary') ?? process.env.LISA_QEMU_BINARY ?? 'qemu-system-x86_64',
+    kernel: abs(o.kernel),
+    initrd: abs(o.initrd),
+    append: o.append,
+    cacheDir: resolve(base, o.cache_dir ?? defaultCacheDir()),
+    accel: o.accel,
+    cores: o.cores,
+    memoryMiB: o.memory_mb,
+    dataDisks: o.data_disks,
+    bootTimeoutMs: o.boot_timeout * 1000,
+    warmStart: o.warm_start,
+    privateNetwork: o.private_network,
+    username: o.username ?? config.adminUsername ?? 'lisa',
+    qemuBinary: o.qemu_binary ?? process.env.LISA_QEMU_BINARY ?? 'qemu-system-x86_64',
     keepEnvironment: config.keepEnvironment ?? 'no',
     hostCores: cpus().length,
     hostMemoryMiB: Math.floor(totalmem() / 1024 / 1024),

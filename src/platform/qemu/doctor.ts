@@ -1,7 +1,7 @@
 import { statfsSync } from 'node:fs';
 import { freemem } from 'node:os';
-import { defaultCacheDir } from '../../image/spec.js';
-import { hasCommand, runCommand } from '../../image/run.js';
+import { defaultCacheDir } from './image/spec.js';
+import { hasCommand, runCommand } from '../../process/run-command.js';
 import { chooseAccel, readAccelFacts } from './accel.js';
 
 export interface DoctorCheck {

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeCapability } from '../../node/types.js';
-import { runCommand } from '../../image/run.js';
+import { runCommand } from '../../process/run-command.js';
 import type { Feature } from '../types.js';
 import type { QemuGuest } from './guest.js';
 

@@ -2,7 +2,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
-import { runCommand } from '../../image/run.js';
+import { runCommand } from '../../process/run-command.js';
+import { shellQuote } from '../../shell/quote.js';
 import type { Node } from '../../node/types.js';
 import type { VmSpec } from './args.js';
 import { asRootCommand, hostKeyFromPub, identityScript } from './identity.js';
@@ -142,7 +143,7 @@ export class QemuGuest {
     const hostKey = newHostKey(this.init.dir);
     hostKey.catch(() => {});
     await this.createOverlay(warm.disk, 'qcow2');
-    const vm = await this.launch(signal, `exec:cat '${warm.state.replace(/'/g, `'\\''`)}'`);
+    const vm = await this.launch(signal, `exec:cat ${shellQuote(warm.state)}`);
     lap('qemu started');
     await resumeIncoming(vm, 120_000);
     lap('state loaded, running');

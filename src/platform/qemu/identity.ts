@@ -1,3 +1,5 @@
+import { shellQuote } from '../../shell/quote.js';
+
 /**
  * The root shell script run over SSH right after a node first answers. A warm clone wakes up as
  * an exact copy of the template, so it also gets a fresh clock, machine-id and host key (made on
@@ -21,10 +23,6 @@ export interface IdentityInput {
   ntpPort?: number;
 }
 
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 export function identityScript(i: IdentityInput): string {
   // The trace (with timestamps) goes to the node's debug log: first contact is on the deploy path.
   const lines = ['set -e', "PS4='+ $EPOCHREALTIME '", 'set -x'];
@@ -38,8 +36,10 @@ export function identityScript(i: IdentityInput): string {
       lines.push(
         // Not in the trace: the debug log must not hold a private key.
         '{ set +x; } 2>/dev/null',
-        '(umask 077; printf %s ' + q(i.hostKey.privateKey.trimEnd() + '\n') + ' > /etc/ssh/ssh_host_ed25519_key)',
-        'printf "%s\\n" ' + q(i.hostKey.publicKey.trim()) + ' > /etc/ssh/ssh_host_ed25519_key.pub',
+        '(umask 077; printf %s ' +
+          shellQuote(i.hostKey.privateKey.trimEnd() + '\n') +
+          ' > /etc/ssh/ssh_host_ed25519_key)',
+        'printf "%s\\n" ' + shellQuote(i.hostKey.publicKey.trim()) + ' > /etc/ssh/ssh_host_ed25519_key.pub',
         'set -x',
       );
     }

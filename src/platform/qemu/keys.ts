@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand } from '../../image/run.js';
+import { runCommand } from '../../process/run-command.js';
 
 export interface RunKey {
   privateKeyFile: string;

@@ -2,15 +2,18 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FileSink } from '../../logging/logger.js';
-import { buildImage } from '../../image/build.js';
-import { hasCommand } from '../../image/run.js';
+import { buildImage } from './image/build.js';
+import { hasCommand } from '../../process/run-command.js';
 import { SshNode } from '../../node/ssh-node.js';
 import type { PlatformConfig } from '../../runbook/types.js';
+import type { OsInfo } from '../../os/types.js';
 import type { Requirement } from '../../testing/types.js';
+import { matchRequirement } from '../requirements.js';
 import type { Environment, Match, Platform, PlatformContext } from '../types.js';
 import { chooseAccel, readAccelFacts, type AccelChoice } from './accel.js';
 import { privateMac } from './args.js';
 import { parseQemuOptions, type QemuOptions } from './config.js';
+import type { QemuSection } from './schema.js';
 import { QEMU_FEATURES, QemuEnvironment } from './environment.js';
 import type { Disk } from './features.js';
 import { QemuGuest } from './guest.js';
@@ -32,7 +35,17 @@ interface BootImage {
 }
 
 const MAX_NODES = 8;
-const BUILTIN_OS = ['debian', 'linux'];
+/** What the builtin image is, for matching `supported_os` before it is booted. */
+const BUILTIN_OS: OsInfo = {
+  id: 'debian',
+  name: 'Debian GNU/Linux 12 (bookworm)',
+  version: '12',
+  codename: 'bookworm',
+  families: ['debian', 'linux'],
+  kernel: { name: 'Linux', release: '', version: '' },
+  arch: 'x86_64',
+  immutable: false,
+};
 
 /**
  * Local QEMU guests: one copy-on-write overlay per node over a cached base image, user-mode
@@ -54,7 +67,7 @@ export class QemuPlatform implements Platform {
     for (const g of this.live) g.vm?.kill();
   };
 
-  constructor(config: Partial<PlatformConfig> & { options?: Record<string, unknown> }) {
+  constructor(config: Partial<PlatformConfig<Partial<QemuSection>>>) {
     this.options = parseQemuOptions(config);
   }
 
@@ -104,25 +117,27 @@ export class QemuPlatform implements Platform {
     process.on('exit', this.onExit);
   }
 
+  /** Matched against the largest environment this host can give: the shared rules and wording. */
   async match(req: Requirement): Promise<Match> {
     const o = this.options;
-    const nodes = req.nodes ?? 1;
-    if (req.supportedPlatforms?.length && !req.supportedPlatforms.includes('qemu')) {
-      return { ok: false, unmet: `platform ${req.supportedPlatforms.join(' or ')} (this is qemu)` };
-    }
-    if (nodes > MAX_NODES)
-      return { ok: false, unmet: `${nodes} nodes (qemu starts at most ${MAX_NODES} per environment)` };
-    if ((req.minCores ?? 0) > o.hostCores)
-      return { ok: false, unmet: `${req.minCores} cores (this host has ${o.hostCores})` };
-    const mem = Math.max(req.minMemoryMiB ?? 0, o.memoryMiB) * nodes;
-    if (mem > o.hostMemoryMiB * 0.8)
-      return { ok: false, unmet: `${mem} MiB memory for ${nodes} guests (this host has ${o.hostMemoryMiB} MiB)` };
-    const missing = (req.features ?? []).find((f) => !(QEMU_FEATURES as readonly string[]).includes(f));
-    if (missing) return { ok: false, unmet: `feature ${missing} (qemu offers ${QEMU_FEATURES.join(', ')})` };
-    if (o.image === 'builtin' && req.supportedOs?.length && !req.supportedOs.some((f) => BUILTIN_OS.includes(f))) {
-      return { ok: false, unmet: `OS ${req.supportedOs.join(' or ')} (the builtin qemu image is Debian 12)` };
-    }
-    return { ok: true };
+    const nodes = Math.min(req.nodes ?? 1, MAX_NODES);
+    // Guests of one environment share 80% of the host's memory; each gets at least the configured size.
+    const capability = {
+      cores: o.hostCores,
+      memoryMiB: Math.floor((o.hostMemoryMiB * 0.8) / nodes),
+      dataDisks: o.dataDisks,
+      features: [...QEMU_FEATURES],
+    };
+    return matchRequirement(
+      { ...req, minMemoryMiB: Math.max(req.minMemoryMiB ?? 0, o.memoryMiB) },
+      {
+        platform: 'qemu',
+        capabilities: Array.from({ length: MAX_NODES }, () => capability),
+        // A user's own image can be anything: only the builtin one is known to be Debian 12.
+        os: o.image === 'builtin' ? Array.from({ length: MAX_NODES }, () => BUILTIN_OS) : [],
+        features: QEMU_FEATURES,
+      },
+    );
   }
 
   /**

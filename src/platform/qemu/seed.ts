@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand } from '../../image/run.js';
+import { runCommand } from '../../process/run-command.js';
 
 /**
  * A cloud-init NoCloud seed ISO (volume label `cidata`), for existing cloud images: it carries the

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
-import { withLock } from '../../image/lock.js';
-import { runCommand } from '../../image/run.js';
+import { withLock } from './image/lock.js';
+import { runCommand } from '../../process/run-command.js';
+import { shellQuote } from '../../shell/quote.js';
 import type { VmSpec } from './args.js';
 import { QemuGuest } from './guest.js';
 import type { RunKey } from './keys.js';
@@ -119,7 +120,7 @@ async function makeTemplate(req: WarmRequest, dir: string, fp: string): Promise<
     await new Promise((r) => setTimeout(r, 1_000));
     const qmp = guest.vm!.qmp!;
     await qmp.execute('stop');
-    await qmp.execute('migrate', { uri: `exec:cat > '${join(work, 'state').replace(/'/g, `'\\''`)}'` });
+    await qmp.execute('migrate', { uri: `exec:cat > ${shellQuote(join(work, 'state'))}` });
     const deadline = Date.now() + 120_000;
     for (;;) {
       const m = await qmp.execute<{ status?: string; 'error-desc'?: string }>('query-migrate');

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { FileSink } from '../../logging/logger.js';
 import type { Node, NodeCapability } from '../../node/types.js';
 import type { OsInfo } from '../../os/types.js';
-import { matchRequirement } from '../../orchestrator/requirements.js';
+import { matchRequirement } from '../requirements.js';
 import type { EnvironmentConfig } from '../../runbook/types.js';
 import type { Requirement } from '../../testing/types.js';
 import type { Environment, Feature, Match, Platform, PlatformContext } from '../types.js';

@@ -1,10 +1,22 @@
 /**
  * The runbook schema: the single source of truth for validation (zod) and for the JSON Schema
- * editors use. Built on demand because platforms may register their sections at any time.
+ * editors use. Built on demand: it holds the schema of every platform and notifier type, the
+ * built-in ones and the plugins this runbook names by module path.
  */
 import { z } from 'zod';
 import { MAX_TIMER_MS } from '../limits.js';
-import { platformSchemas } from './platforms.js';
+import { notifierRegistrations } from '../../notifiers/registry.js';
+import type { NotifierRegistration } from '../../notifiers/types.js';
+import { platformRegistrations } from '../../platform/registry.js';
+import type { PlatformRegistration } from '../../platform/registration.js';
+
+/** Plugins a runbook names by module path, keyed by the `type:` text as written. */
+export interface RunbookPlugins {
+  platforms: ReadonlyMap<string, PlatformRegistration>;
+  notifiers: ReadonlyMap<string, NotifierRegistration>;
+}
+
+const NO_PLUGINS: RunbookPlugins = { platforms: new Map(), notifiers: new Map() };
 
 const regex = z.string().superRefine((value, ctx) => {
   try {
@@ -129,9 +141,18 @@ export const environmentSchema = z.strictObject({
   ),
 });
 
-const notifierSchema = z.looseObject({ type: z.string().min(1) }).describe("Other keys are the notifier's options");
+type Union = [z.ZodObject, ...z.ZodObject[]];
 
-export function platformEntrySchema() {
+export function notifierEntrySchema(plugins: RunbookPlugins = NO_PLUGINS) {
+  const entries: [string, NotifierRegistration][] = [
+    ...notifierRegistrations().map((r): [string, NotifierRegistration] => [r.type, r]),
+    ...plugins.notifiers,
+  ];
+  const options = entries.map(([type, r]) => r.schema.extend({ type: z.literal(type) }));
+  return z.discriminatedUnion('type', options as unknown as Union).describe("Other keys are the notifier's options");
+}
+
+export function platformEntrySchema(plugins: RunbookPlugins = NO_PLUGINS) {
   const common = {
     keep_environment: z
       .union([z.enum(['no', 'always', 'failed']), z.boolean()])
@@ -141,23 +162,28 @@ export function platformEntrySchema() {
     admin_password: z.string().optional(),
     admin_private_key_file: z.string().optional(),
   };
-  const options = [...platformSchemas()].map(([type, section]) =>
-    z.strictObject({ type: z.literal(type), ...common, [type]: section.optional() }),
+  const entries: [string, PlatformRegistration][] = [
+    ...platformRegistrations().map((r): [string, PlatformRegistration] => [r.type, r]),
+    ...plugins.platforms,
+  ];
+  // An absent section is parsed as {} so that the platform always gets its defaults.
+  const options = entries.map(([type, r]) =>
+    z.strictObject({ type: z.literal(type), ...common, [r.type]: r.schema.prefault({}) }),
   );
-  return z.discriminatedUnion('type', options as unknown as [z.ZodObject, ...z.ZodObject[]]);
+  return z.discriminatedUnion('type', options as unknown as Union);
 }
 
-export function runbookSchema() {
+export function runbookSchema(plugins: RunbookPlugins = NO_PLUGINS) {
   return z.strictObject({
     name: z.string().optional().describe('Shown in reports; defaults to the file name'),
     include: z.array(pathEntrySchema).optional().describe('Runbooks merged under this one, relative to this file'),
     extension: z.array(pathEntrySchema).optional().describe('Directories of extra test suites'),
     variable: z.array(variableEntrySchema).optional(),
-    platform: z.array(platformEntrySchema()).min(1).optional().describe('The first entry is used'),
+    platform: z.array(platformEntrySchema(plugins)).min(1).optional().describe('The first entry is used'),
     environment: environmentSchema.optional(),
     testcase: z.array(testcaseRuleSchema).optional().describe('Selection rules, applied top-down'),
     combinator: combinatorSchema.optional(),
-    notifier: z.array(notifierSchema).optional(),
+    notifier: z.array(notifierEntrySchema(plugins)).optional(),
     concurrency: z.number().int().positive().max(1024).optional().describe('How many environments run at once'),
     exit_on_first_failure: z.boolean().optional(),
     log_path: z.string().min(1).optional().describe('Run root directory, default runtime/runs'),

@@ -25,8 +25,23 @@ describe('qemu options', () => {
     assert.equal(o.kernel, '/img/vmlinuz');
     assert.equal(o.bootTimeoutMs, 60_000);
     assert.equal(o.keepEnvironment, 'failed');
-    assert.throws(() => parseQemuOptions({ options: { memory_mb: 'lots' } }), /qemu\.memory_mb: expected a number/);
-    assert.throws(() => parseQemuOptions({ options: { accel: 'hvf' } }), /qemu\.accel: expected auto, kvm or tcg/);
+  });
+
+  it('checks a hand-built config with the runbook schema: one set of rules', () => {
+    // The schema's rule for memory_mb is a positive integer (the old hand check wanted >= 128).
+    assert.equal(parseQemuOptions({ options: { memory_mb: 64 } }).memoryMiB, 64);
+    assert.throws(() => parseQemuOptions({ options: { memory_mb: 0 } }), /memory_mb/);
+    assert.throws(() => parseQemuOptions({ options: { memory_mb: 'lots' as never } }), /memory_mb/);
+    assert.throws(() => parseQemuOptions({ options: { accel: 'hvf' as never } }), /accel/);
+  });
+
+  it('resolves relative paths against the runbook that declared the platform', () => {
+    const o = parseQemuOptions({
+      baseDir: '/lab/runbooks',
+      options: { image: 'disks/x.qcow2', kernel: '../k/vmlinuz' },
+    });
+    assert.deepEqual(o.image, { disk: '/lab/runbooks/disks/x.qcow2', format: 'qcow2' });
+    assert.equal(o.kernel, '/lab/k/vmlinuz');
   });
 });
 
@@ -38,19 +53,21 @@ describe('QemuPlatform.match', () => {
       { ok: true },
     );
     const cores = await p.match({ minCores: 4096 });
-    assert.match(cores.ok ? '' : cores.unmet, /4096 cores \(this host has \d+\)/);
+    assert.match(cores.ok ? '' : cores.unmet, /^4096 cores \(has \d+\)$/);
     assert.deepEqual(await p.match({ features: ['Gpu'] }), {
       ok: false,
-      unmet: 'feature Gpu (qemu offers SerialConsole, StartStop, Disk)',
+      unmet: 'feature Gpu (platform qemu offers SerialConsole, StartStop, Disk)',
     });
     assert.deepEqual(await p.match({ supportedPlatforms: ['azure'] }), {
       ok: false,
-      unmet: 'platform azure (this is qemu)',
+      unmet: 'platform azure (environment is qemu)',
     });
     assert.deepEqual(await p.match({ supportedOs: ['redhat'] }), {
       ok: false,
-      unmet: 'OS redhat (the builtin qemu image is Debian 12)',
+      unmet: 'OS redhat (node runs Debian GNU/Linux 12 (bookworm))',
     });
-    assert.equal((await p.match({ nodes: 9 })).ok, false);
+    assert.deepEqual(await p.match({ nodes: 9 }), { ok: false, unmet: '9 nodes (environment has 8)' });
+    const memory = await p.match({ nodes: 8, minMemoryMiB: 1 << 30 });
+    assert.match(memory.ok ? '' : memory.unmet, /^1073741824 MiB memory on node 1 \(has \d+\)$/);
   });
 });

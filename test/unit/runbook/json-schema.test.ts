@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { RunbookError } from '../../../src/runbook/errors.js';
 import { runbookJsonSchema } from '../../../src/runbook/json-schema.js';
 import { loadRunbook } from '../../../src/runbook/load.js';
-import { knownPlatformTypes, registerPlatformSchema } from '../../../src/runbook/schema/platforms.js';
+import { knownPlatformTypes, registerPlatform } from '../../../src/platform/registry.js';
 
 type Schema = { properties: Record<string, any>; additionalProperties?: unknown };
 
@@ -36,8 +36,14 @@ test('the JSON Schema is generated from the zod schema and closes every mapping'
   JSON.stringify(schema);
 });
 
-test('registerPlatformSchema adds a platform type to validation and the JSON Schema', async () => {
-  registerPlatformSchema('hyperv', z.strictObject({ server: z.string(), switch_name: z.string().optional() }));
+test('registerPlatform adds a platform type to validation and the JSON Schema', async () => {
+  registerPlatform({
+    type: 'hyperv',
+    schema: z.strictObject({ server: z.string(), switch_name: z.string().optional() }),
+    create: () => {
+      throw new Error('not used here');
+    },
+  });
   assert.ok(knownPlatformTypes().includes('hyperv'));
   const platforms = (runbookJsonSchema() as Schema).properties.platform.items.oneOf as Schema[];
   assert.ok(platforms.some((p) => p.properties.type.const === 'hyperv'));

@@ -104,6 +104,11 @@ test('include paths use variables; the includer refines an included platform of 
     warm_start: false,
     append: 'console=ttyS0 kernel=6.1',
     memory_mb: 4096,
+    // The schema's defaults: the platform gets them whether or not the runbook names them.
+    accel: 'auto',
+    data_disks: 0,
+    boot_timeout: 300,
+    private_network: true,
   });
   assert.deepEqual(
     rb.testcase.map((r) => r.where),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { matchRequirement, type EnvironmentFacts } from '../../../src/orchestrator/requirements.js';
+import { matchRequirement, type EnvironmentFacts } from '../../../src/platform/requirements.js';
 import type { OsInfo } from '../../../src/os/types.js';
 
 const ubuntu: OsInfo = {

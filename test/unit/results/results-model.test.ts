@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResultsModel } from '../../../src/notifiers/results-model.js';
+import { ResultsModel } from '../../../src/results/results-model.js';
 import { COMBO_A, COMBO_B, interruptedEvents, runEvents } from '../../fixtures/notifiers/run-events.js';
 
 function folded() {

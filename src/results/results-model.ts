@@ -1,5 +1,5 @@
 import type { SubResultStatus } from '../testing/types.js';
-import type { CaseRef, CaseStatus, CombinationInfo, RunEvent, RunSummary } from '../results/events.js';
+import type { CaseRef, CaseStatus, CombinationInfo, RunEvent, RunSummary } from './events.js';
 
 export type FinalStatus = Exclude<CaseStatus, 'QUEUED' | 'RUNNING'>;
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configureScript } from './configure.js';
 import { withLock } from './lock.js';
-import { runCommand } from './run.js';
+import { runCommand } from '../../../process/run-command.js';
 import {
   defaultCacheDir,
   imageKey,

@@ -1,7 +1,7 @@
 import type { NodeCapability } from '../node/types.js';
 import { osMatches } from '../os/families.js';
 import type { OsInfo } from '../os/types.js';
-import type { Match } from '../platform/types.js';
+import type { Match } from './types.js';
 import type { Requirement } from '../testing/types.js';
 
 /** What is known about one concrete environment, for matching requirements against it. */

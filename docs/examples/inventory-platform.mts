@@ -2,11 +2,9 @@
  * A worked example of a platform plugin: machines listed in a JSON inventory file (as a lab's
  * fleet database might export it), handed out one machine per environment.
  *
- * Runbook:
- *   extension:
- *     - ./plugins            # a module there imports this file, which registers the platform
+ * Runbook (the path is relative to the runbook; the section is named by the registration's type):
  *   platform:
- *     - type: inventory
+ *     - type: ./plugins/inventory-platform.mts
  *       inventory:
  *         file: ./machines.json
  *
@@ -15,13 +13,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
 import {
+  definePlatform,
   FileSink,
   matchRequirement,
-  registerPlatform,
-  registerPlatformSchema,
   SshNode,
+  z,
   type Environment,
   type Match,
   type NodeCapability,
@@ -40,6 +37,9 @@ const machineSchema = z.strictObject({
   private_key_file: z.string(),
 });
 
+const inventorySchema = z.strictObject({ file: z.string().describe('JSON list of machines, relative to the runbook') });
+type InventorySection = z.output<typeof inventorySchema>;
+
 interface Machine {
   env: Environment & { capabilities: NodeCapability[] };
   os: OsInfo[];
@@ -50,11 +50,11 @@ class InventoryPlatform implements Platform {
   readonly type = 'inventory';
   private machines: Machine[] = [];
 
-  constructor(private readonly config: PlatformConfig) {}
+  constructor(private readonly config: PlatformConfig<InventorySection>) {}
 
   /** Reads the inventory and asks every machine what it really is (cores, memory, OS). */
   async prepare(ctx: PlatformContext): Promise<void> {
-    const file = resolve(this.config.baseDir ?? '.', String(this.config.options.file));
+    const file = resolve(this.config.baseDir, this.config.options.file);
     const list = z.array(machineSchema).parse(JSON.parse(readFileSync(file, 'utf8')));
     this.machines = await Promise.all(
       list.map(async (m) => {
@@ -113,7 +113,10 @@ class InventoryPlatform implements Platform {
   }
 }
 
-// The schema makes `inventory:` valid in runbooks (and appear in `lisa schema`); the factory
-// makes `type: inventory` create the platform.
-registerPlatformSchema('inventory', z.strictObject({ file: z.string().describe('JSON list of machines') }));
-registerPlatform('inventory', async (config) => new InventoryPlatform(config));
+// The default export is the whole registration: the `inventory:` section's schema (checked with
+// file:line:col errors, shown by `lisa schema`) and the factory, which gets the validated section.
+export default definePlatform({
+  type: 'inventory',
+  schema: inventorySchema,
+  create: (config) => new InventoryPlatform(config),
+});
