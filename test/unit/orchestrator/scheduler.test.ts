@@ -17,6 +17,7 @@ import { RunDirectory } from '../../../src/results/run-dir.js';
 import { expandSuite } from '../../../src/testing/loader.js';
 import type { TestCaseDefinition } from '../../../src/testing/types.js';
 import type { TestCaseRule } from '../../../src/runbook/types.js';
+import { ToolService } from '../../../src/tool/tool-service.js';
 
 /** A platform that creates a fresh local-node environment per deploy and records what it did. */
 class LocalPool implements Platform {
@@ -82,6 +83,7 @@ async function schedule(
       log,
       variables: {},
       combination: 'default',
+      tools: new ToolService(),
       runSignal: new AbortController().signal,
     },
     items,
