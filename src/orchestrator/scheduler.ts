@@ -38,7 +38,7 @@ export class Scheduler {
   private stopped = false;
   /** Environments held plus deploys in flight: while above zero, an environment may still free up. */
   private claims = 0;
-  /** Wakes workers waiting for an environment: a claim ended, or the run stopped. */
+  /** Wakes workers waiting for an environment: one was released, no claim is left, or the run stopped. */
   private readonly freed = new Wakeup();
   private deployFailures = 0;
 
@@ -97,7 +97,7 @@ export class Scheduler {
     try {
       env = await this.o.platform.deploy(requirementOf(item), this.o.platformContext);
     } catch (e) {
-      this.endClaim();
+      this.endClaim(false);
       this.deployFailed(item, e as Error);
       return undefined;
     }
@@ -105,7 +105,7 @@ export class Scheduler {
       this.deployFailures = 0;
       return { env };
     }
-    this.endClaim();
+    this.endClaim(false);
     if (this.claims === 0) {
       this.finishUnrun(item, 'not run: no healthy environment is left that meets its requirement');
       return undefined;
@@ -114,9 +114,13 @@ export class Scheduler {
     return { wait: this.freed.next() };
   }
 
-  private endClaim(): void {
+  /**
+   * A deploy that found nothing free wakes no one unless it was the last claim: waking waiters for
+   * it would only have them retry against each other's probes, a loop with no release in it.
+   */
+  private endClaim(released: boolean): void {
     this.claims--;
-    this.freed.wake();
+    if (released || this.claims === 0) this.freed.wake();
   }
 
   private deployFailed(item: WorkItem, e: Error): void {
@@ -196,7 +200,7 @@ export class Scheduler {
       } catch (e) {
         this.o.log.warn(`releasing ${env.id} failed: ${(e as Error).message}`);
       }
-      this.endClaim();
+      this.endClaim(true);
     }
   }
 
