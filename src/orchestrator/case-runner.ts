@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { FileSink, type Logger } from '../logging/logger.js';
 import type { Environment } from '../platform/types.js';
 import type { EventBus } from '../results/event-bus.js';
-import type { CaseRef, CaseStatus } from '../results/events.js';
+import type { CaseRef, FinalStatus } from '../results/events.js';
 import type { RunDirectory } from '../results/run-dir.js';
 import { AssertionFailure, SkipError } from '../testing/errors.js';
 import type { CaseContext } from '../testing/types.js';
@@ -10,8 +10,6 @@ import type { ToolService } from '../tool/tool-service.js';
 import { caseContext, type CaseScope } from './case-context.js';
 import { formatSeconds, PhaseTimeout, runPhase } from './phase.js';
 import type { SelectedCase } from './selection.js';
-
-export type FinalStatus = Exclude<CaseStatus, 'QUEUED' | 'RUNNING'>;
 
 export interface CaseOutcome {
   status: FinalStatus;

@@ -17,7 +17,7 @@ import { Scheduler } from './scheduler.js';
 import { selectCases } from './selection.js';
 import type { WorkItem } from './work-queue.js';
 
-export interface RunOptions {
+export interface RunRunbookOptions {
   debug: boolean;
   /** Where console output goes (stdout). */
   out: NodeJS.WritableStream;
@@ -29,7 +29,7 @@ export interface RunOptions {
   cases?: TestCaseInfo[];
 }
 
-export interface RunResult {
+export interface RunRunbookResult {
   exitCode: 0 | 1 | 130;
   runDir: string;
   summary: RunSummary;
@@ -53,7 +53,7 @@ class StreamSink implements LogSink {
 }
 
 /** Runs every combination of a loaded runbook and reports through the notifiers. */
-export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): Promise<RunResult> {
+export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOptions): Promise<RunRunbookResult> {
   const masker = new SecretMasker();
   for (const s of runbook.secrets) masker.add(s);
   const first = runbook.combinations[0]!;
