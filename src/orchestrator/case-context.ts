@@ -40,8 +40,10 @@ export function caseContext(scope: CaseScope, signal: AbortSignal): CaseContext 
     attempt: scope.attempt,
     iteration: ref.iteration,
     tool<T extends Tool>(cls: ToolClass<T>, node: Node = nodes[0]!): T {
-      const i = nodes.indexOf(node as CaseNode);
-      if (i < 0) throw new Error(`ctx.tool(${cls.name}): pass one of ctx.nodes, not ${node.name}`);
+      // ctx.nodes[i] or the environment's own node object: either names the same machine.
+      let i = nodes.indexOf(node as CaseNode);
+      if (i < 0) i = env.nodes.indexOf(node);
+      if (i < 0) throw new Error(`ctx.tool(${cls.name}): ${node.name} is not a node of this environment`);
       const caseNode = nodes[i]!;
       let tools = bound.get(caseNode);
       if (!tools) bound.set(caseNode, (tools = new Map()));

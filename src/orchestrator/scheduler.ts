@@ -111,6 +111,8 @@ export class Scheduler {
       return undefined;
     }
     this.queue.pushFront(item);
+    // Stopped meanwhile: the item is reported with the rest; nothing to wait for.
+    if (this.stopped) return undefined;
     return { wait: this.freed.next() };
   }
 

@@ -12,10 +12,6 @@ export class Wakeup {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  get waiting(): number {
-    return this.waiters.length;
-  }
-
   wake(): void {
     const w = this.waiters;
     this.waiters = [];
