@@ -72,7 +72,8 @@ export async function runCase(input: CaseRunInput): Promise<CaseOutcome> {
     if (dirty) outcome = { ...outcome, envBroken: dirty };
   }
 
-  outcome = await checkEnvironment(env, outcome, log);
+  // After Ctrl-C the case failed because we stopped it: probing the nodes would only delay the exit.
+  if (!input.runSignal.aborted) outcome = await checkEnvironment(env, outcome, log);
   if (outcome.status === 'FAILED' && selected.settings.ignoreFailure) outcome = { ...outcome, status: 'ATTEMPTED' };
   if (outcome.status === 'FAILED' && attempt <= selected.settings.retry && !input.runSignal.aborted)
     outcome = { ...outcome, willRetry: true };
