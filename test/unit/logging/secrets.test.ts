@@ -20,7 +20,7 @@ test('a secret with quotes or backslashes is masked inside JSON text too', () =>
 });
 
 test('every encoded form of a secret is masked: HTML, shell-quoted, URL, base64, JSON of those', async () => {
-  const { shellQuote } = await import('../../../src/tool/quote.js');
+  const { shellQuote } = await import('../../../src/shell/quote.js');
   const { esc: escapeHtml } = await import('../../../src/notifiers/html-render.js');
   const secret = `p@ss'w"o<r>d&x`;
   const m = new SecretMasker();
