@@ -19,10 +19,16 @@ function writeTrivialSuite(dir: string, count: number): void {
   );
 }
 
-function runbookYaml(targets: SshTarget[], runRoot: string, suiteDir: string, notifiers: string[]): string {
+function runbookYaml(
+  targets: SshTarget[],
+  runRoot: string,
+  suiteDir: string,
+  notifiers: string[],
+  concurrency?: number,
+): string {
   return `name: bench
 log_path: ${runRoot}
-extension:
+${concurrency ? `concurrency: ${concurrency}\n` : ''}extension:
   - ${suiteDir}
 ${readyPlatformYaml(targets)}testcase:
   - criteria:
@@ -32,16 +38,20 @@ ${notifiers.map((n) => `  - type: ${n}`).join('\n')}
 `;
 }
 
-/** Runs `count` trivial cases through the whole engine and returns the wall time in ms. */
+/**
+ * Runs `count` trivial cases through the whole engine and returns the wall time in ms.
+ * `concurrency` unset means the platform's default (one worker per environment).
+ */
 export async function runEngineCases(
   targets: SshTarget[],
   count: number,
   notifiers: string[] = ['console'],
+  concurrency?: number,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'lisa-bench-'));
   writeTrivialSuite(dir, count);
   const file = join(dir, 'runbook.yml');
-  writeFileSync(file, runbookYaml(targets, join(dir, 'runs'), dir, notifiers));
+  writeFileSync(file, runbookYaml(targets, join(dir, 'runs'), dir, notifiers, concurrency));
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
   const rb = await loadRunbook(file, { env: {} });
   const start = performance.now();

@@ -3,6 +3,8 @@
 // 1. N trivial cases through the whole engine on one loopback sshd node, next to the same N
 //    commands sent with a bare ssh2 loop: the ratio is the harness overhead.
 // 2. 4 nodes running 4N cases, next to 1 node running N: the ratio is the parallel scaling.
+//    And 1 node with `concurrency: 4` next to concurrency 1: the extra workers wait for the one
+//    environment without costing anything (ratio about 1).
 // 3. (qemu) boot-to-first-case of the QEMU platform, cold and warm, next to the same image started
 //    by hand, and 1 vs 4 environments in parallel.
 import { cpus } from 'node:os';
@@ -39,37 +41,42 @@ async function sshBench(): Promise<void> {
     await runEngineCases([target(nodes[0]!)], 50);
 
     // Interleaved rounds, medians reported: this machine's timing noise is larger than the effect.
-    const samples: Record<'bare' | 'one' | 'four' | 'bareFour', number[]> = {
+    const samples: Record<'bare' | 'one' | 'oneC4' | 'four' | 'bareFour', number[]> = {
       bare: [],
       one: [],
+      oneC4: [],
       four: [],
       bareFour: [],
     };
     for (let round = 0; round < rounds; round++) {
       samples.bare.push(await bareSsh2Loop(nodes[0]!.connection(), count));
       samples.one.push(await runEngineCases([target(nodes[0]!)], count));
+      samples.oneC4.push(await runEngineCases([target(nodes[0]!)], count, ['console'], 4));
       samples.four.push(await runEngineCases(nodes.map(target), count * 4));
       // What this machine can do at all: four bare loops at once, one per node, no harness.
       const t = performance.now();
       await Promise.all(nodes.map((n) => bareSsh2Loop(n.connection(), count)));
       samples.bareFour.push(performance.now() - t);
     }
-    const [bare, one, four, bareFour] = [samples.bare, samples.one, samples.four, samples.bareFour].map(median) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [bare, one, oneC4, four, bareFour] = [
+      samples.bare,
+      samples.one,
+      samples.oneC4,
+      samples.four,
+      samples.bareFour,
+    ].map(median) as [number, number, number, number, number];
     console.log(
       `\nSSH engine benchmark (${count} trivial cases, loopback sshd; median of ${rounds} interleaved rounds)`,
     );
     console.log(row(`bare ssh2 loop, ${count} x 'true'`, bare, count));
     console.log(row(`lisa run, ${count} cases on 1 node`, one, count));
+    console.log(row(`lisa run, ${count} cases on 1 node, concurrency 4`, oneC4, count));
     console.log(row(`lisa run, ${count * 4} cases on 4 nodes`, four, count * 4));
     console.log(row(`bare ssh2, 4 loops of ${count} at once (machine limit)`, bareFour, count * 4));
     const overhead = (one - bare) / count;
     console.log(`  harness overhead per case: ${overhead.toFixed(3)} ms (target < 1 ms)`);
     console.log(`  ratio lisa/bare: ${(one / bare).toFixed(2)} (target <= 1.3)`);
+    console.log(`  ratio 1 environment, concurrency 4 / concurrency 1: ${(oneC4 / one).toFixed(2)} (target about 1)`);
     console.log(`  ratio 4 nodes x ${count * 4} / 1 node x ${count}: ${(four / one).toFixed(2)} (target <= 1.3)`);
     console.log(`  same ratio for bare ssh2 (what ${cpus().length} cores allow): ${(bareFour / bare).toFixed(2)}`);
   } finally {

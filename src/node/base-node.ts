@@ -1,7 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import { detectOs } from '../os/detect.js';
 import type { OsInfo } from '../os/types.js';
-import { ToolRegistry } from '../tool/registry.js';
 import { CAPABILITY_SCRIPT, parseCapability } from './capability.js';
 import { commandBody, stdinFor, type SudoMode } from './command-line.js';
 import { expectedCodes, logCommandEnd, logCommandStart } from './exec-log.js';
@@ -30,20 +29,17 @@ export interface RawResult {
 
 /**
  * What every node shares: command logging, expected exit codes, sudo/cwd/env handling, OS and
- * capability probes, the tool registry. Transports implement runRaw and the file operations.
+ * capability probes. Transports implement runRaw and the file operations.
  */
 export abstract class BaseNode implements Node {
   abstract readonly kind: 'ssh' | 'local';
-  readonly tools: ToolRegistry;
   private osInfo: Promise<OsInfo> | undefined;
   private seq = 0;
 
   constructor(
     readonly name: string,
     readonly log: Logger,
-  ) {
-    this.tools = new ToolRegistry(this);
-  }
+  ) {}
 
   protected abstract runRaw(run: RawRun): Promise<RawResult>;
   protected abstract sudoMode(): Promise<SudoMode>;

@@ -1,6 +1,5 @@
 import type { Logger } from '../logging/logger.js';
 import type { OsInfo } from '../os/types.js';
-import type { ToolRegistry } from '../tool/registry.js';
 
 /** Options for one command on a node. */
 export interface ExecOptions {
@@ -66,7 +65,6 @@ export interface Node {
   readonly kind: 'ssh' | 'local';
   /** The logger that records every command run on this node (the node log). */
   readonly log: Logger;
-  readonly tools: ToolRegistry;
   execute(command: string, options?: ExecOptions): Promise<ExecResult>;
   upload(localPath: string, remotePath: string): Promise<void>;
   download(remotePath: string, localPath: string): Promise<void>;

@@ -1,22 +1,18 @@
 import type { Logger } from '../logging/logger.js';
 import type { ExecOptions, ExecResult, Node, NodeCapability } from '../node/types.js';
 import type { OsInfo } from '../os/types.js';
-import { ToolRegistry } from '../tool/registry.js';
 
 /**
  * The view of a node that one case gets: every command is bound to the case's abort signal (so a
  * timeout or Ctrl-C kills the remote work) and recorded in the case's own log.
  */
 export class CaseNode implements Node {
-  readonly tools: ToolRegistry;
-
   constructor(
-    private readonly inner: Node,
+    /** The environment's node this view is bound to. */
+    readonly inner: Node,
     readonly log: Logger,
     private readonly signal: AbortSignal,
-  ) {
-    this.tools = new ToolRegistry(this);
-  }
+  ) {}
 
   get name(): string {
     return this.inner.name;

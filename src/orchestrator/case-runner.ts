@@ -2,20 +2,22 @@ import { join } from 'node:path';
 import { FileSink, type Logger } from '../logging/logger.js';
 import type { Environment } from '../platform/types.js';
 import type { EventBus } from '../results/event-bus.js';
-import type { CaseRef, CaseStatus } from '../results/events.js';
+import type { CaseRef, FinalStatus } from '../results/events.js';
 import type { RunDirectory } from '../results/run-dir.js';
 import { AssertionFailure, SkipError } from '../testing/errors.js';
 import type { CaseContext } from '../testing/types.js';
-import { CaseNode } from './case-node.js';
+import type { ToolService } from '../tool/tool-service.js';
+import { caseContext, type CaseScope } from './case-context.js';
+import { formatSeconds, PhaseTimeout, runPhase } from './phase.js';
 import type { SelectedCase } from './selection.js';
-
-export type FinalStatus = Exclude<CaseStatus, 'QUEUED' | 'RUNNING'>;
 
 export interface CaseOutcome {
   status: FinalStatus;
   message: string;
   /** Set when the environment must not be used again. */
   envBroken?: string;
+  /** The case failed and gets another attempt: decided here, once, and followed by the scheduler. */
+  willRetry?: boolean;
 }
 
 export interface CaseRunInput {
@@ -27,14 +29,15 @@ export interface CaseRunInput {
   bus: EventBus;
   log: Logger;
   variables: Record<string, unknown>;
+  /** The run's tool service: tools are installed once per node for the whole run. */
+  tools: ToolService;
   /** The run's interrupt signal. */
   runSignal: AbortSignal;
 }
 
-/** How long a timed-out case gets to unwind (its commands are being killed) before we move on. */
-const UNWIND_MS = 10_000;
-
-class CaseTimeout extends Error {}
+const DEFAULT_HOOK_MS = 300_000;
+/** After Ctrl-C, cleanup still runs but may take at most this long. */
+const INTERRUPTED_CLEANUP_MS = 10_000;
 
 /** Runs one attempt of one case on one environment and reports it on the event stream. */
 export async function runCase(input: CaseRunInput): Promise<CaseOutcome> {
@@ -46,49 +49,34 @@ export async function runCase(input: CaseRunInput): Promise<CaseOutcome> {
   const started = Date.now();
   bus.emit({ type: 'case.begin', case: ref, envId: env.id, attempt, logPath });
 
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort(new Error('interrupted'));
-  input.runSignal.addEventListener('abort', onInterrupt, { once: true });
-  const nodes = env.nodes.map((n) => new CaseNode(n, log, controller.signal));
-  const ctx: CaseContext = {
-    node: nodes[0]!,
-    nodes,
-    environment: env,
-    log,
-    logDir: dir,
-    variables: input.variables,
-    signal: controller.signal,
-    attempt,
-    iteration: ref.iteration,
-    skip(reason: string): never {
-      throw new SkipError(reason);
-    },
-    subResult(name, status, message) {
-      log.info(`sub-result ${name}: ${status}${message ? ` (${message})` : ''}`);
-      bus.emit({ type: 'case.subresult', case: ref, name, status, message });
-    },
-    metric(name, value, unit, options) {
-      log.info(`metric ${name} = ${value}${unit ? ` ${unit}` : ''}`);
-      bus.emit({ type: 'case.metric', case: ref, name, value, unit, ...options });
-    },
-  };
-
-  let outcome: CaseOutcome;
+  const scope: CaseScope = { ...input, log, logDir: dir };
+  const suite = selected.info.suiteDefinition;
+  const hookMs = suite.hookTimeoutMs ?? DEFAULT_HOOK_MS;
+  let outcome: CaseOutcome = { status: 'PASSED', message: '' };
   try {
-    await withTimeout(runBody(ctx, selected), selected.settings.timeoutMs, controller);
-    outcome = { status: 'PASSED', message: '' };
+    const before = suite.beforeCase?.bind(suite);
+    if (before) await runPhase('beforeCase', hookMs, input.runSignal, (signal) => before(caseContext(scope, signal)));
+    await runPhase('case', selected.settings.timeoutMs, input.runSignal, (signal) =>
+      selected.info.definition.run(caseContext(scope, signal)),
+    );
   } catch (e) {
-    outcome = classify(e, selected.settings.timeoutMs, input.runSignal);
+    outcome = classify(e, input.runSignal);
     if (outcome.status === 'FAILED')
       log.error(
-        `${outcome.message}${e instanceof Error && !(e instanceof AssertionFailure) && e.name !== 'AssertionFailure' && e.stack ? `\n${e.stack}` : ''}`,
+        `${outcome.message}${e instanceof Error && !(e instanceof AssertionFailure) && e.name !== 'AssertionFailure' && !(e instanceof PhaseTimeout) && e.stack ? `\n${e.stack}` : ''}`,
       );
-  } finally {
-    input.runSignal.removeEventListener('abort', onInterrupt);
+  }
+  const after = suite.afterCase?.bind(suite);
+  if (after) {
+    const dirty = await cleanUp(scope, hookMs, input.runSignal, after);
+    if (dirty) outcome = { ...outcome, envBroken: dirty };
   }
 
-  outcome = await checkEnvironment(env, outcome, log);
+  // After Ctrl-C the case failed because we stopped it: probing the nodes would only delay the exit.
+  if (!input.runSignal.aborted) outcome = await checkEnvironment(env, outcome, log);
   if (outcome.status === 'FAILED' && selected.settings.ignoreFailure) outcome = { ...outcome, status: 'ATTEMPTED' };
+  if (outcome.status === 'FAILED' && attempt <= selected.settings.retry && !input.runSignal.aborted)
+    outcome = { ...outcome, willRetry: true };
   if (outcome.status === 'SKIPPED') log.info(`skipped: ${outcome.message}`);
   log.info(`${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}`);
   bus.emit({
@@ -100,55 +88,53 @@ export async function runCase(input: CaseRunInput): Promise<CaseOutcome> {
     attempt,
     durationMs: Date.now() - started,
     logPath,
-    willRetry: outcome.status === 'FAILED' && attempt <= selected.settings.retry && !input.runSignal.aborted,
+    willRetry: outcome.willRetry,
     unfinished: input.runSignal.aborted || undefined,
   });
   caseSink.close();
   return outcome;
 }
 
-async function runBody(ctx: CaseContext, selected: SelectedCase): Promise<void> {
-  const suite = selected.info.suiteDefinition;
-  await suite.beforeCase?.(ctx);
+/**
+ * afterCase with its own budget on freshly bound nodes, whatever happened to the case. Returns why
+ * the environment must not be reused when cleanup failed or ran out of time.
+ */
+async function cleanUp(
+  scope: CaseScope,
+  hookMs: number,
+  runSignal: AbortSignal,
+  after: (ctx: CaseContext) => Promise<void> | void,
+): Promise<string | undefined> {
+  // Not cut by Ctrl-C at once: cleanup matters most then, but it must not hold the exit up long.
+  const grace = new AbortController();
+  const cutShort = () =>
+    setTimeout(
+      () => grace.abort(new PhaseTimeout('afterCase (after Ctrl-C)', INTERRUPTED_CLEANUP_MS)),
+      INTERRUPTED_CLEANUP_MS,
+    ).unref();
+  if (runSignal.aborted) cutShort();
+  else runSignal.addEventListener('abort', cutShort, { once: true });
   try {
-    await selected.info.definition.run(ctx);
-  } finally {
-    try {
-      await suite.afterCase?.(ctx);
-    } catch (e) {
-      ctx.log.warn(`afterCase failed: ${(e as Error).message}`);
-    }
-  }
-}
-
-async function withTimeout(work: Promise<void>, timeoutMs: number, controller: AbortController): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort(new CaseTimeout());
-      reject(new CaseTimeout());
-    }, timeoutMs);
-  });
-  const interrupted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  try {
-    await Promise.race([work, timedOut, interrupted]);
+    await runPhase('afterCase', hookMs, grace.signal, (signal) => after(caseContext(scope, signal)));
+    return undefined;
   } catch (e) {
-    // Give the body a moment to unwind now that its commands are being killed, so that no work of
-    // this case overlaps the next one on the same environment.
-    await Promise.race([work.catch(() => undefined), new Promise((r) => setTimeout(r, UNWIND_MS).unref())]);
-    throw e;
+    const why = e instanceof PhaseTimeout ? e.message : `afterCase failed: ${(e as Error).message}`;
+    scope.log.error(`${why}; the environment is not reused`);
+    return why;
   } finally {
-    clearTimeout(timer);
+    runSignal.removeEventListener('abort', cutShort);
   }
 }
 
-function classify(e: unknown, timeoutMs: number, runSignal: AbortSignal): CaseOutcome {
+function classify(e: unknown, runSignal: AbortSignal): CaseOutcome {
   // By name, not instanceof: a suite may have loaded its own copy of the library.
   if (e instanceof SkipError || (e instanceof Error && e.name === 'SkipError'))
     return { status: 'SKIPPED', message: e.message };
-  if (e instanceof CaseTimeout) return { status: 'FAILED', message: `timed out after ${formatSeconds(timeoutMs)}` };
+  if (e instanceof PhaseTimeout)
+    return {
+      status: 'FAILED',
+      message: e.phase === 'case' ? `timed out after ${formatSeconds(e.budgetMs)}` : e.message,
+    };
   if (runSignal.aborted) return { status: 'FAILED', message: 'interrupted while running (Ctrl-C)' };
   if (e instanceof Error) return { status: 'FAILED', message: e.message };
   return { status: 'FAILED', message: String(e) };
@@ -160,15 +146,14 @@ async function checkEnvironment(env: Environment, outcome: CaseOutcome, log: Log
   if (defect) {
     log.error(`platform detected a defect: ${defect}`);
     const message = outcome.status === 'FAILED' ? `${outcome.message}; ${defect}` : defect;
-    return { status: 'FAILED', message, envBroken: defect };
+    return { status: 'FAILED', message, envBroken: outcome.envBroken ? `${outcome.envBroken}; ${defect}` : defect };
   }
   if (outcome.status !== 'FAILED') return outcome;
   const dead: string[] = [];
   for (const n of env.nodes) if (!(await n.isAlive(15_000))) dead.push(n.name);
-  if (dead.length) return { ...outcome, envBroken: `node ${dead.join(', ')} unreachable after the case` };
+  if (dead.length) {
+    const why = `node ${dead.join(', ')} unreachable after the case`;
+    return { ...outcome, envBroken: outcome.envBroken ? `${outcome.envBroken}; ${why}` : why };
+  }
   return outcome;
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

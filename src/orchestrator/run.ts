@@ -11,12 +11,13 @@ import { RunDirectory } from '../results/run-dir.js';
 import type { LoadedRunbook, NotifierConfig, ResolvedRunbook } from '../runbook/types.js';
 import { builtinSuiteDir, loadSuites } from '../testing/loader.js';
 import type { TestCaseInfo } from '../testing/types.js';
+import { ToolService } from '../tool/tool-service.js';
 import { planItems } from './plan.js';
 import { Scheduler } from './scheduler.js';
 import { selectCases } from './selection.js';
 import type { WorkItem } from './work-queue.js';
 
-export interface RunOptions {
+export interface RunRunbookOptions {
   debug: boolean;
   /** Where console output goes (stdout). */
   out: NodeJS.WritableStream;
@@ -28,7 +29,7 @@ export interface RunOptions {
   cases?: TestCaseInfo[];
 }
 
-export interface RunResult {
+export interface RunRunbookResult {
   exitCode: 0 | 1 | 130;
   runDir: string;
   summary: RunSummary;
@@ -52,7 +53,7 @@ class StreamSink implements LogSink {
 }
 
 /** Runs every combination of a loaded runbook and reports through the notifiers. */
-export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): Promise<RunResult> {
+export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOptions): Promise<RunRunbookResult> {
   const masker = new SecretMasker();
   for (const s of runbook.secrets) masker.add(s);
   const first = runbook.combinations[0]!;
@@ -91,10 +92,11 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunOptions): P
   log.info(`run directory: ${runDir.root}`);
 
   let fatal: Error | undefined;
+  const tools = new ToolService();
   try {
     for (const combination of runbook.combinations) {
       if (options.signal.aborted) break;
-      await runCombination(combination, cases, { runDir, log, bus, masker, signal: options.signal });
+      await runCombination(combination, cases, { runDir, log, bus, masker, tools, signal: options.signal });
     }
   } catch (e) {
     fatal = e as Error;
@@ -129,6 +131,7 @@ interface RunShared {
   log: Logger;
   bus: EventBus;
   masker: SecretMasker;
+  tools: ToolService;
   signal: AbortSignal;
 }
 
@@ -164,6 +167,7 @@ async function runCombination(rb: ResolvedRunbook, cases: TestCaseInfo[], shared
         log,
         variables,
         combination: name,
+        tools: shared.tools,
         runSignal: shared.signal,
       },
       runnable,

@@ -3,8 +3,10 @@ import type { OsInfo } from '../os/types.js';
 import type { Environment, Platform, PlatformContext } from '../platform/types.js';
 import type { EventBus } from '../results/event-bus.js';
 import type { RunDirectory } from '../results/run-dir.js';
+import type { ToolService } from '../tool/tool-service.js';
 import { runCase, type CaseOutcome } from './case-runner.js';
 import { matchRequirement, type EnvironmentFacts } from '../platform/requirements.js';
+import { Wakeup } from './wakeup.js';
 import { requirementOf, WorkQueue, type WorkItem } from './work-queue.js';
 
 export interface SchedulerOptions {
@@ -17,20 +19,27 @@ export interface SchedulerOptions {
   log: Logger;
   variables: Record<string, unknown>;
   combination: string;
+  /** The run's tool service, shared by every case so a tool is installed once per node. */
+  tools: ToolService;
   runSignal: AbortSignal;
 }
 
 const MAX_DEPLOY_FAILURES = 3;
 
 /**
- * Spreads cases over environments: up to `concurrency` environments run at once, each running the
- * cases it satisfies one after another. An environment that a case broke is released and never
- * reused; a case whose requirement nothing can meet is SKIPPED naming the unmet item.
+ * Spreads cases over environments: up to `concurrency` workers run at once, each holding one
+ * environment and running the cases it satisfies one after another. A worker that finds no
+ * environment free waits for a release (more workers than environments is normal); a case is
+ * SKIPPED for want of an environment only when none is held or being deployed, so none can ever
+ * free up. An environment that a case broke is released and never reused.
  */
 export class Scheduler {
   private readonly queue: WorkQueue;
   private stopped = false;
-  private active = 0;
+  /** Environments held plus deploys in flight: while above zero, an environment may still free up. */
+  private claims = 0;
+  /** Wakes workers waiting for an environment: one was released, no claim is left, or the run stopped. */
+  private readonly freed = new Wakeup();
   private deployFailures = 0;
 
   constructor(
@@ -59,58 +68,80 @@ export class Scheduler {
 
   private stop(): void {
     this.stopped = true;
-    this.queue.wake();
+    this.freed.wake();
   }
 
   private async worker(n: number): Promise<void> {
     while (!this.stopped) {
-      const first = this.queue.take();
-      if (!first) return;
-      const env = await this.acquire(first);
-      if (env === 'retry') continue;
-      if (!env) continue;
-      await this.runOn(env, first);
-      if (this.queue.size === 0) return;
-      this.o.log.debug(`worker ${n} looks for more work`);
+      const item = this.queue.take();
+      if (!item) return;
+      const got = await this.acquire(item);
+      if (got === undefined) continue;
+      if ('wait' in got) {
+        this.o.log.debug(`worker ${n} waits for an environment`);
+        await got.wait;
+        continue;
+      }
+      await this.runOn(got.env, item);
+      if (this.queue.size > 0) this.o.log.debug(`worker ${n} looks for more work`);
     }
   }
 
-  /** Deploys (or leases) an environment for the item; handles unmet, busy and failed deploys. */
-  private async acquire(item: WorkItem): Promise<Environment | undefined | 'retry'> {
+  /**
+   * Deploys (or leases) an environment for the item. When none is free, the item goes back to the
+   * queue and the caller gets a promise to await: the next end of another worker's claim.
+   */
+  private async acquire(item: WorkItem): Promise<{ env: Environment } | { wait: Promise<void> } | undefined> {
     let env: Environment | undefined;
+    this.claims++;
     try {
       env = await this.o.platform.deploy(requirementOf(item), this.o.platformContext);
     } catch (e) {
-      const message = `environment deploy failed: ${(e as Error).message}`;
-      this.o.log.error(message);
-      this.endItem(item, { status: 'FAILED', message }, undefined, 0);
-      if (++this.deployFailures >= MAX_DEPLOY_FAILURES) {
-        for (const rest of this.queue.drain())
-          this.endItem(
-            rest,
-            { status: 'FAILED', message: `not run: ${MAX_DEPLOY_FAILURES} deploys failed, last: ${message}` },
-            undefined,
-            0,
-          );
-      }
+      this.endClaim(false);
+      this.deployFailed(item, e as Error);
       return undefined;
     }
     if (env) {
       this.deployFailures = 0;
-      return env;
+      return { env };
     }
-    // Nothing free now. If no other worker holds an environment, nothing will ever free up.
-    if (this.active === 0) {
-      this.finishUnrun(item, 'not run: no environment is free that meets its requirement');
+    this.endClaim(false);
+    if (this.claims === 0) {
+      this.finishUnrun(item, 'not run: no healthy environment is left that meets its requirement');
       return undefined;
     }
     this.queue.pushFront(item);
-    await this.queue.changed();
-    return 'retry';
+    // Stopped meanwhile: the item is reported with the rest; nothing to wait for.
+    if (this.stopped) return undefined;
+    return { wait: this.freed.next() };
   }
 
+  /**
+   * A deploy that found nothing free wakes no one unless it was the last claim: waking waiters for
+   * it would only have them retry against each other's probes, a loop with no release in it.
+   */
+  private endClaim(released: boolean): void {
+    this.claims--;
+    if (released || this.claims === 0) this.freed.wake();
+  }
+
+  private deployFailed(item: WorkItem, e: Error): void {
+    const message = `environment deploy failed: ${e.message}`;
+    this.o.log.error(message);
+    this.endItem(item, { status: 'FAILED', message }, undefined, 0);
+    if (++this.deployFailures >= MAX_DEPLOY_FAILURES) {
+      for (const rest of this.queue.drain())
+        this.endItem(
+          rest,
+          { status: 'FAILED', message: `not run: ${MAX_DEPLOY_FAILURES} deploys failed, last: ${message}` },
+          undefined,
+          0,
+        );
+    }
+  }
+
+  /** Runs cases on a claimed environment until none fits it, then releases it and ends the claim. */
   private async runOn(env: Environment, first: WorkItem): Promise<void> {
-    this.active++;
     let failed = false;
     try {
       const facts = await this.factsOf(env);
@@ -143,12 +174,16 @@ export class Scheduler {
         }
         if (outcome.status === 'FAILED') {
           failed = true;
-          if (item.attempt <= item.selected.settings.retry && !this.o.runSignal.aborted) {
+          if (outcome.willRetry) {
             this.o.log.info(`${item.ref.runCaseId} failed, retry ${item.attempt} of ${item.selected.settings.retry}`);
             this.queue.pushFront({ ...item, attempt: item.attempt + 1 });
           } else if (this.o.exitOnFirstFailure) this.stop();
         }
-        if (outcome.envBroken) env.broken = outcome.envBroken;
+        if (outcome.envBroken) {
+          failed = true;
+          env.broken = outcome.envBroken;
+          this.o.log.warn(`${env.id} is not reused: ${outcome.envBroken}`);
+        }
         // A case (or a platform feature) may also mark the environment broken itself.
         if (env.broken) break;
         if (item.selected.settings.useNewEnvironment) break;
@@ -167,8 +202,7 @@ export class Scheduler {
       } catch (e) {
         this.o.log.warn(`releasing ${env.id} failed: ${(e as Error).message}`);
       }
-      this.active--;
-      this.queue.wake();
+      this.endClaim(true);
     }
   }
 
@@ -186,6 +220,7 @@ export class Scheduler {
       bus: this.o.bus,
       log: this.o.log,
       variables: this.o.variables,
+      tools: this.o.tools,
       runSignal: this.o.runSignal,
     };
   }

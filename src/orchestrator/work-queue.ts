@@ -15,7 +15,6 @@ export function requirementOf(item: WorkItem): Requirement {
 /** Pending work, in priority order; retries go to the front so they run on the same environment. */
 export class WorkQueue {
   private items: WorkItem[];
-  private waiters: (() => void)[] = [];
 
   constructor(items: WorkItem[]) {
     this.items = [...items];
@@ -34,24 +33,11 @@ export class WorkQueue {
 
   pushFront(item: WorkItem): void {
     this.items.unshift(item);
-    this.wake();
   }
 
   drain(): WorkItem[] {
     const all = this.items;
     this.items = [];
-    this.wake();
     return all;
-  }
-
-  /** Resolves at the next change (an environment was released or work came back). */
-  changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
   }
 }

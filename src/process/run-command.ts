@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 
-export interface RunOptions {
+export interface RunCommandOptions {
   signal?: AbortSignal;
   input?: string;
   env?: NodeJS.ProcessEnv;
@@ -8,7 +8,7 @@ export interface RunOptions {
   onOutput?: (text: string) => void;
 }
 
-export interface RunResult {
+export interface CommandOutput {
   stdout: string;
   stderr: string;
 }
@@ -17,7 +17,7 @@ export interface RunResult {
  * Runs a host command and rejects with the command line and the tail of its output on failure,
  * because a bare "exit code 1" from debootstrap or mkfs tells the user nothing.
  */
-export function runCommand(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+export function runCommand(cmd: string, args: string[], options: RunCommandOptions = {}): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new Error(`aborted before running ${cmd}`));
     const child = spawn(cmd, args, {

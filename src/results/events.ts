@@ -2,6 +2,9 @@ import type { SubResultStatus } from '../testing/types.js';
 
 export type CaseStatus = 'QUEUED' | 'RUNNING' | 'PASSED' | 'FAILED' | 'SKIPPED' | 'ATTEMPTED';
 
+/** The status a case attempt ends with. */
+export type FinalStatus = Exclude<CaseStatus, 'QUEUED' | 'RUNNING'>;
+
 /** One combination of a `combinator` (grid or batch) or `default` when there is none. */
 export interface CombinationInfo {
   name: string;
@@ -44,7 +47,7 @@ export type RunEvent = Base &
     | {
         type: 'case.end';
         case: CaseRef;
-        status: Exclude<CaseStatus, 'QUEUED' | 'RUNNING'>;
+        status: FinalStatus;
         message: string;
         envId?: string;
         attempt: number;

@@ -1,7 +1,5 @@
 import type { SubResultStatus } from '../testing/types.js';
-import type { CaseRef, CaseStatus, CombinationInfo, RunEvent, RunSummary } from './events.js';
-
-export type FinalStatus = Exclude<CaseStatus, 'QUEUED' | 'RUNNING'>;
+import type { CaseRef, CaseStatus, CombinationInfo, FinalStatus, RunEvent, RunSummary } from './events.js';
 
 export interface SubResultRecord {
   name: string;

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { Node } from '../node/types.js';
 import type { Environment } from '../platform/types.js';
+import type { Tool, ToolClass } from '../tool/tool.js';
 
 /** What a case needs from its environment. Every field is optional; absent means "any". */
 export interface Requirement {
@@ -33,8 +34,17 @@ export interface CaseContext {
   readonly logDir: string;
   /** Runbook variables visible to cases (secrets included, masked in all output). */
   readonly variables: Readonly<Record<string, unknown>>;
-  /** Fires when the case times out or the run is interrupted. Pass it to long operations. */
+  /**
+   * Fires when the current phase (beforeCase, the case, afterCase) runs out of time or the run is
+   * interrupted. Pass it to long operations. afterCase gets a fresh one, so it can still clean up
+   * after the case timed out.
+   */
   readonly signal: AbortSignal;
+  /**
+   * The tool `cls` on `node` (default: the first node): `await ctx.tool(Lscpu).info()`,
+   * `ctx.tool(Ip, ctx.nodes[1])`. A tool is installed at most once per node for the whole run.
+   */
+  tool<T extends Tool>(cls: ToolClass<T>, node?: Node): T;
   /** Which attempt this is (1 = first try) and which repetition under `times`. */
   readonly attempt: number;
   readonly iteration: number;
@@ -52,10 +62,16 @@ export interface CaseContext {
 }
 
 export interface CaseHooks {
-  /** Runs before each case of the suite; a failure here fails the case. */
+  /** Runs before each case of the suite, with its own time budget; a failure here fails the case. */
   beforeCase?(ctx: CaseContext): Promise<void> | void;
-  /** Runs after each case, also after a failure; a failure here is logged, never hides the case's own. */
+  /**
+   * Runs after each case, also after a failure or a timeout, with its own time budget on live
+   * nodes. A failure here never hides the case's own, but marks the environment broken: it is
+   * released as failed and never reused, since it may be left dirty.
+   */
   afterCase?(ctx: CaseContext): Promise<void> | void;
+  /** Milliseconds each of beforeCase and afterCase may take; default 300,000. */
+  hookTimeoutMs?: number;
 }
 
 export interface TestCaseDefinition {

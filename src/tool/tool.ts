@@ -1,5 +1,6 @@
 import type { ExecOptions, ExecResult, Node } from '../node/types.js';
 import type { OsInfo } from '../os/types.js';
+import { ToolInstalls } from './tool-service.js';
 
 /**
  * Package names of a tool, per OS family (most specific family wins) with a default.
@@ -29,9 +30,14 @@ export abstract class Tool {
   /** Run every invocation with sudo. */
   readonly needsSudo: boolean = false;
 
-  private ready: Promise<void> | undefined;
-
-  constructor(readonly node: Node) {}
+  /**
+   * @param installs where readiness is recorded; the case context passes the run's record for the
+   *   node, so the tool is installed once per node per run. A tool built alone keeps its own.
+   */
+  constructor(
+    readonly node: Node,
+    private readonly installs: ToolInstalls = new ToolInstalls(),
+  ) {}
 
   get name(): string {
     return this.constructor.name;
@@ -58,15 +64,13 @@ export abstract class Tool {
 
   /** Installs the tool once per node if it is missing. Concurrent callers share one attempt. */
   ensure(): Promise<void> {
-    this.ready ??= (async () => {
+    return this.installs.once(this.constructor as ToolClass, async () => {
       if (await this.exists()) return;
       await this.install();
       if (!(await this.exists())) {
         throw new ToolNotAvailableError(this.name, this.node.name, `${this.command} still missing after install`);
       }
-    })();
-    this.ready.catch(() => (this.ready = undefined));
-    return this.ready;
+    });
   }
 
   packagesFor(os: OsInfo): string[] {
@@ -94,4 +98,4 @@ export abstract class Tool {
   }
 }
 
-export type ToolClass<T extends Tool = Tool> = new (node: Node) => T;
+export type ToolClass<T extends Tool = Tool> = new (node: Node, installs?: ToolInstalls) => T;

@@ -39,8 +39,8 @@ export default defineSuite({
       description: "the kernel sees as many CPUs as the environment's capability declares",
       async run(ctx) {
         for (const [i, node] of ctx.nodes.entries()) {
-          const lscpu = node.tools.get(Lscpu);
-          const seen = (await lscpu.exists()) ? (await lscpu.info()).cpus : (await node.tools.get(Nproc).count()).all;
+          const lscpu = ctx.tool(Lscpu, node);
+          const seen = (await lscpu.exists()) ? (await lscpu.info()).cpus : (await ctx.tool(Nproc, node).count()).all;
           checkCpuCount(node.name, seen, capabilityOf(ctx, i)?.cores);
         }
       },
@@ -51,7 +51,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'every CPU the kernel knows is online',
       async run(ctx) {
-        checkNoOfflineCpus(ctx.node.name, await ctx.node.tools.get(Lscpu).info());
+        checkNoOfflineCpus(ctx.node.name, await ctx.tool(Lscpu).info());
       },
     },
     {
@@ -60,7 +60,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: "MemTotal is close to the environment's memory capability",
       async run(ctx) {
-        const m = await ctx.node.tools.get(Meminfo).read();
+        const m = await ctx.tool(Meminfo).read();
         const fraction = Number(ctx.variables.memory_min_fraction ?? 0.8);
         checkMemorySize(ctx.node.name, m.totalBytes, capabilityOf(ctx)?.memoryMiB, fraction);
         ctx.metric('mem_total', Math.round(m.totalBytes / 1048576), 'MiB');
@@ -72,8 +72,8 @@ export default defineSuite({
       timeoutMs: 600_000,
       description: 'every online CPU belongs to exactly one NUMA node',
       async run(ctx) {
-        const cpu = await ctx.node.tools.get(Lscpu).info();
-        checkNumaCoversCpus(ctx.node.name, await ctx.node.tools.get(Numactl).hardware(), cpu.online);
+        const cpu = await ctx.tool(Lscpu).info();
+        checkNumaCoversCpus(ctx.node.name, await ctx.tool(Numactl).hardware(), cpu.online);
       },
     },
     {
@@ -82,7 +82,7 @@ export default defineSuite({
       timeoutMs: 600_000,
       description: 'the default huge page pool can be resized at runtime and restored',
       async run(ctx) {
-        const hp = ctx.node.tools.get(HugePages);
+        const hp = ctx.tool(HugePages);
         const original = await hp.read();
         if (!hugePagesSupported(original))
           ctx.skip(`the kernel of ${ctx.node.name} has no huge page support (Hugepagesize is 0)`);

@@ -46,7 +46,7 @@ export default defineSuite({
       description:
         'no panic, oops, BUG, call trace, hung task, lockup, I/O or filesystem error, or system-process segfault in dmesg',
       async run(ctx) {
-        const findings = await ctx.node.tools.get(Dmesg).defects();
+        const findings = await ctx.tool(Dmesg).defects();
         checkKernelLog(ctx.node.name, kernelDefects(findings, ignorePatterns(ctx.variables.dmesg_ignore)));
       },
     },
@@ -56,7 +56,7 @@ export default defineSuite({
       timeoutMs: 600_000,
       description: "this boot's journal has no core dumps, failed units, kernel defects or critical messages",
       async run(ctx) {
-        const journal = ctx.node.tools.get(Journalctl);
+        const journal = ctx.tool(Journalctl);
         if (!(await journal.exists())) ctx.skip(`${ctx.node.name} has no systemd journal`);
         // warning and worse: kernel defect lines such as call traces are logged at warning.
         const entries = await journal.entries({ priority: 4, boot: 0 });
@@ -71,17 +71,17 @@ export default defineSuite({
       description: 'a harmless module loads with modprobe and unloads with modprobe -r',
       async run(ctx) {
         const node = ctx.node;
-        const lsmod = node.tools.get(Lsmod);
+        const lsmod = ctx.tool(Lsmod, node);
         if ((await node.execute('test -e /proc/modules', { noErrorLog: true })).exitCode !== 0) {
           ctx.skip(`the kernel of ${node.name} has no loadable module support`);
         }
         const requested = Array.isArray(ctx.variables.modules) ? ctx.variables.modules.map(String) : undefined;
         const candidates = requested ?? DEFAULT_MODULES;
-        const modinfo = node.tools.get(Modinfo);
+        const modinfo = ctx.tool(Modinfo, node);
         const info = new Map(await Promise.all(candidates.map(async (m) => [m, await modinfo.info(m)] as const)));
         const loaded = new Set((await lsmod.list()).map((m) => m.name));
         const modules = requested ?? [chooseModule(node.name, candidates, info, loaded)];
-        const modprobe = node.tools.get(Modprobe);
+        const modprobe = ctx.tool(Modprobe, node);
         for (const m of modules) {
           if (requested) chooseModule(node.name, [m], info, loaded);
           await modprobe.load(m);
@@ -99,8 +99,8 @@ export default defineSuite({
       async run(ctx) {
         const extra = Array.isArray(ctx.variables.sysctl_keys) ? ctx.variables.sysctl_keys.map(String) : [];
         const keys = [...REQUIRED_SYSCTLS, ...extra];
-        const values = await ctx.node.tools.get(Sysctl).getMany(keys);
-        checkSysctls(ctx.node.name, values, keys, (await ctx.node.tools.get(Uname).info()).kernelRelease);
+        const values = await ctx.tool(Sysctl).getMany(keys);
+        checkSysctls(ctx.node.name, values, keys, (await ctx.tool(Uname).info()).kernelRelease);
       },
     },
     {
@@ -109,7 +109,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'the kernel command line names root and a console and has no leftover debugging parameters',
       async run(ctx) {
-        const c = await ctx.node.tools.get(Cmdline).read();
+        const c = await ctx.tool(Cmdline).read();
         const policy = {
           requireConsole: ctx.variables.require_console !== false,
           requireRoot: ctx.variables.require_root !== false,

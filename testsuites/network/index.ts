@@ -20,9 +20,9 @@ import {
 
 async function peerPath(ctx: CaseContext): Promise<{ from: Node; to: Node; path: PeerPath }> {
   const [from, to] = ctx.nodes as [Node, Node];
-  const ip = from.tools.get(Ip);
+  const ip = ctx.tool(Ip, from);
   const local = await ip.addresses();
-  const peer = await to.tools.get(Ip).addresses();
+  const peer = await ctx.tool(Ip, to).addresses();
   const defaultDevs = (await ip.defaultRoutes()).map((r) => r.dev ?? '');
   const override = ctx.variables.peer_address;
   const path =
@@ -53,7 +53,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'interfaces configured up have link, and one has a global address',
       async run(ctx) {
-        checkInterfacesUp(ctx.node.name, await ctx.node.tools.get(Ip).addresses());
+        checkInterfacesUp(ctx.node.name, await ctx.tool(Ip).addresses());
       },
     },
     {
@@ -62,7 +62,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'an IPv4 default route exists',
       async run(ctx) {
-        checkDefaultRoute(ctx.node.name, await ctx.node.tools.get(Ip).routes(4));
+        checkDefaultRoute(ctx.node.name, await ctx.tool(Ip).routes(4));
       },
     },
     {
@@ -72,11 +72,11 @@ export default defineSuite({
       description: 'a public name resolves through the system resolver (NSS)',
       async run(ctx) {
         const name = String(ctx.variables.dns_name ?? 'deb.debian.org');
-        const conf = await ctx.node.tools
-          .get(ResolvConfFile)
+        const conf = await ctx
+          .tool(ResolvConfFile)
           .read()
           .catch(() => undefined);
-        const result = await ctx.node.tools.get(DnsLookup).lookup(name);
+        const result = await ctx.tool(DnsLookup).lookup(name);
         ctx.log.info(`${name} -> ${result.addresses.join(', ') || 'nothing'} (via ${result.via})`);
         checkDnsResolution(ctx.node.name, result, conf?.nameservers ?? []);
       },
@@ -87,7 +87,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'MTU of active interfaces within 1280..9216',
       async run(ctx) {
-        checkMtu(ctx.node.name, await ctx.node.tools.get(Ip).addresses());
+        checkMtu(ctx.node.name, await ctx.tool(Ip).addresses());
       },
     },
     {
@@ -98,7 +98,7 @@ export default defineSuite({
       requirement: { nodes: 2 },
       async run(ctx) {
         const { from, path } = await peerPath(ctx);
-        const result = await from.tools.get(Ping).ping(path.peerAddress, { count: 10 });
+        const result = await ctx.tool(Ping, from).ping(path.peerAddress, { count: 10 });
         if (result.rtt) ctx.metric('ping_rtt_avg', result.rtt.avg, 'ms', { higherIsBetter: false });
         checkPing(from.name, result, Number(ctx.variables.ping_max_loss_percent ?? 0));
       },
@@ -113,12 +113,12 @@ export default defineSuite({
       async run(ctx) {
         const { from, to, path } = await peerPath(ctx);
         const port = Number(ctx.variables.iperf3_port ?? 5201);
-        const server = to.tools.get(Iperf3);
-        await from.tools.get(Iperf3).ensure();
+        const server = ctx.tool(Iperf3, to);
+        await ctx.tool(Iperf3, from).ensure();
         await server.startServer(port);
         try {
-          const r = await from.tools
-            .get(Iperf3)
+          const r = await ctx
+            .tool(Iperf3, from)
             .client(path.peerAddress, { port, seconds: Number(ctx.variables.iperf3_seconds ?? 10) });
           ctx.metric('tcp_throughput', r.receivedBitsPerSecond / 1e6, 'Mbit/s', { higherIsBetter: true });
           if (r.retransmits !== undefined) ctx.metric('tcp_retransmits', r.retransmits, '', { higherIsBetter: false });

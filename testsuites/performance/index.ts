@@ -31,7 +31,7 @@ export default defineSuite({
       timeoutMs: 1_800_000,
       description: 'sequential and random read/write with fio; bandwidth, IOPS and latency as metrics',
       async run(ctx) {
-        const fio = ctx.node.tools.get(Fio);
+        const fio = ctx.tool(Fio);
         const filename = String(ctx.variables.fio_filename ?? '/var/tmp/lisa-fio.dat');
         const isFile = !filename.startsWith('/dev/');
         try {
@@ -67,7 +67,7 @@ export default defineSuite({
       description: 'stress-ng cpu, vm and io stressors run to completion without failures',
       async run(ctx) {
         const stressors = { cpu: 0, vm: 1, hdd: 1 };
-        const r = await ctx.node.tools.get(StressNg).stress(stressors, {
+        const r = await ctx.tool(StressNg).stress(stressors, {
           timeoutS: Number(ctx.variables.stress_seconds ?? 20),
           extraArgs: '--vm-bytes 20% --hdd-bytes 64M --temp-path /var/tmp',
         });

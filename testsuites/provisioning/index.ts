@@ -18,8 +18,8 @@ async function bootId(node: Node): Promise<string> {
 /** Kernel log clean and, under systemd, boot finished with no failed unit. */
 async function checkHealthy(ctx: CaseContext, node: Node): Promise<void> {
   const ignore = ignorePatterns(ctx.variables.dmesg_ignore);
-  checkKernelLogClean(node.name, await node.tools.get(Dmesg).messages(), ignore);
-  const systemctl = node.tools.get(Systemctl);
+  checkKernelLogClean(node.name, await ctx.tool(Dmesg, node).messages(), ignore);
+  const systemctl = ctx.tool(Systemctl, node);
   if (!(await systemctl.exists())) {
     ctx.log.info(`${node.name} has no systemd; unit checks skipped`);
     return;

@@ -52,7 +52,7 @@ export default defineSuite({
       description:
         'sshd does not allow root to log in with a password (PermitRootLogin is not yes), also under Match blocks',
       async run(ctx) {
-        const sshd = ctx.node.tools.get(SshdConfig);
+        const sshd = ctx.tool(SshdConfig);
         if (!(await sshd.exists())) ctx.skip('sshd is not installed');
         checkSshRootLogin(`${ctx.node.name}`, await sshd.effective());
         checkSshRootLogin(`${ctx.node.name} for a root connection`, await sshd.effective({ user: 'root' }));
@@ -64,7 +64,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'sshd refuses empty passwords (PermitEmptyPasswords no)',
       async run(ctx) {
-        const sshd = ctx.node.tools.get(SshdConfig);
+        const sshd = ctx.tool(SshdConfig);
         if (!(await sshd.exists())) ctx.skip('sshd is not installed');
         checkSshEmptyPasswords(ctx.node.name, await sshd.effective());
       },
@@ -76,7 +76,7 @@ export default defineSuite({
       description:
         'no world-writable files, nor world-writable directories without the sticky bit, under /usr /etc /bin /sbin /lib /boot',
       async run(ctx) {
-        checkNoWorldWritable(ctx.node.name, await ctx.node.tools.get(WorldWritable).scan());
+        checkNoWorldWritable(ctx.node.name, await ctx.tool(WorldWritable).scan());
       },
     },
     {
@@ -85,7 +85,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'no account has an empty password and only root has UID 0',
       async run(ctx) {
-        const accounts = ctx.node.tools.get(Accounts);
+        const accounts = ctx.tool(Accounts);
         checkNoEmptyPasswords(ctx.node.name, await accounts.shadow());
         checkOnlyRootHasUid0(ctx.node.name, await accounts.passwd());
       },
@@ -96,7 +96,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'the default umask is 022 or stricter in login.defs and shell profiles',
       async run(ctx) {
-        checkUmask(ctx.node.name, await ctx.node.tools.get(LoginDefs).umaskSettings());
+        checkUmask(ctx.node.name, await ctx.tool(LoginDefs).umaskSettings());
       },
     },
     {
@@ -105,8 +105,8 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'SELinux and AppArmor state reported as sub-results; enforced with require_mac',
       async run(ctx) {
-        const selinux = await ctx.node.tools.get(Selinux).status();
-        const apparmor = await ctx.node.tools.get(AppArmor).status();
+        const selinux = await ctx.tool(Selinux).status();
+        const apparmor = await ctx.tool(AppArmor).status();
         for (const r of macReport(selinux, apparmor)) ctx.subResult(r.name, r.status, r.message);
         if (flag(ctx.variables.require_mac)) checkMacEnforcing(ctx.node.name, selinux, apparmor);
       },
@@ -117,7 +117,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'FIPS mode reported; checked against expect_fips when set',
       async run(ctx) {
-        const state = await ctx.node.tools.get(FipsMode).state();
+        const state = await ctx.tool(FipsMode).state();
         const r = fipsReport(state);
         ctx.subResult(r.name, r.status, r.message);
         ctx.log.info(r.message);
@@ -131,7 +131,7 @@ export default defineSuite({
       description: 'immutable hosts keep /usr read-only, even for root',
       requirement: { supportedOs: ['flatcar', 'coreos'] },
       async run(ctx) {
-        checkUsrReadOnly(ctx.node.name, await ctx.node.tools.get(WriteProbe).probe('/usr'));
+        checkUsrReadOnly(ctx.node.name, await ctx.tool(WriteProbe).probe('/usr'));
       },
     },
     {
@@ -140,7 +140,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'no non-empty shell history under /root or /home (commands left by the image build)',
       async run(ctx) {
-        checkNoShellHistory(ctx.node.name, await ctx.node.tools.get(ShellHistory).leftovers());
+        checkNoShellHistory(ctx.node.name, await ctx.tool(ShellHistory).leftovers());
       },
     },
     {
@@ -149,7 +149,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'host key fingerprints reported; fails when present only if image_candidate is set',
       async run(ctx) {
-        const keys = await ctx.node.tools.get(SshHostKeys).fingerprints();
+        const keys = await ctx.tool(SshHostKeys).fingerprints();
         for (const k of keys)
           ctx.subResult(`${k.type.toLowerCase()} host key`, 'PASSED', `${k.bits} ${k.fingerprint} ${k.path}`);
         checkNoHostKeys(ctx.node.name, keys, flag(ctx.variables.image_candidate));
@@ -164,7 +164,7 @@ export default defineSuite({
       async run(ctx) {
         if (flag(ctx.variables.allow_shared_host_keys)) ctx.skip('allow_shared_host_keys is set');
         const byNode: Record<string, HostKeyFingerprint[]> = {};
-        for (const node of ctx.nodes) byNode[node.name] = await node.tools.get(SshHostKeys).fingerprints();
+        for (const node of ctx.nodes) byNode[node.name] = await ctx.tool(SshHostKeys, node).fingerprints();
         checkHostKeysUnique(byNode);
       },
     },

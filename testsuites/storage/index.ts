@@ -33,7 +33,7 @@ interface DiskFeature extends Feature {
 }
 
 async function blankDisk(ctx: CaseContext, node: Node): Promise<{ device: string; cleanup?: () => Promise<void> }> {
-  const lsblk = node.tools.get(Lsblk);
+  const lsblk = ctx.tool(Lsblk, node);
   const preferred = typeof ctx.variables.data_disk === 'string' ? ctx.variables.data_disk : undefined;
   const devices = await lsblk.list();
   const disk = ctx.environment.feature<DiskFeature>('Disk');
@@ -65,10 +65,10 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'the root filesystem is mounted read-write, of a known type, with space left',
       async run(ctx) {
-        const mounts = await ctx.node.tools.get(Mount).list();
+        const mounts = await ctx.tool(Mount).list();
         // The last mount on / wins (an initramfs root may still be listed underneath).
         checkRootMount(ctx.node.name, mounts.filter((m) => m.target === '/').pop());
-        const df = await ctx.node.tools.get(Df).forPath('/');
+        const df = await ctx.tool(Df).forPath('/');
         checkRootSpace(ctx.node.name, df, Number(ctx.variables.root_max_use_percent ?? 95));
         if (df) ctx.metric('root_free', Math.round(df.availBytes / 1048576), 'MiB');
       },
@@ -80,17 +80,17 @@ export default defineSuite({
       description: 'every fstab entry names an existing device and mount point, and mandatory ones are mounted',
       async run(ctx) {
         const node = ctx.node;
-        const entries = await node.tools.get(Fstab).read();
+        const entries = await ctx.tool(Fstab, node).read();
         if (entries.length === 0) ctx.log.info(`${node.name} has an empty or no /etc/fstab`);
         const paths = entries
           .flatMap((e) => [e.spec, ...(isSwapEntry(e) ? [] : [e.file])])
           .filter((p) => p.startsWith('/'));
         const problems = fstabProblems(
           entries,
-          await node.tools.get(Blkid).list(),
-          await node.tools.get(Fstab).existing(paths),
-          await node.tools.get(Mount).list(),
-          await node.tools.get(Swap).list(),
+          await ctx.tool(Blkid, node).list(),
+          await ctx.tool(Fstab, node).existing(paths),
+          await ctx.tool(Mount, node).list(),
+          await ctx.tool(Swap, node).list(),
         );
         checkFstab(node.name, problems);
       },
@@ -101,7 +101,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'active swap is reported and matches swap_policy',
       async run(ctx) {
-        const areas = await ctx.node.tools.get(Swap).list();
+        const areas = await ctx.tool(Swap).list();
         const total = areas.reduce((s, a) => s + a.sizeBytes, 0);
         ctx.log.info(
           `swap on ${ctx.node.name}: ${areas.map((a) => `${a.path} ${a.type} ${a.sizeBytes}`).join('; ') || 'none'}`,
@@ -121,33 +121,33 @@ export default defineSuite({
         const fstype = ctx.variables.data_fs === 'xfs' ? 'xfs' : 'ext4';
         const { device, cleanup } = await blankDisk(ctx, node);
         const target = `/mnt/lisa-data-${process.pid}-${Date.now() % 100000}`;
-        const mount = node.tools.get(Mount);
+        const mount = ctx.tool(Mount, node);
         let mounted = false;
         try {
-          const partition = await node.tools.get(Parted).partitionWhole(device, 'gpt', fstype);
-          await node.tools.get(Mkfs).format(partition, fstype, 'lisadata');
+          const partition = await ctx.tool(Parted, node).partitionWhole(device, 'gpt', fstype);
+          await ctx.tool(Mkfs, node).format(partition, fstype, 'lisadata');
           await mount.mount(partition, target);
           mounted = true;
-          checkDataMount(node.name, partition, target, await node.tools.get(Findmnt).at(target), fstype);
+          checkDataMount(node.name, partition, target, await ctx.tool(Findmnt, node).at(target), fstype);
           const file = `${target}/lisa-data.bin`;
-          const stats = await node.tools
-            .get(Dd)
+          const stats = await ctx
+            .tool(Dd, node)
             .writeRandom(file, Number(ctx.variables.data_mib ?? 64), { sudo: true });
           if (stats) ctx.metric('data_disk_write', Math.round((stats.rate / 1048576) * 10) / 10, 'MiB/s');
-          const sha = node.tools.get(Sha256sum);
+          const sha = ctx.tool(Sha256sum, node);
           const written = await sha.sum(file, { sudo: true });
           // Unmount and remount so the read comes from the disk, not the page cache.
           await mount.unmount(target);
           mounted = false;
-          await node.tools.get(Sysctl).write('vm.drop_caches', 3);
+          await ctx.tool(Sysctl, node).write('vm.drop_caches', 3);
           await mount.mount(partition, target);
           mounted = true;
           checkReadBack(node.name, file, written, await sha.sum(file, { sudo: true }));
         } finally {
           if (mounted) await mount.unmount(target).catch((e) => ctx.log.warn(`unmount ${target}: ${String(e)}`));
           await node.execute(`rmdir ${target}`, { sudo: true, noErrorLog: true });
-          await node.tools
-            .get(Parted)
+          await ctx
+            .tool(Parted, node)
             .wipe(device)
             .catch((e) => ctx.log.warn(`wipe ${device}: ${String(e)}`));
           if (cleanup) await cleanup().catch((e) => ctx.log.warn(`detach ${device}: ${String(e)}`));

@@ -1,21 +1,22 @@
 import { defineSuite } from '../../src/testing/define.js';
 import { AssertionFailure } from '../../src/testing/errors.js';
-import type { Node } from '../../src/node/types.js';
+import type { CaseContext } from '../../src/testing/types.js';
 import { Chronyc } from '../../tools/chronyc.js';
 import { Systemctl } from '../../tools/systemctl.js';
 import { Timedatectl } from '../../tools/timedatectl.js';
 import { checkClockSynchronised, checkTimeSyncServiceActive, TIME_SYNC_UNITS, type ClockFacts } from './checks.js';
 
-async function clockFacts(node: Node): Promise<ClockFacts> {
+async function clockFacts(ctx: CaseContext): Promise<ClockFacts> {
+  const node = ctx.node;
   const facts: ClockFacts = {};
-  const chrony = node.tools.get(Chronyc);
+  const chrony = ctx.tool(Chronyc, node);
   if (
-    (await node.tools.get(Systemctl).isActive('chronyd.service')) === 'active' ||
-    (await node.tools.get(Systemctl).isActive('chrony.service')) === 'active'
+    (await ctx.tool(Systemctl, node).isActive('chronyd.service')) === 'active' ||
+    (await ctx.tool(Systemctl, node).isActive('chrony.service')) === 'active'
   ) {
     if (await chrony.exists()) facts.chrony = await chrony.tracking();
   }
-  const timedatectl = node.tools.get(Timedatectl);
+  const timedatectl = ctx.tool(Timedatectl, node);
   if (await timedatectl.exists()) facts.timedatectl = await timedatectl.status();
   return facts;
 }
@@ -39,7 +40,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'chronyd, systemd-timesyncd or ntpd is active',
       async run(ctx) {
-        const systemctl = ctx.node.tools.get(Systemctl);
+        const systemctl = ctx.tool(Systemctl);
         if (!(await systemctl.exists())) ctx.skip('no systemd on this node');
         const states: Record<string, string> = {};
         for (const unit of TIME_SYNC_UNITS) {
@@ -57,7 +58,7 @@ export default defineSuite({
         const deadline = Date.now() + Number(ctx.variables.time_sync_wait_s ?? 180) * 1000;
         const maxOffset = Number(ctx.variables.time_max_offset_s ?? 1);
         for (;;) {
-          const facts = await clockFacts(ctx.node);
+          const facts = await clockFacts(ctx);
           try {
             checkClockSynchronised(ctx.node.name, facts, maxOffset);
             if (facts.chrony)

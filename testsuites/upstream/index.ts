@@ -32,7 +32,7 @@ export default defineSuite({
       timeoutMs: 4 * 3_600_000,
       description: 'Linux Test Project: a fast syscall selection by default, the full set with ltp_full',
       async run(ctx) {
-        const ltp = ctx.node.tools.get(Ltp);
+        const ltp = ctx.tool(Ltp);
         if (typeof ctx.variables.ltp_root === 'string') ltp.root = ctx.variables.ltp_root;
         if (!(await ltp.exists()))
           ctx.skip(`LTP is not installed at ${ltp.root} (set ltp_root, or install a prebuilt LTP there)`);
@@ -52,7 +52,7 @@ export default defineSuite({
       timeoutMs: 4 * 3_600_000,
       description: 'kernel selftests (run_kselftest.sh), one sub-result per test program',
       async run(ctx) {
-        const ks = ctx.node.tools.get(Kselftest);
+        const ks = ctx.tool(Kselftest);
         if (typeof ctx.variables.kselftest_root === 'string') ks.root = ctx.variables.kselftest_root;
         if (!(await ks.exists())) ctx.skip(`kselftest is not installed at ${ks.root} (set kselftest_root)`);
         const results = await ks.runTests({

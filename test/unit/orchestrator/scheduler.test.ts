@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,8 +15,9 @@ import { EventBus } from '../../../src/results/event-bus.js';
 import type { RunEvent, RunEventOf } from '../../../src/results/events.js';
 import { RunDirectory } from '../../../src/results/run-dir.js';
 import { expandSuite } from '../../../src/testing/loader.js';
-import type { TestCaseDefinition } from '../../../src/testing/types.js';
+import type { TestCaseDefinition, TestCaseInfo } from '../../../src/testing/types.js';
 import type { TestCaseRule } from '../../../src/runbook/types.js';
+import { ToolService } from '../../../src/tool/tool-service.js';
 
 /** A platform that creates a fresh local-node environment per deploy and records what it did. */
 class LocalPool implements Platform {
@@ -48,8 +49,12 @@ class LocalPool implements Platform {
   async dispose(): Promise<void> {}
 }
 
-async function schedule(
-  defs: TestCaseDefinition[],
+function schedule(defs: TestCaseDefinition[], setup: (p: LocalPool) => void = () => {}, rules: TestCaseRule[] = []) {
+  return scheduleCases(expandSuite({ name: 't', area: 'x', cases: defs }, 'mem'), setup, rules);
+}
+
+async function scheduleCases(
+  cases: TestCaseInfo[],
   setup: (p: LocalPool) => void = () => {},
   rules: TestCaseRule[] = [],
 ) {
@@ -62,7 +67,6 @@ async function schedule(
   bus.subscribe({ onEvent: (e) => void events.push(e) });
   const platform = new LocalPool(log);
   setup(platform);
-  const cases = expandSuite({ name: 't', area: 'x', cases: defs }, 'mem');
   const items = planItems(selectCases(cases, rules).selected, 'default');
   const ctx: PlatformContext = {
     runDir: dir,
@@ -82,6 +86,7 @@ async function schedule(
       log,
       variables: {},
       combination: 'default',
+      tools: new ToolService(),
       runSignal: new AbortController().signal,
     },
     items,
@@ -197,4 +202,48 @@ test('a case that exceeds its timeout fails and the next case still runs', async
   ]);
   assert.equal(r.status('slow')?.message, 'timed out after 0.3 s');
   assert.equal(r.status('next')?.status, 'PASSED');
+});
+
+test('each hook has its own budget: a hung afterCase breaks the environment, a hung beforeCase fails the case', async () => {
+  const cleaned: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'lisa-hooks-'));
+  const cases = expandSuite(
+    {
+      name: 't',
+      area: 'x',
+      hookTimeoutMs: 400,
+      async beforeCase(ctx) {
+        if (existsSync(join(dir, 'hang-before'))) await ctx.node.execute('sleep 30');
+      },
+      async afterCase(ctx) {
+        // Still a live node after the case timed out: this command must run.
+        cleaned.push((await ctx.node.execute('echo cleaned', { expectedExitCode: 0 })).stdout.trim());
+        if (existsSync(join(dir, 'hang-after'))) await ctx.node.execute('sleep 30');
+      },
+      cases: [
+        { name: 'a_slow', priority: 0, timeoutMs: 300, run: async (ctx) => void (await ctx.node.execute('sleep 30')) },
+        { name: 'b_hangs_cleanup', priority: 1, run: () => writeFileSync(join(dir, 'hang-after'), '') },
+        {
+          name: 'c_fresh',
+          priority: 2,
+          run: () => {
+            rmSync(join(dir, 'hang-after'));
+            writeFileSync(join(dir, 'hang-before'), '');
+          },
+        },
+        { name: 'd_before_hangs', priority: 3, run() {} },
+      ],
+    },
+    'mem',
+  );
+  const r = await scheduleCases(cases);
+  assert.equal(r.status('a_slow')?.message, 'timed out after 0.3 s');
+  assert.equal(r.status('a_slow')?.envId, 'env1');
+  assert.equal(r.status('b_hangs_cleanup')?.status, 'PASSED');
+  assert.equal(r.status('b_hangs_cleanup')?.envId, 'env1');
+  assert.deepEqual(r.platform.released[0], { id: 'env1', broken: 'afterCase timed out after 0.4 s', failed: true });
+  assert.equal(r.status('c_fresh')?.envId, 'env2', 'the case after a hung cleanup reused the dirty environment');
+  assert.equal(r.status('d_before_hangs')?.status, 'FAILED');
+  assert.equal(r.status('d_before_hangs')?.message, 'beforeCase timed out after 0.4 s');
+  assert.equal(cleaned.length, 4, 'afterCase did not run after every case');
 });

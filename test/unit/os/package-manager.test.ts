@@ -140,7 +140,7 @@ test('Tool.ensure installs the per-family package through the detected manager',
     },
     osInfoFromFields({ ID: 'alpine', VERSION_ID: '3.20.7' }),
   );
-  const free = await alpine.tools.get(Free).read();
+  const free = await new Free(alpine).read();
   assert.equal(free.mem.total, 1019236352);
   assert.ok(alpine.commands.includes('sudo apk add --no-progress procps-ng'), alpine.commands.join('\n'));
 });

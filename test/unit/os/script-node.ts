@@ -10,7 +10,6 @@ import {
 } from '../../../src/node/types.js';
 import { osInfoFromFields } from '../../../src/os/detect.js';
 import type { OsInfo } from '../../../src/os/types.js';
-import { ToolRegistry } from '../../../src/tool/registry.js';
 
 export type Reply = Partial<Pick<ExecResult, 'stdout' | 'stderr' | 'exitCode'>>;
 export type Handler = (command: string, options: ExecOptions) => Reply | Promise<Reply>;
@@ -24,7 +23,6 @@ export class ScriptNode implements Node {
   readonly kind = 'local' as const;
   readonly sink = new MemorySink();
   readonly log = new Logger('script-node', [this.sink], new SecretMasker());
-  readonly tools: ToolRegistry = new ToolRegistry(this);
   readonly commands: string[] = [];
   readonly files = new Map<string, string>();
 

@@ -22,6 +22,7 @@ function ctxFor(node: ScriptNode): CaseContext {
     skip(reason: string): never {
       throw new Error(`skipped: ${reason}`);
     },
+    tool: (cls, on = node) => new cls(on),
     subResult() {},
     metric() {},
   };

@@ -16,7 +16,7 @@ test('Lsblk asks for bytes and JSON with the typed columns', async () => {
   const node = new ScriptNode(
     table([['lsblk -J -b -o NAME,KNAME,PATH,TYPE', { stdout: fx('lsblk', 'debian12-guest.json') }]]),
   );
-  const disks = await node.tools.get(Lsblk).unusedDisks();
+  const disks = await new Lsblk(node).unusedDisks();
   assert.deepEqual(
     disks.map((d) => d.path),
     ['/dev/vdb'],
@@ -26,7 +26,7 @@ test('Lsblk asks for bytes and JSON with the typed columns', async () => {
 
 test('Blkid runs with sudo, without the cache, and treats exit 2 (nothing found) as empty', async () => {
   const node = new ScriptNode(table([['blkid', { exitCode: 2 }]]));
-  assert.deepEqual(await node.tools.get(Blkid).list(), []);
+  assert.deepEqual(await new Blkid(node).list(), []);
   assert.ok(node.commands.includes('sudo blkid -c /dev/null -o export'));
 });
 
@@ -37,7 +37,7 @@ test('Dmesg falls back to raw output where -J is not supported', async () => {
       ['dmesg -r', { stdout: fx('dmesg', 'broken-oops-hung-io.txt') }],
     ]),
   );
-  const d = await node.tools.get(Dmesg).defects();
+  const d = await new Dmesg(node).defects();
   assert.equal(d[0]!.defect, 'oops');
   assert.ok(node.commands.includes('sudo dmesg -r'));
   const errs = await new Dmesg(node).messages(3);
@@ -46,7 +46,7 @@ test('Dmesg falls back to raw output where -J is not supported', async () => {
 
 test('Parted partitions the whole disk and returns the partition node', async () => {
   const node = new ScriptNode(table([['', {}]]));
-  assert.equal(await node.tools.get(Parted).partitionWhole('/dev/nvme1n1'), '/dev/nvme1n1p1');
+  assert.equal(await new Parted(node).partitionWhole('/dev/nvme1n1'), '/dev/nvme1n1p1');
   assert.ok(node.commands.includes('sudo parted -s -a optimal /dev/nvme1n1 mklabel gpt mkpart primary ext4 1MiB 100%'));
 });
 
@@ -57,7 +57,7 @@ test('Sysctl.set writes with sudo and reads back', async () => {
       ['sysctl -n vm.swappiness', { stdout: '10\n' }],
     ]),
   );
-  assert.equal(await node.tools.get(Sysctl).set('vm.swappiness', 10), '10');
+  assert.equal(await new Sysctl(node).set('vm.swappiness', 10), '10');
   assert.ok(node.commands.includes('sudo sysctl -w vm.swappiness=10'), node.commands.join('\n'));
 });
 
@@ -71,7 +71,7 @@ test('HugePages.set rejects nonsense and reports what the kernel allocated', asy
       ['nr_hugepages; echo ---', { stdout: meminfo }],
     ]),
   );
-  const hp = node.tools.get(HugePages);
+  const hp = new HugePages(node);
   await assert.rejects(hp.set(-1), /non-negative integer/);
   const s = await hp.set(4);
   assert.deepEqual([s.nrHugepages, s.total], [4, 3]);
@@ -79,5 +79,5 @@ test('HugePages.set rejects nonsense and reports what the kernel allocated', asy
 
 test('KernelConfig names where it looked when no config exists', async () => {
   const node = new ScriptNode(table([['/boot/config', { exitCode: 3, stderr: 'no kernel config found' }]]));
-  await assert.rejects(node.tools.get(KernelConfig).read(), /no kernel config .*\/proc\/config\.gz/);
+  await assert.rejects(new KernelConfig(node).read(), /no kernel config .*\/proc\/config\.gz/);
 });

@@ -36,7 +36,7 @@ after(() => node.close());
 const linux = process.platform === 'linux';
 
 async function usable<T extends Tool>(t: { skip(m: string): void }, cls: ToolClass<T>): Promise<T | undefined> {
-  const tool = node.tools.get(cls);
+  const tool = new cls(node);
   if (await tool.exists()) return tool;
   t.skip(`${tool.command} is not installed here`);
   return undefined;
@@ -52,7 +52,7 @@ test('ip: loopback and a route table', { skip: !linux }, async (t) => {
 
 test('ethtool: driver of a non-loopback NIC', { skip: !linux }, async (t) => {
   const ethtool = await usable(t, Ethtool);
-  const ip = node.tools.get(Ip);
+  const ip = new Ip(node);
   if (!ethtool || !(await ip.exists())) return;
   const nic = (await ip.addresses()).find((i) => i.linkType === 'ether' && i.state === 'UP');
   if (!nic) return t.skip('no ethernet NIC that is up');
@@ -70,7 +70,7 @@ test('ping, ss and iperf3 over loopback', { skip: !linux }, async (t) => {
   const port = 5300 + (process.pid % 500);
   await iperf3.startServer(port);
   try {
-    const ss = node.tools.get(Ss);
+    const ss = new Ss(node);
     if (await ss.exists()) assert.ok(await ss.isListening(port), `iperf3 server not listening on ${port}`);
     const r = await iperf3.client('127.0.0.1', { port, seconds: 1 });
     assert.ok(r.receivedBitsPerSecond > 0);
@@ -80,24 +80,24 @@ test('ping, ss and iperf3 over loopback', { skip: !linux }, async (t) => {
 });
 
 test('name resolution and resolv.conf', { skip: !linux }, async () => {
-  const r = await node.tools.get(DnsLookup).lookup('localhost');
+  const r = await new DnsLookup(node).lookup('localhost');
   assert.ok(r.addresses.includes('127.0.0.1') || r.addresses.includes('::1'), JSON.stringify(r));
-  assert.ok(Array.isArray((await node.tools.get(ResolvConfFile).read()).nameservers));
+  assert.ok(Array.isArray((await new ResolvConfFile(node).read()).nameservers));
 });
 
 test('security facts read without installing anything', { skip: !linux }, async () => {
-  const selinux = await node.tools.get(Selinux).status();
+  const selinux = await new Selinux(node).status();
   assert.ok(['enforcing', 'permissive', 'disabled'].includes(selinux.mode));
-  assert.equal(typeof (await node.tools.get(AppArmor).status()).enabled, 'boolean');
-  assert.equal(typeof (await node.tools.get(FipsMode).state()).cmdlineFips, 'boolean');
-  assert.equal(typeof (await node.tools.get(SecureBoot).state()).efi, 'boolean');
-  assert.deepEqual(await node.tools.get(WriteProbe).probe('/tmp'), { writable: true });
-  assert.ok(Array.isArray(await node.tools.get(LoginDefs).umaskSettings()));
-  assert.ok(Array.isArray(await node.tools.get(ShellHistory).leftovers()));
+  assert.equal(typeof (await new AppArmor(node).status()).enabled, 'boolean');
+  assert.equal(typeof (await new FipsMode(node).state()).cmdlineFips, 'boolean');
+  assert.equal(typeof (await new SecureBoot(node).state()).efi, 'boolean');
+  assert.deepEqual(await new WriteProbe(node).probe('/tmp'), { writable: true });
+  assert.ok(Array.isArray(await new LoginDefs(node).umaskSettings()));
+  assert.ok(Array.isArray(await new ShellHistory(node).leftovers()));
 });
 
 test('accounts, sshd and host keys', { skip: !linux || process.getuid?.() !== 0 }, async (t) => {
-  const accounts = node.tools.get(Accounts);
+  const accounts = new Accounts(node);
   const passwd = await accounts.passwd();
   assert.equal(passwd.find((p) => p.user === 'root')?.uid, 0);
   const shadow = await accounts.shadow();
@@ -106,11 +106,11 @@ test('accounts, sshd and host keys', { skip: !linux || process.getuid?.() !== 0 
   const sshd = await usable(t, SshdConfig);
   if (!sshd) return;
   assert.ok((await sshd.effective()).port);
-  assert.ok(Array.isArray(await node.tools.get(SshHostKeys).fingerprints()));
+  assert.ok(Array.isArray(await new SshHostKeys(node).fingerprints()));
 });
 
 test('world-writable scan of a small tree', { skip: !linux }, async () => {
-  assert.ok(Array.isArray(await node.tools.get(WorldWritable).scan(['/usr/local'])));
+  assert.ok(Array.isArray(await new WorldWritable(node).scan(['/usr/local'])));
 });
 
 test('fio and stress-ng short runs', { skip: !linux }, async (t) => {
@@ -140,10 +140,10 @@ test('fio and stress-ng short runs', { skip: !linux }, async (t) => {
 });
 
 test('LTP and kselftest: absent trees are reported, not installed', { skip: !linux }, async () => {
-  const ltp = node.tools.get(Ltp);
+  const ltp = new Ltp(node);
   ltp.root = '/nonexistent/ltp';
   await assert.rejects(ltp.runTests({ tests: ['fork01'] }), ToolNotAvailableError);
-  const ks = node.tools.get(Kselftest);
+  const ks = new Kselftest(node);
   ks.root = '/nonexistent/kselftest';
   await assert.rejects(ks.runTests(), /no kselftest install at \/nonexistent\/kselftest/);
 });

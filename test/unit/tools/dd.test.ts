@@ -24,7 +24,7 @@ test('sha256sum output', () => {
 test('Sha256sum against this machine', { skip: process.platform !== 'linux' }, async () => {
   const node = new ScriptNode(runLocally);
   assert.equal(
-    await node.tools.get(Sha256sum).sum('/dev/null'),
+    await new Sha256sum(node).sum('/dev/null'),
     'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   );
 });

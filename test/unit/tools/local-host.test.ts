@@ -30,7 +30,7 @@ const node = new LocalNode({ log: new Logger('local', [new MemorySink()], new Se
 after(() => node.close());
 
 async function usable<T extends Tool>(t: { skip(m: string): void }, cls: ToolClass<T>): Promise<T | undefined> {
-  const tool = node.tools.get(cls);
+  const tool = new cls(node);
   if (await tool.exists()) return tool;
   t.skip(`${tool.command} is not installed here`);
   return undefined;
@@ -39,39 +39,39 @@ async function usable<T extends Tool>(t: { skip(m: string): void }, cls: ToolCla
 const linux = process.platform === 'linux';
 
 test('cpu and memory tools agree with each other', { skip: !linux }, async (t) => {
-  const n = await node.tools.get(Nproc).count();
+  const n = await new Nproc(node).count();
   assert.ok(n.available >= 1 && n.all >= n.available);
-  const m = await node.tools.get(Meminfo).read();
+  const m = await new Meminfo(node).read();
   assert.ok(m.totalBytes > 64 << 20);
   const lscpu = await usable(t, Lscpu);
   if (lscpu) assert.equal((await lscpu.info()).online.length, n.all);
   const free = await usable(t, Free);
   if (free) assert.ok(Math.abs((await free.read()).mem.total - m.totalBytes) < m.totalBytes / 10);
-  const h = await node.tools.get(HugePages).read();
+  const h = await new HugePages(node).read();
   assert.equal(h.nrHugepages, h.total);
 });
 
 test('storage tools see the root filesystem', { skip: !linux }, async (t) => {
-  const mounts = await node.tools.get(Mount).list();
+  const mounts = await new Mount(node).list();
   const root = mounts.filter((m) => m.target === '/').pop();
   assert.ok(root, 'a / mount');
   const fm = await usable(t, Findmnt);
   if (fm) assert.equal((await fm.forPath('/etc'))?.target, '/');
-  const df = await node.tools.get(Df).forPath('/');
+  const df = await new Df(node).forPath('/');
   assert.ok(df && df.sizeBytes > 0 && df.target === '/');
   const lsblk = await usable(t, Lsblk);
   if (lsblk) assert.ok((await lsblk.list()).length >= 0);
-  assert.ok(Array.isArray(await node.tools.get(Fstab).read()));
-  assert.ok(Array.isArray(await node.tools.get(Swap).list()));
+  assert.ok(Array.isArray(await new Fstab(node).read()));
+  assert.ok(Array.isArray(await new Swap(node).list()));
 });
 
 test('kernel tools read the running kernel', { skip: !linux }, async () => {
-  const u = await node.tools.get(Uname).info();
+  const u = await new Uname(node).info();
   assert.equal(u.kernelName, 'Linux');
-  const c = await node.tools.get(Cmdline).read();
+  const c = await new Cmdline(node).read();
   assert.ok(c.raw.length > 0);
-  const s = await node.tools.get(Sysctl).get('kernel.osrelease');
+  const s = await new Sysctl(node).get('kernel.osrelease');
   assert.equal(s, u.kernelRelease);
-  assert.ok(Array.isArray(await node.tools.get(Lsmod).list()));
-  if (process.getuid?.() === 0) assert.ok((await node.tools.get(Dmesg).messages()).length > 0);
+  assert.ok(Array.isArray(await new Lsmod(node).list()));
+  if (process.getuid?.() === 0) assert.ok((await new Dmesg(node).messages()).length > 0);
 });

@@ -59,7 +59,7 @@ test(
       join(root, 'runtest', 'syscalls'),
       '#DESCRIPTION:syscalls\nfork01 true\nmadvise06 false\nfanotify10 exit 32\nslow01 sleep 60\n',
     );
-    const ltp = node.tools.get(Ltp);
+    const ltp = new Ltp(node);
     ltp.root = root;
     assert.equal(await ltp.exists(), true);
     const run = await ltp.runTests({ tests: ['fork01', 'madvise06', 'fanotify10'] });
@@ -84,7 +84,7 @@ test('kselftest: listing and a run parsed from TAP', { skip: process.platform !=
   const root = join(dir, 'kselftest');
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'run_kselftest.sh'), RUN_KSELFTEST, { mode: 0o755 });
-  const ks = node.tools.get(Kselftest);
+  const ks = new Kselftest(node);
   ks.root = root;
   assert.deepEqual(await ks.list(), ['timers:posix_timers', 'timers:rtcpie']);
   const results = await ks.runTests({ tests: ['timers'] });
