@@ -114,7 +114,9 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
     await n.finish().catch((e: Error) => log.warn(`notifier ${n.type} could not finish: ${e.message}`));
   }
   if (fatal) throw fatal;
-  return { exitCode: interrupted ? 130 : s.failed > 0 ? 1 : 0, runDir: runDir.root, summary: s };
+  // Results that could not be saved (a full disk) are not a pass, whatever the cases did.
+  const unsaved = bus.writeError !== undefined;
+  return { exitCode: interrupted ? 130 : s.failed > 0 || unsaved ? 1 : 0, runDir: runDir.root, summary: s };
 }
 
 async function createNotifiers(
