@@ -1,0 +1,56 @@
+// ESLint flat config: type-aware typescript-eslint rules for every TypeScript folder; formatting
+// is prettier's job (eslint-config-prettier switches off the rules that would fight it).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  {
+    // Fixtures are inputs to tests (suites loaded at run time, planted lint violations), not code
+    // of the project; they are checked where a test needs them to be.
+    ignores: ['dist/**', 'node_modules/**', 'runtime/**', 'test/fixtures/**'],
+  },
+  {
+    files: [
+      'src/**/*.ts',
+      'tools/**/*.ts',
+      'testsuites/**/*.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'docs/examples/**/*.ts',
+    ],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // A promise nobody awaits loses its rejection (an unhandled rejection kills the run) and
+      // its ordering; these two stay errors at zero.
+      // node:test's top-level test()/describe()/it() return a promise the runner itself tracks;
+      // a subtest (t.test) is not in this list: it must be awaited.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+    },
+  },
+  {
+    // Build and stats scripts and this file: plain JavaScript run by Node, no type information.
+    files: ['scripts/**/*.mjs', 'eslint.config.js', '.dependency-cruiser.cjs'],
+    extends: [js.configs.recommended],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', module: 'writable', URL: 'readonly' },
+    },
+  },
+  prettier,
+);
