@@ -130,7 +130,8 @@ async function withTimeout(work: Promise<void>, timeoutMs: number, controller: A
     }, timeoutMs);
   });
   const interrupted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    const relay = () => reject(controller.signal.reason as unknown);
+    controller.signal.addEventListener('abort', relay, { once: true });
   });
   try {
     await Promise.race([work, timedOut, interrupted]);
