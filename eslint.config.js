@@ -62,7 +62,13 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', 'eslint.config.js', '.dependency-cruiser.cjs'],
     extends: [js.configs.recommended],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', module: 'writable', URL: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        performance: 'readonly',
+        URL: 'readonly',
+        module: 'writable',
+      },
     },
   },
   prettier,
