@@ -61,7 +61,7 @@ function shape(files, lines) {
   };
 }
 
-function specifiers(sourceFile) {
+function specifiers(sourceFile, { dynamic }) {
   const out = [];
   const visit = (node) => {
     if (
@@ -71,6 +71,7 @@ function specifiers(sourceFile) {
     ) {
       out.push(node.moduleSpecifier.text);
     } else if (
+      dynamic &&
       ts.isCallExpression(node) &&
       node.expression.kind === ts.SyntaxKind.ImportKeyword &&
       node.arguments[0] &&
@@ -97,7 +98,7 @@ function resolveLocal(from, spec, known) {
   return candidates.find((c) => known.has(c));
 }
 
-function edges(files, { runtimeOnly }) {
+function edges(files, { runtimeOnly, dynamic }) {
   const known = new Set(files);
   const graph = new Map();
   for (const file of files) {
@@ -111,7 +112,7 @@ function edges(files, { runtimeOnly }) {
     }
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false);
     const targets = new Set();
-    for (const spec of specifiers(sf)) {
+    for (const spec of specifiers(sf, { dynamic })) {
       const to = resolveLocal(file, spec, known);
       if (to) targets.add(to);
     }
@@ -174,11 +175,13 @@ const report = {
     .map((f) => `${rel(f)} (${lines.get(f)})`),
   cycles: {},
 };
-for (const [name, runtimeOnly] of [
-  ['allImports', false],
-  ['runtimeImports', true],
+// allImports: every import, type-only and lazy `import()` included. runtimeImports: the static
+// imports Node loads when a module is first loaded (what the no-runtime-cycle lint rule fails on).
+for (const [name, runtimeOnly, dynamic] of [
+  ['allImports', false, true],
+  ['runtimeImports', true, false],
 ]) {
-  const groups = cycles(edges(all, { runtimeOnly }));
+  const groups = cycles(edges(all, { runtimeOnly, dynamic }));
   report.cycles[name] = {
     groups: groups.length,
     filesInCycles: groups.reduce((n, g) => n + g.length, 0),
