@@ -51,7 +51,7 @@ export function fromYaml(doc: Document, lines: LineCounter, file: string, absFil
     }
   };
   const convert = (node: unknown, seen: Set<unknown>, depth = 0, via?: Node): LNode => {
-    if (node && typeof node === 'object') grow((via ?? node) as Node, depth);
+    if (node && typeof node === 'object') grow(via ?? node, depth);
     if (isAlias(node)) {
       const target = node.resolve(doc);
       // A self-referencing alias would recurse forever; report it instead.
