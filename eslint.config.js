@@ -11,14 +11,8 @@ export default tseslint.config(
     ignores: ['dist/**', 'node_modules/**', 'runtime/**', 'test/fixtures/**'],
   },
   {
-    files: [
-      'src/**/*.ts',
-      'tools/**/*.ts',
-      'testsuites/**/*.ts',
-      'test/**/*.ts',
-      'bench/**/*.ts',
-      'docs/examples/**/*.ts',
-    ],
+    // .mts too: plugins loaded by path and the docs' examples may be ES-module TypeScript files.
+    files: ['{src,tools,testsuites,test,bench,docs/examples}/**/*.{ts,mts}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -54,7 +48,7 @@ export default tseslint.config(
   {
     // Tests assert on output exactly as printed: runs of spaces in column layouts, and control
     // characters that must (or must not) reach a terminal or an XML report.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.{ts,mts}'],
     rules: { 'no-regex-spaces': 'off', 'no-control-regex': 'off' },
   },
   {
