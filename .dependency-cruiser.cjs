@@ -39,17 +39,10 @@ const MAY_IMPORT = {
 // Nothing else may start using these paths.
 /** @type {Array<{ from: string, to: string, why: string }>} */
 const TEMPORARY = [
-  { from: 'platform', to: 'src/orchestrator/requirements\\.ts$', why: 'moves to src/platform/requirements.ts' },
-  { from: 'platform', to: 'src/image/', why: 'moves to src/platform/qemu/image/ and src/process/run-command.ts' },
-  { from: '(node|os|tool)', to: 'src/tool/quote\\.ts$', why: 'moves to src/shell/quote.ts' },
-  {
-    from: 'node',
-    to: 'src/tool/(registry|tool)\\.ts$',
-    why: 'tools become a case-context service (Node <-> ToolRegistry)',
-  },
+  { from: 'node', to: 'src/tool/registry\\.ts$', why: 'tools become a case-context service (Node <-> ToolRegistry)' },
 ];
 // The old folder itself, while it exists: what it imported before the move.
-const TEMPORARY_FOLDERS = { image: ['logging'] };
+const TEMPORARY_FOLDERS = {};
 
 const folders = { ...MAY_IMPORT, ...TEMPORARY_FOLDERS };
 const names = Object.keys(folders).join('|');
