@@ -13,6 +13,7 @@ export * from './logging/logger.js';
 export * from './logging/secrets.js';
 export * from './testing/define.js';
 export * from './testing/assert.js';
+export * from './testing/variables.js';
 export * from './runbook/index.js';
 export * from './notifiers/index.js';
 export { registerPlatform, knownPlatformTypes } from './platform/registry.js';

@@ -97,7 +97,7 @@ export const parseIpLink = parseIpAddr;
 /** Parses `ip -j route`. */
 export function parseIpRoute(text: string): IpRoute[] {
   return parseJsonArray<Record<string, unknown>>(text, 'ip -j route').map((r) => {
-    const route: IpRoute = { dst: String(r.dst ?? '') };
+    const route: IpRoute = { dst: typeof r.dst === 'string' ? r.dst : '' };
     if (typeof r.gateway === 'string') route.gateway = r.gateway;
     if (typeof r.dev === 'string') route.dev = r.dev;
     if (typeof r.protocol === 'string') route.protocol = r.protocol;

@@ -21,7 +21,8 @@ export interface JournalEntry {
 function text(v: unknown): string {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return Buffer.from(v as number[]).toString('utf8');
-  return v === undefined || v === null ? '' : String(v);
+  // journald's JSON has strings (and byte arrays) only; numbers are tolerated for hand-made input.
+  return typeof v === 'number' ? String(v) : '';
 }
 
 /** Parses `journalctl -o json` (one JSON object per line). */

@@ -26,7 +26,8 @@ export const LSBLK_COLUMNS =
 
 type RawDev = Record<string, string | number | boolean | null | RawDev[] | undefined> & { children?: RawDev[] };
 
-const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v).trim());
+const str = (v: RawDev[string]): string =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v).trim() : '';
 // util-linux < 2.33 prints booleans and numbers as strings ("0", "1", "10737418240").
 const bool = (v: unknown): boolean => v === true || v === '1' || v === 1;
 

@@ -14,7 +14,7 @@ export interface StressNgMetric {
 export function parseStressNgYaml(text: string): StressNgMetric[] {
   const doc = parseYaml(text) as { metrics?: Array<Record<string, unknown>> } | null;
   return (doc?.metrics ?? []).map((m) => ({
-    stressor: String(m.stressor ?? ''),
+    stressor: typeof m.stressor === 'string' ? m.stressor : '',
     bogoOps: Number(m['bogo-ops'] ?? 0),
     bogoOpsPerSecondRealTime: Number(m['bogo-ops-per-second-real-time'] ?? 0),
     bogoOpsPerSecondCpuTime: Number(m['bogo-ops-per-second-usr-sys-time'] ?? 0),

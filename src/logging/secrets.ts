@@ -6,9 +6,9 @@ export class SecretMasker {
   private secrets: string[] = [];
   private pattern: RegExp | undefined;
 
-  add(value: unknown): void {
-    if (value === undefined || value === null) return;
-    const text = String(value);
+  /** An unset secret (`undefined`) is nothing to mask. */
+  add(text: string | undefined): void {
+    if (text === undefined) return;
     // Masking one- or two-character values would shred every log line.
     if (text.length < 3 || this.secrets.includes(text)) return;
     for (const form of encodedForms(text)) {

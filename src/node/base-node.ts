@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { Logger } from '../logging/logger.js';
 import { detectOs } from '../os/detect.js';
 import type { OsInfo } from '../os/types.js';
@@ -135,7 +136,8 @@ export abstract class BaseNode implements Node {
 function abortError(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
   if (reason instanceof Error) return reason;
-  const e = new Error(reason === undefined ? 'command aborted' : `command aborted: ${String(reason)}`);
+  const detail = typeof reason === 'string' ? reason : inspect(reason);
+  const e = new Error(reason === undefined ? 'command aborted' : `command aborted: ${detail}`);
   e.name = 'AbortError';
   return e;
 }

@@ -45,7 +45,7 @@ export function openExec(client: ssh2.Client, command: string): Promise<OpenChan
       });
     } catch (e) {
       // ssh2 throws synchronously when the connection is already gone.
-      reject(e as Error);
+      reject(e);
     }
   });
 }

@@ -8,7 +8,7 @@ export function openSftp(client: ssh2.Client): Promise<Sftp> {
     try {
       client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)));
     } catch (e) {
-      reject(e as Error);
+      reject(e);
     }
   });
 }

@@ -191,6 +191,7 @@ export class ConsoleNotifier implements Notifier {
     // everything but plain colour codes is neutralised.
     const safe = this.ctx.masker
       .mask(text)
+      // eslint-disable-next-line no-control-regex -- keeps colour escapes, the only ones allowed through
       .split(/(\u001b\[[0-9;]*m)/)
       .map((part, i) => (i % 2 === 1 ? part : cleanText(part)))
       .join('');

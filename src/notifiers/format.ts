@@ -1,9 +1,11 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 
 // Colour and cursor sequences from tool output end up in failure messages; they are noise in reports.
+// eslint-disable-next-line no-control-regex -- matching escape sequences is the point
 const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
 // Characters XML 1.0 cannot carry at all (everything below 0x20 except tab, LF, CR; lone surrogates; FFFE/FFFF).
 const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function stripAnsi(text: string): string {

@@ -2,7 +2,7 @@ import { cleanText, formatDuration, linkFrom } from './format.js';
 import type { CaseResult, RunResults } from '../results/results-model.js';
 
 /** Everything the page shows passes through here: masked upstream, then made inert as HTML text. */
-export function esc(value: unknown): string {
+export function esc(value: string | number | undefined): string {
   return cleanText(String(value ?? ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -29,7 +29,7 @@ export class EventBus {
   }
 
   emit(input: EventInput): void {
-    const raw = { ...input, time: new Date().toISOString() } as RunEvent;
+    const raw = { ...input, time: new Date().toISOString() };
     // Serialised once: the masked line is what goes to disk, and (only when it changed) to listeners.
     const line = JSON.stringify(raw);
     const masked = this.masker.mask(line);

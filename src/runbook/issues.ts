@@ -7,7 +7,18 @@ import { didYouMean } from './suggest.js';
 
 type Issue = z.core.$ZodIssue;
 // zod's internal definition objects: the only way to list a schema's keys for suggestions.
-type Def = { type: string; [k: string]: any };
+// Only the fields read here, each optional: which ones exist depends on `type`.
+type Def = {
+  type: string;
+  shape?: Record<string, unknown>;
+  element?: unknown;
+  valueType?: unknown;
+  innerType?: unknown;
+  in?: unknown;
+  options?: unknown[];
+  discriminator?: string;
+  values?: unknown[];
+};
 const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
 
 const EXPECTED: Record<string, string> = {
@@ -156,16 +167,22 @@ function keysAt(schema: z.ZodType, path: readonly PathPart[], data: unknown): st
   for (const part of path) {
     candidates = expand(candidates, value).flatMap((s) => {
       const def = defOf(s);
-      if (def.type === 'object') return def.shape[part] ? [def.shape[part]] : [];
-      if (def.type === 'array') return [def.element];
-      if (def.type === 'record') return [def.valueType];
-      return [];
+      const next =
+        def.type === 'object'
+          ? def.shape?.[part]
+          : def.type === 'array'
+            ? def.element
+            : def.type === 'record'
+              ? def.valueType
+              : undefined;
+      return next === undefined ? [] : [next];
     });
     value = valueAt(value, [part]);
   }
-  const keys = expand(candidates, value).flatMap((s) =>
-    defOf(s).type === 'object' ? Object.keys(defOf(s).shape) : [],
-  );
+  const keys = expand(candidates, value).flatMap((s) => {
+    const def = defOf(s);
+    return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+  });
   return [...new Set(keys)];
 }
 
@@ -178,12 +195,15 @@ function expand(schemas: unknown[], value: unknown): unknown[] {
     }
     if (def.type === 'pipe') return expand([def.in], value);
     if (def.type !== 'union') return [s];
-    let options: unknown[] = def.options;
-    if (def.discriminator && isPlainObject(value)) {
-      const wanted = value[def.discriminator];
+    let options = def.options ?? [];
+    const discriminator = def.discriminator;
+    if (discriminator && isPlainObject(value)) {
+      const wanted = value[discriminator];
       const match = options.filter((o) => {
-        const lit = defOf(o).type === 'object' ? defOf(defOf(o).shape[def.discriminator]) : undefined;
-        return lit?.type === 'literal' && (lit.values as unknown[]).includes(wanted);
+        const branch = defOf(o);
+        const field = branch.type === 'object' ? branch.shape?.[discriminator] : undefined;
+        const lit = field === undefined ? undefined : defOf(field);
+        return lit?.type === 'literal' && (lit.values ?? []).includes(wanted);
       });
       if (match.length) options = match;
     }

@@ -51,7 +51,7 @@ export function fromYaml(doc: Document, lines: LineCounter, file: string, absFil
     }
   };
   const convert = (node: unknown, seen: Set<unknown>, depth = 0, via?: Node): LNode => {
-    if (node && typeof node === 'object') grow((via ?? node) as Node, depth);
+    if (node && typeof node === 'object') grow(via ?? node, depth);
     if (isAlias(node)) {
       const target = node.resolve(doc);
       // A self-referencing alias would recurse forever; report it instead.
@@ -74,7 +74,7 @@ export function fromYaml(doc: Document, lines: LineCounter, file: string, absFil
         if (key !== null && !isScalar(key)) {
           throw new RunbookError('mapping keys must be plain strings', file, keyPos.line, keyPos.col);
         }
-        const name = String(key?.value ?? '');
+        const name = keyText(key?.value);
         const value = pair.value as Node | null;
         const child =
           value === null ? { kind: 'scalar' as const, pos: keyPos, value: null } : convert(value, seen, depth + 1, via);
@@ -167,6 +167,13 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** How a value is described in "found ..." messages. */
+/** YAML allows `1:` or `true:` as keys; they name the key spelled the same way. */
+function keyText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return v === undefined || v === null ? '' : JSON.stringify(v);
+}
+
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'an empty value';

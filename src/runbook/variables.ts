@@ -114,12 +114,7 @@ export class VariableTable {
     return text.replace(REF, (ref: string, name: string) => {
       const def = this.defs.get(name);
       const value = this.resolve(name, use, stack);
-      const piece =
-        def?.text !== undefined && value === def.value
-          ? def.text
-          : typeof value === 'object' && value !== null
-            ? JSON.stringify(value)
-            : String(value ?? '');
+      const piece = def?.text !== undefined && value === def.value ? def.text : inlineText(value);
       // Checked per reference, so variables that each repeat the next one stop at the limit
       // instead of growing exponentially.
       size += piece.length - ref.length;
@@ -167,9 +162,16 @@ export class VariableTable {
   }
 }
 
+/** A value spliced into a longer string: scalars as written, lists and mappings as JSON. */
+function inlineText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return value === undefined || value === null ? '' : JSON.stringify(value);
+}
+
 function addSecret(into: Set<string>, value: unknown): void {
   if (Array.isArray(value)) return value.forEach((v) => addSecret(into, v));
   if (value === undefined || value === null || typeof value === 'object') return;
-  const text = String(value);
+  const text = inlineText(value);
   if (text !== '') into.add(text);
 }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CommandError } from '../../src/node/types.js';
 import { processesMatching, sshNodeFor, type TestNode } from '../helpers/ssh-node.js';
@@ -99,8 +101,6 @@ describe('SshNode: commands over a real loopback sshd', () => {
   });
 
   it('reads, writes, uploads and downloads files over SFTP', async () => {
-    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const local = mkdtempSync('/tmp/lisa-files-');
     const remote = (await t.node.execute('mktemp -d /tmp/lisa-remote-XXXXXX', { expectedExitCode: 0 })).stdout.trim();
 
@@ -147,7 +147,6 @@ describe('SshNode: channel limit', () => {
 
 describe('SshNode: servers without SFTP', () => {
   it('reads, writes, uploads and downloads through cat instead', async () => {
-    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
     const sshd = await startSshd({ noSftp: true });
     const t = sshNodeFor(sshd);
     const local = mkdtempSync('/tmp/lisa-files-');

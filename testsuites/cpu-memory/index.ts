@@ -87,15 +87,16 @@ export default defineSuite({
         if (!hugePagesSupported(original))
           ctx.skip(`the kernel of ${ctx.node.name} has no huge page support (Hugepagesize is 0)`);
         const requested = original.nrHugepages + Number(ctx.variables.hugepages_count ?? 8);
-        let failure: unknown;
+        // Boxed so that whatever was thrown (even a falsy value) is rethrown as it was.
+        let failure: { error: unknown } | undefined;
         try {
           checkHugePagesAllocated(ctx.node.name, requested, await hp.set(requested));
         } catch (e) {
-          failure = e;
+          failure = { error: e };
         }
         // Restore even after a failure; the first failure is the one worth reporting.
         const restored = await hp.set(original.nrHugepages);
-        if (failure) throw failure;
+        if (failure) throw failure.error;
         checkHugePagesRestored(ctx.node.name, original, restored);
       },
     },

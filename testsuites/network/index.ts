@@ -1,4 +1,5 @@
 import { defineSuite } from '../../src/testing/define.js';
+import { textVariable } from '../../src/testing/variables.js';
 import type { CaseContext } from '../../src/testing/types.js';
 import type { Node } from '../../src/node/types.js';
 import { DnsLookup } from '../../tools/dns.js';
@@ -71,7 +72,7 @@ export default defineSuite({
       timeoutMs: 300_000,
       description: 'a public name resolves through the system resolver (NSS)',
       async run(ctx) {
-        const name = String(ctx.variables.dns_name ?? 'deb.debian.org');
+        const name = textVariable(ctx.variables, 'dns_name', 'deb.debian.org');
         const conf = await ctx
           .tool(ResolvConfFile)
           .read()

@@ -1,5 +1,6 @@
 import { defineSuite } from '../../src/testing/define.js';
 import { shellQuote } from '../../src/shell/quote.js';
+import { textVariable } from '../../src/testing/variables.js';
 import { Fio, type FioJob } from '../../tools/fio.js';
 import { StressNg } from '../../tools/stress-ng.js';
 import { checkFioProducedThroughput, checkStressNg } from './checks.js';
@@ -32,7 +33,7 @@ export default defineSuite({
       description: 'sequential and random read/write with fio; bandwidth, IOPS and latency as metrics',
       async run(ctx) {
         const fio = ctx.tool(Fio);
-        const filename = String(ctx.variables.fio_filename ?? '/var/tmp/lisa-fio.dat');
+        const filename = textVariable(ctx.variables, 'fio_filename', '/var/tmp/lisa-fio.dat');
         const isFile = !filename.startsWith('/dev/');
         try {
           for (const p of PATTERNS) {
@@ -46,7 +47,7 @@ export default defineSuite({
               direct: ctx.variables.fio_direct !== false && ctx.variables.fio_direct !== 'false',
               ioengine: 'libaio',
             };
-            if (isFile) job.size = String(ctx.variables.fio_size ?? '256M');
+            if (isFile) job.size = textVariable(ctx.variables, 'fio_size', '256M');
             const jobs = await fio.runJob(job);
             checkFioProducedThroughput(`fio ${p.name} on ${filename}`, p.rw, jobs);
             const dir = p.rw.includes('read') ? jobs[0]!.read : jobs[0]!.write;

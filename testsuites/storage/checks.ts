@@ -88,7 +88,7 @@ export function checkFstab(nodeName: string, problems: readonly string[]): void 
 export type SwapPolicy = 'any' | 'required' | 'forbidden';
 
 export function parseSwapPolicy(v: unknown): SwapPolicy {
-  const s = String(v ?? 'any');
+  const s = v ?? 'any';
   if (s === 'any' || s === 'required' || s === 'forbidden') return s;
   fail('variable swap_policy', 'any, required or forbidden', JSON.stringify(s));
 }

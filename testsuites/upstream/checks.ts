@@ -119,11 +119,5 @@ export function checkKselftestRun(nodeName: string, results: readonly TapResult[
   );
 }
 
-/** A runbook variable holding a list: YAML list or comma/space-separated string. */
-export function listVariable(value: unknown): string[] | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (Array.isArray(value)) return value.map(String);
-  return String(value)
-    .split(/[\s,]+/)
-    .filter(Boolean);
-}
+// The suite's own tests import it from here.
+export { listVariable } from '../../src/testing/variables.js';

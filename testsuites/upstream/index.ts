@@ -37,8 +37,9 @@ export default defineSuite({
         if (!(await ltp.exists()))
           ctx.skip(`LTP is not installed at ${ltp.root} (set ltp_root, or install a prebuilt LTP there)`);
         const full = ctx.variables.ltp_full === true || ctx.variables.ltp_full === 'true';
-        const runtestFiles = listVariable(ctx.variables.ltp_runtest) ?? (full ? LTP_FULL_RUNTEST : []);
-        const tests = listVariable(ctx.variables.ltp_tests) ?? (runtestFiles.length ? [] : LTP_SMOKE_TESTS);
+        const runtestFiles = listVariable(ctx.variables.ltp_runtest, 'ltp_runtest') ?? (full ? LTP_FULL_RUNTEST : []);
+        const tests =
+          listVariable(ctx.variables.ltp_tests, 'ltp_tests') ?? (runtestFiles.length ? [] : LTP_SMOKE_TESTS);
         const run = await ltp.runTests({ runtestFiles, tests, timeoutMs: 4 * 3_600_000 - 60_000 });
         for (const r of run.results)
           ctx.subResult(r.name, ltpSubResultStatus(r.status), `${r.status} exit ${r.exitValue}`);
@@ -56,7 +57,7 @@ export default defineSuite({
         if (typeof ctx.variables.kselftest_root === 'string') ks.root = ctx.variables.kselftest_root;
         if (!(await ks.exists())) ctx.skip(`kselftest is not installed at ${ks.root} (set kselftest_root)`);
         const results = await ks.runTests({
-          tests: listVariable(ctx.variables.kselftest_tests) ?? [],
+          tests: listVariable(ctx.variables.kselftest_tests, 'kselftest_tests') ?? [],
           timeoutMs: 4 * 3_600_000 - 60_000,
         });
         for (const r of results) ctx.subResult(r.name, tapSubResultStatus(r.status), r.directive);

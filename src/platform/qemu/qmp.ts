@@ -100,7 +100,7 @@ export class QmpClient extends EventEmitter {
 
   private dispatch(msg: Record<string, unknown>): void {
     if (typeof msg.event === 'string') {
-      this.emit('event', msg as unknown as QmpEvent);
+      this.emit('event', msg);
       return;
     }
     const p = this.pending.shift();
@@ -126,7 +126,7 @@ export class QmpClient extends EventEmitter {
     if (this.closed || !this.socket)
       return Promise.reject(new Error(`QMP connection closed (while running ${command})`));
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ command, resolve: resolve as (v: unknown) => void, reject });
+      this.pending.push({ command, resolve, reject });
       this.socket!.write(JSON.stringify(args ? { execute: command, arguments: args } : { execute: command }) + '\n');
     });
   }

@@ -91,7 +91,10 @@ const testcaseRuleSchema = z
     timeout: z
       .number()
       .positive()
-      .max(Math.floor(MAX_TIMER_MS / 1000), 'must be at most 2147483 seconds (24.8 days), the longest timer Node.js holds')
+      .max(
+        Math.floor(MAX_TIMER_MS / 1000),
+        'must be at most 2147483 seconds (24.8 days), the longest timer Node.js holds',
+      )
       .optional()
       .describe('Seconds; overrides the case timeout'),
     use_new_environment: z.boolean().optional(),

@@ -15,16 +15,29 @@ import {
   SECRET,
 } from '../../fixtures/notifiers/run-events.js';
 
-type Xml = Record<string, any>;
+// The parts of a parsed JUnit document these tests read (attributes unprefixed, as configured).
+type Property = { name: string; value: string };
+type Outcome = { message: string; '#text': string };
+type TestCase = {
+  name: string;
+  classname: string;
+  time: string;
+  failure?: Outcome;
+  skipped?: Outcome;
+  'system-out'?: string;
+  properties?: { property: Property[] };
+};
+type TestSuite = { name: string; timestamp: string; testcase: TestCase[]; properties?: { property: Property[] } };
+type Doc = { testsuites: { tests: string; failures: string; skipped: string; testsuite: TestSuite[] } };
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
   isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
 });
 
-function parse(xml: string): Xml {
+function parse(xml: string): Doc {
   assert.equal(XMLValidator.validate(xml), true, 'well-formed XML');
-  return parser.parse(xml) as Xml;
+  return parser.parse(xml) as Doc;
 }
 
 function withRunDir(fn: (runDir: string) => Promise<void>): () => Promise<void> {
@@ -38,8 +51,8 @@ function withRunDir(fn: (runDir: string) => Promise<void>): () => Promise<void> 
   };
 }
 
-function cases(doc: Xml): Xml[] {
-  return doc.testsuites.testsuite.flatMap((s: Xml) => s.testcase);
+function cases(doc: Doc): TestCase[] {
+  return doc.testsuites.testsuite.flatMap((s) => s.testcase);
 }
 
 test(
@@ -50,7 +63,7 @@ test(
     await notifier.finish();
     const xml = readFileSync(join(runDir, 'junit.xml'), 'utf8');
     const doc = parse(xml);
-    const suites: Xml[] = doc.testsuites.testsuite;
+    const suites = doc.testsuites.testsuite;
     assert.deepEqual(
       suites.map((s) => s.name),
       [`core [${COMBO_A}]`, `net [${COMBO_A}]`, `storage [${COMBO_A}]`, `perf [${COMBO_A}]`, `core [${COMBO_B}]`],
@@ -65,30 +78,32 @@ test(
     const boot = byName.get(`core|boot [${COMBO_A}]`)!;
     assert.equal(boot.time, '12.345');
     assert.equal(boot.failure, undefined);
-    assert.ok(boot.properties.property.some((p: Xml) => p.name === 'metric.boot_time' && p.value === '8.2 s'));
+    assert.ok(boot.properties?.property.some((p) => p.name === 'metric.boot_time' && p.value === '8.2 s'));
 
     const klog = byName.get(`core|kernel_log [${COMBO_A}]`)!;
-    assert.match(klog.failure.message, /^dmesg has 2 errors: BUG at <script>/, 'ANSI stripped, text kept');
-    assert.match(klog.failure['#text'] ?? klog.failure, /no_call_trace: Call Trace at ext4_readdir/);
-    assert.match(klog.failure['#text'], /log: cases\/.*kernel_log.*\/case\.log/, 'log path relative to the report');
-    assert.match(klog.failure['#text'], /\\x01/, 'control characters are shown, not written raw');
-    assert.match(klog.failure['#text'], /second line/);
+    const failure = klog.failure;
+    assert.ok(failure, 'kernel_log failed');
+    assert.match(failure.message, /^dmesg has 2 errors: BUG at <script>/, 'ANSI stripped, text kept');
+    assert.match(failure['#text'], /no_call_trace: Call Trace at ext4_readdir/);
+    assert.match(failure['#text'], /log: cases\/.*kernel_log.*\/case\.log/, 'log path relative to the report');
+    assert.match(failure['#text'], /\\x01/, 'control characters are shown, not written raw');
+    assert.match(failure['#text'], /second line/);
 
     const sriov = byName.get(`net|sriov [${COMBO_A}]`)!;
-    assert.equal(sriov.skipped.message, 'needs feature Sriov, which qemu does not offer');
+    assert.equal(sriov.skipped?.message, 'needs feature Sriov, which qemu does not offer');
     const fio = byName.get(`storage|fio [${COMBO_A}]`)!;
-    assert.equal(fio.skipped.message, 'ATTEMPTED: fio not installable on this image');
-    assert.match(fio['system-out'], /ATTEMPTED/);
+    assert.equal(fio.skipped?.message, 'ATTEMPTED: fio not installable on this image');
+    assert.match(fio['system-out'] ?? '', /ATTEMPTED/);
 
     const flaky = byName.get(`core|flaky [${COMBO_A}]`)!;
     assert.equal(flaky.failure, undefined, 'passed on retry');
-    assert.match(flaky['system-out'], /attempt 1: FAILED timeout waiting for ssh/);
+    assert.match(flaky['system-out'] ?? '', /attempt 1: FAILED timeout waiting for ssh/);
 
     assert.ok(byName.has(`perf|iperf [iteration 1] [${COMBO_A}]`));
     assert.ok(byName.has(`perf|iperf [iteration 2] [${COMBO_A}]`));
     assert.ok(byName.has(`core|kernel_log [${COMBO_B}]`));
 
-    const props: Xml[] = suites[0]!.properties.property;
+    const props = suites[0]?.properties?.property ?? [];
     assert.ok(props.some((p) => p.name === 'image' && p.value === 'debian12'));
     assert.ok(props.some((p) => p.name === 'admin_password' && p.value === '******'));
     assert.ok(props.some((p) => p.name === 'lisa.combination' && p.value === COMBO_A));
@@ -133,7 +148,7 @@ test(
     await notifier.finish();
     const all = cases(parse(readFileSync(join(runDir, 'junit.xml'), 'utf8')));
     const fio = all.find((c) => c.name.startsWith('fio'))!;
-    assert.match(fio.skipped.message, /not finished: the run ended while the case was running/);
+    assert.match(fio.skipped?.message ?? '', /not finished: the run ended while the case was running/);
     assert.equal(all.length, 7);
   }),
 );
@@ -148,11 +163,11 @@ test(
     assert.equal(doc.testsuites.failures, '1');
     const all = cases(doc);
     assert.equal(
-      all.find((c) => c.name.startsWith('fio'))!.skipped.message,
+      all.find((c) => c.name.startsWith('fio'))?.skipped?.message,
       'not finished: interrupted while running (Ctrl-C)',
     );
     assert.equal(
-      all.find((c) => c.name.startsWith('flaky'))!.skipped.message,
+      all.find((c) => c.name.startsWith('flaky'))?.skipped?.message,
       'not finished: not run: the run was interrupted',
     );
   }),
@@ -175,11 +190,13 @@ test(
   withRunDir(async (runDir) => {
     const path = join(runDir, 'out', 'report.xml');
     const notifier = new JUnitNotifier(makeContext(runDir), { path });
-    const events = runEvents(runDir).map((e) => JSON.parse(JSON.stringify(e).replaceAll(COMBO_A, 'default')));
+    const events = runEvents(runDir).map(
+      (e) => JSON.parse(JSON.stringify(e).replaceAll(COMBO_A, 'default')) as typeof e,
+    );
     await feed(notifier, events);
     await notifier.finish();
     const doc = parse(readFileSync(path, 'utf8'));
-    assert.equal(doc.testsuites.testsuite[0].name, 'core');
-    assert.equal(doc.testsuites.testsuite[0].testcase[0].name, 'boot');
+    assert.equal(doc.testsuites.testsuite[0]?.name, 'core');
+    assert.equal(doc.testsuites.testsuite[0]?.testcase[0]?.name, 'boot');
   }),
 );

@@ -9,7 +9,16 @@ import { runbookJsonSchema } from '../../../src/runbook/json-schema.js';
 import { loadRunbook } from '../../../src/runbook/load.js';
 import { knownPlatformTypes, registerPlatform } from '../../../src/platform/registry.js';
 
-type Schema = { properties: Record<string, any>; additionalProperties?: unknown };
+// The JSON Schema keywords these tests read.
+type Schema = {
+  type?: string;
+  const?: unknown;
+  enum?: unknown[];
+  items?: Schema;
+  oneOf?: Schema[];
+  properties: Record<string, Schema>;
+  additionalProperties?: unknown;
+};
 
 test('the JSON Schema is generated from the zod schema and closes every mapping', () => {
   const schema = runbookJsonSchema() as Schema & { $schema: string; title: string };
@@ -29,10 +38,10 @@ test('the JSON Schema is generated from the zod schema and closes every mapping'
     'testcase',
     'variable',
   ]);
-  const platforms = schema.properties.platform.items.oneOf as Schema[];
-  const qemu = platforms.find((p) => p.properties.type.const === 'qemu')!;
-  assert.deepEqual(qemu.properties.qemu.properties.accel.enum, ['auto', 'kvm', 'tcg']);
-  assert.equal(schema.properties.concurrency.type, 'integer');
+  const platforms = schema.properties.platform?.items?.oneOf ?? [];
+  const qemu = platforms.find((p) => p.properties.type?.const === 'qemu');
+  assert.deepEqual(qemu?.properties.qemu?.properties.accel?.enum, ['auto', 'kvm', 'tcg']);
+  assert.equal(schema.properties.concurrency?.type, 'integer');
   JSON.stringify(schema);
 });
 
@@ -45,8 +54,8 @@ test('registerPlatform adds a platform type to validation and the JSON Schema', 
     },
   });
   assert.ok(knownPlatformTypes().includes('hyperv'));
-  const platforms = (runbookJsonSchema() as Schema).properties.platform.items.oneOf as Schema[];
-  assert.ok(platforms.some((p) => p.properties.type.const === 'hyperv'));
+  const platforms = (runbookJsonSchema() as Schema).properties.platform?.items?.oneOf ?? [];
+  assert.ok(platforms.some((p) => p.properties.type?.const === 'hyperv'));
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lisa-runbook-'));
   try {

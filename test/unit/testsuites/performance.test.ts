@@ -1,9 +1,7 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 
 const fx = fixture;
 
-import { parseChronycTrackingCsv } from '../../../tools/chronyc.js';
 import { parseFioJson } from '../../../tools/fio.js';
 import { parseStressNgBrief, parseStressNgYaml } from '../../../tools/stress-ng.js';
 import { checkFioProducedThroughput, checkStressNg } from '../../../testsuites/performance/checks.js';

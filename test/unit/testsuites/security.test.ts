@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 
 const fx = fixture;
 
-import { parseChronycTrackingCsv } from '../../../tools/chronyc.js';
 import { parsePasswd, parseShadow } from '../../../tools/accounts.js';
 import { parseAaStatusJson } from '../../../tools/apparmor.js';
 import { parseFipsState } from '../../../tools/fips.js';

@@ -43,7 +43,7 @@ function remote(handler: Handler): ScriptNode {
 
 const run = (name: string, node: ScriptNode) => smoke.cases.find((c) => c.name === name)!.run(ctxFor(node));
 
-async function failsWith(p: Promise<unknown> | unknown, message: string): Promise<void> {
+async function failsWith(p: unknown, message: string): Promise<void> {
   await assert.rejects(Promise.resolve(p), (e: unknown) => {
     assert.ok(e instanceof AssertionFailure, String(e));
     assert.equal(e.message, message);

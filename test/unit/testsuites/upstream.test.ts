@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 
 const fx = fixture;
 
-import { parseChronycTrackingCsv } from '../../../tools/chronyc.js';
 import { parseKselftestOutput } from '../../../tools/kselftest.js';
 import { parseKirkJson, parseLtpResultsLog } from '../../../tools/ltp.js';
 import {

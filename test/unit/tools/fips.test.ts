@@ -1,10 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-const fx = (p: string): string => fixture(`tools/${p}`);
-
 import { parseFipsState } from '../../../tools/fips.js';
-import { fixture } from '../../helpers/fixtures.js';
 
 test('FIPS state from fips_enabled and the command line', () => {
   assert.deepEqual(parseFipsState('0\n', 'root=/dev/vda rw'), { kernelFipsEnabled: false, cmdlineFips: false });
