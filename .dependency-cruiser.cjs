@@ -34,28 +34,18 @@ const MAY_IMPORT = {
   ],
 };
 
-// TEMPORARY: the old homes of pieces issue 7 moves (see "Target structure" in GUIDE.md). Each entry
-// lets one folder keep importing one old path until the move lands on main; delete the entry then.
-// Nothing else may start using these paths.
-/** @type {Array<{ from: string, to: string, why: string }>} */
-const TEMPORARY = [
-];
-// The old folder itself, while it exists: what it imported before the move.
-const TEMPORARY_FOLDERS = {};
-
-const folders = { ...MAY_IMPORT, ...TEMPORARY_FOLDERS };
+const folders = MAY_IMPORT;
 const names = Object.keys(folders).join('|');
 
 function folderRule(folder, allowed) {
   if (allowed.includes('*')) return undefined;
-  const temporary = TEMPORARY.filter((t) => new RegExp(`^${t.from}$`).test(folder)).map((t) => t.to);
   const ok = [folder, ...allowed].join('|');
   return {
     name: `boundary-${folder}`,
     severity: 'error',
     comment: `src/${folder}/ may import only: ${allowed.length ? allowed.map((a) => `src/${a}/`).join(', ') : 'nothing else in src/'} (docs/architecture.md, "Import boundaries")`,
     from: { path: `^src/${folder}/` },
-    to: { path: '^src/', pathNot: [`^src/(${ok})/`, ...temporary.map((t) => `^${t}`)] },
+    to: { path: '^src/', pathNot: [`^src/(${ok})/`] },
   };
 }
 
@@ -74,10 +64,7 @@ module.exports = {
       severity: 'error',
       comment: 'platforms and notifiers are plugins the orchestrator drives; they never reach back into it',
       from: { path: '^src/(platform|notifiers)/' },
-      to: {
-        path: '^src/orchestrator/',
-        pathNot: TEMPORARY.filter((t) => t.from === 'platform').map((t) => `^${t.to}`),
-      },
+      to: { path: '^src/orchestrator/' },
     },
     {
       name: 'tools-not-testsuites',

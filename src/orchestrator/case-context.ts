@@ -46,7 +46,7 @@ export function caseContext(scope: CaseScope, signal: AbortSignal): CaseContext 
       if (i < 0) throw new Error(`ctx.tool(${cls.name}): ${node.name} is not a node of this environment`);
       const caseNode = nodes[i]!;
       let tools = bound.get(caseNode);
-      if (!tools) bound.set(caseNode, (tools = new Map()));
+      if (!tools) bound.set(caseNode, (tools = new Map<ToolClass, Tool>()));
       let tool = tools.get(cls);
       if (!tool) tools.set(cls, (tool = new cls(caseNode, scope.tools.installsOn(caseNode.inner))));
       return tool as T;

@@ -35,8 +35,10 @@ export async function runPhase(
   else outer?.addEventListener('abort', onOuter, { once: true });
   const timer = setTimeout(() => controller.abort(new PhaseTimeout(phase, budgetMs)), budgetMs);
   const stopped = new Promise<never>((_, reject) => {
-    if (controller.signal.aborted) reject(controller.signal.reason);
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    // The reason is always an Error here: a PhaseTimeout, or the outer signal's reason.
+    const fail = () => reject(controller.signal.reason as Error);
+    if (controller.signal.aborted) fail();
+    controller.signal.addEventListener('abort', fail, { once: true });
   });
   stopped.catch(() => undefined);
   const done = controller.signal.aborted ? Promise.resolve() : Promise.resolve().then(() => work(controller.signal));

@@ -22,7 +22,7 @@ export function registerPlatform(registration: PlatformRegistration): void {
   registrations.set(registration.type, registration);
 }
 
-for (const builtin of [readyPlatform, qemuPlatform]) registerPlatform(builtin as PlatformRegistration);
+for (const builtin of [readyPlatform, qemuPlatform]) registerPlatform(builtin);
 
 export function platformRegistrations(): PlatformRegistration[] {
   return [...registrations.values()];

@@ -60,7 +60,7 @@ function pluginModule(tree: LNode, entry: PathPart[], written: string): string {
 }
 
 function platformOf(data: RunbookData, fromFile: FromFile, ctx: ResolveContext): PlatformConfig {
-  const entry = data.platform?.[0] as Record<string, unknown> | undefined;
+  const entry = data.platform?.[0];
   if (!entry) return { type: 'ready', keepEnvironment: 'no', options: {}, baseDir: fromFile('.', []) };
   const written = String(entry.type);
   const plugin = isModulePath(written) ? ctx.plugins?.platforms.get(written) : undefined;

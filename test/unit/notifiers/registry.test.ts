@@ -60,7 +60,10 @@ test('a registration is type, schema and create in one object; a type cannot be 
   assert.throws(() => registerNotifier({ ...collect, type: 'junit' }), /"junit" is already registered/);
   assert.throws(() => registerNotifier({ ...collect, type: 'bad name' }), /a type is a letter followed by/);
   // Without a schema (or without a factory) there is no registration.
-  assert.throws(() => registerNotifier({ type: 'noschema', create: collect.create } as never), /no zod object schema/);
+  assert.throws(
+    () => registerNotifier({ type: 'noschema', create: (o: never, c: never) => collect.create(o, c) } as never),
+    /no zod object schema/,
+  );
   assert.throws(() => registerNotifier({ type: 'nofactory', schema: z.strictObject({}) } as never), /no create\(\)/);
   assert.match(notifierRegistrationProblem(42) ?? '', /is not an object/);
   assert.ok(!knownNotifierTypes().includes('noschema'));
