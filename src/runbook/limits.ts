@@ -7,7 +7,7 @@ export const RUNBOOK_LIMITS = {
   /** Bytes of one runbook, include or variable file. */
   fileBytes: 1024 * 1024,
   /** Nodes of one file's tree after aliases are expanded (a "billion laughs" file grows past it). */
-  treeNodes: 100_000,
+  treeNodes: 20_000,
   /** Nesting of mappings and lists. */
   depth: 64,
   /** Distinct files loaded through `include` and `variable: {file}`. */
