@@ -62,6 +62,7 @@ export class GroupKeeper {
               [TAG.run]: this.o.run,
               [TAG.owner]: this.o.owner ?? process.env.USER ?? 'unknown',
               [TAG.expiry]: expiry,
+              [TAG.created]: new Date().toISOString(),
             },
           },
           { abortSignal: signal },

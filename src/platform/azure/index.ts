@@ -9,3 +9,4 @@ export function createAzurePlatform(config: PlatformConfig): Platform {
 
 export { AzurePlatform } from './platform.js';
 export { Ledger, TAG } from './ledger.js';
+export { reapAzure, parseDuration, type ReapResult } from './reap.js';

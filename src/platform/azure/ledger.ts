@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** The tags every group this harness creates carries; `lisa reap` deletes only groups that have them. */
@@ -7,6 +8,7 @@ export const TAG = {
   run: 'lisa_run',
   owner: 'lisa_owner',
   expiry: 'lisa_expiry',
+  created: 'lisa_created',
 } as const;
 export const CREATED_BY = 'lisa-ts';
 
@@ -28,8 +30,14 @@ export interface LedgerEntry {
 export class Ledger {
   constructor(readonly file: string) {}
 
-  static inRunRoot(runRoot: string): Ledger {
-    return new Ledger(join(runRoot, 'azure-ledger.jsonl'));
+  /**
+   * One per user, not per run root: a killed run's groups are found whichever runbook or log_path
+   * it used. `$LISA_STATE_DIR` or `$XDG_STATE_HOME/lisa` or `~/.local/state/lisa`.
+   */
+  static forUser(): Ledger {
+    const dir =
+      process.env.LISA_STATE_DIR ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'lisa');
+    return new Ledger(join(dir, 'azure-ledger.jsonl'));
   }
 
   append(entry: Omit<LedgerEntry, 'at'>): void {

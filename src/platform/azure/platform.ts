@@ -1,13 +1,13 @@
 import type { ResourceSku } from '@azure/arm-compute';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { FileSink } from '../../logging/logger.js';
 import { SshNode } from '../../node/ssh-node.js';
 import type { PlatformConfig } from '../../runbook/types.js';
 import type { Requirement } from '../../testing/types.js';
 import { ensureRunKey } from '../qemu/keys.js';
 import type { Environment, Match, Platform, PlatformContext } from '../types.js';
-import { createClients, type AzureClients } from './clients.js';
+import type { AzureClients } from './clients.js';
 import { checkCredential, createCredential, type AzureConnection } from './credential.js';
 import { deployVms } from './deploy.js';
 import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
@@ -58,10 +58,11 @@ export class AzurePlatform implements Platform {
       scope: o.tokenScope,
       ca,
     };
+    // The ARM SDKs take seconds to load on a busy host: a wrong secret is reported before that.
     await checkCredential(conn, ctx.signal);
+    const { createClients } = await import('./clients.js');
     this.clients = createClients(conn, o.subscriptionId);
-    const runRoot = dirname(ctx.runDir);
-    this.groups = new GroupKeeper(this.clients, Ledger.inRunRoot(runRoot), {
+    this.groups = new GroupKeeper(this.clients, Ledger.forUser(), {
       subscription: o.subscriptionId,
       endpoint: o.armEndpoint,
       run: basename(ctx.runDir),

@@ -45,7 +45,14 @@ export function skuList(location: string, restricted: Set<string>): unknown {
         { name: 'AcceleratedNetworkingEnabled', value: 'True' },
       ],
       restrictions: restricted.has(s.name)
-        ? [{ type: 'Location', values: [location], restrictionInfo: { locations: [location] }, reasonCode: 'NotAvailableForSubscription' }]
+        ? [
+            {
+              type: 'Location',
+              values: [location],
+              restrictionInfo: { locations: [location] },
+              reasonCode: 'NotAvailableForSubscription',
+            },
+          ]
         : [],
     })),
   };
@@ -55,7 +62,12 @@ export function usageList(coresUsed: number, coresLimit: number, familyUsed: Map
   const families = [...new Set(SIZES.map((s) => s.family))];
   return {
     value: [
-      { unit: 'Count', currentValue: coresUsed, limit: coresLimit, name: { value: 'cores', localizedValue: 'Total Regional vCPUs' } },
+      {
+        unit: 'Count',
+        currentValue: coresUsed,
+        limit: coresLimit,
+        name: { value: 'cores', localizedValue: 'Total Regional vCPUs' },
+      },
       ...families.map((f) => ({
         unit: 'Count',
         currentValue: familyUsed.get(f) ?? 0,

@@ -30,12 +30,25 @@ function vmBody(c: Ctx, g: GroupState, vm: VmState, expand: boolean): unknown {
       computerName: props.osProfile?.computerName,
       osName: 'debian',
       statuses: [
-        { code: `ProvisioningState/${vm.provisioning.toLowerCase()}`, level: vm.provisioning === 'Failed' ? 'Error' : 'Info', displayStatus: `Provisioning ${vm.provisioning.toLowerCase()}` },
-        ...(vm.power === 'starting' ? [] : [{ code: `PowerState/${vm.power}`, level: 'Info', displayStatus: `VM ${vm.power}` }]),
+        {
+          code: `ProvisioningState/${vm.provisioning.toLowerCase()}`,
+          level: vm.provisioning === 'Failed' ? 'Error' : 'Info',
+          displayStatus: `Provisioning ${vm.provisioning.toLowerCase()}`,
+        },
+        ...(vm.power === 'starting'
+          ? []
+          : [{ code: `PowerState/${vm.power}`, level: 'Info', displayStatus: `VM ${vm.power}` }]),
       ],
     };
   }
-  return { id: `/subscriptions/${c.sub}/resourceGroups/${g.name}/providers/Microsoft.Compute/virtualMachines/${vm.name}`, name: vm.name, type: 'Microsoft.Compute/virtualMachines', location: vm.body.location, tags: vm.body.tags, properties: props };
+  return {
+    id: `/subscriptions/${c.sub}/resourceGroups/${g.name}/providers/Microsoft.Compute/virtualMachines/${vm.name}`,
+    name: vm.name,
+    type: 'Microsoft.Compute/virtualMachines',
+    location: vm.body.location,
+    tags: vm.body.tags,
+    properties: props,
+  };
 }
 
 function cores(vm: VmState): number {
@@ -67,19 +80,36 @@ export function compute(c: Ctx, o: ComputeOptions): Reply | undefined {
     const used = usedCores(c, m[1]!);
     return ok(usageList(used.total, o.coresLimit, used.family));
   }
-  m = /^\/subscriptions\/[^/]+\/providers\/microsoft\.compute\/locations\/([^/]+)\/publishers\/([^/]+)\/artifacttypes\/vmimage\/offers\/([^/]+)\/skus\/([^/]+)\/versions$/i.exec(p);
+  m =
+    /^\/subscriptions\/[^/]+\/providers\/microsoft\.compute\/locations\/([^/]+)\/publishers\/([^/]+)\/artifacttypes\/vmimage\/offers\/([^/]+)\/skus\/([^/]+)\/versions$/i.exec(
+      p,
+    );
   if (m && c.method === 'GET') {
     const [, loc, pub, offer, sku] = m;
-    return ok(IMAGE_VERSIONS.map((v) => ({ location: loc, name: v, id: `/Subscriptions/${c.sub}/Providers/Microsoft.Compute/Locations/${loc}/Publishers/${pub}/ArtifactTypes/VMImage/Offers/${offer}/Skus/${sku}/Versions/${v}` })));
+    return ok(
+      IMAGE_VERSIONS.map((v) => ({
+        location: loc,
+        name: v,
+        id: `/Subscriptions/${c.sub}/Providers/Microsoft.Compute/Locations/${loc}/Publishers/${pub}/ArtifactTypes/VMImage/Offers/${offer}/Skus/${sku}/Versions/${v}`,
+      })),
+    );
   }
-  m = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i.exec(p);
+  m =
+    /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i.exec(
+      p,
+    );
   if (!m) return undefined;
   const g = c.store.group(decodeURIComponent(m[1]!));
   if (!g) return armFail(404, 'ResourceGroupNotFound', `Resource group '${m[1]}' could not be found.`);
   const name = decodeURIComponent(m[2]!);
   const vm = g.vms.get(name.toLowerCase());
   if (c.method === 'GET') {
-    if (!vm) return armFail(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/virtualMachines/${name}' under resource group '${g.name}' was not found.`);
+    if (!vm)
+      return armFail(
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.Compute/virtualMachines/${name}' under resource group '${g.name}' was not found.`,
+      );
     return ok(vmBody(c, g, vm, /instanceview/i.test(c.url.searchParams.get('$expand') ?? '')));
   }
   if (c.method === 'PUT' && !vm) return createVm(c, g, name, o);
@@ -93,20 +123,46 @@ function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply
   const location: string = c.body?.location ?? g.location;
   const shape = guestShape(size);
   if (!shape || o.restricted.has(size))
-    return armFail(409, 'SkuNotAvailable', `The requested VM size '${size}' is currently not available in location '${location}'. Please try another size or deploy to a different location or different zone.`);
+    return armFail(
+      409,
+      'SkuNotAvailable',
+      `The requested VM size '${size}' is currently not available in location '${location}'. Please try another size or deploy to a different location or different zone.`,
+    );
   const used = usedCores(c, location).total;
   if (used + shape.cores > o.coresLimit)
-    return armFail(409, 'OperationNotAllowed', `Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Location: ${location}, Current Limit: ${o.coresLimit}, Current Usage: ${used}, Additional Required: ${shape.cores}.`);
+    return armFail(
+      409,
+      'OperationNotAllowed',
+      `Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Location: ${location}, Current Limit: ${o.coresLimit}, Current Usage: ${used}, Additional Required: ${shape.cores}.`,
+    );
   const nicId: string | undefined = props.networkProfile?.networkInterfaces?.[0]?.id;
   const address = nicId ? addressOfNic(g.resources, nicId) : undefined;
   if (!address) return armFail(400, 'InvalidParameter', 'The VM needs a network interface with a public IP address.');
-  const keys: string[] = (props.osProfile?.linuxConfiguration?.ssh?.publicKeys ?? []).map((k: any) => String(k.keyData));
-  const vm: VmState = { name, group: g.name, body: { ...c.body, vmId: crypto.randomUUID() }, power: 'starting', provisioning: 'Creating', address };
+  const keys: string[] = (props.osProfile?.linuxConfiguration?.ssh?.publicKeys ?? []).map((k: any) =>
+    String(k.keyData),
+  );
+  const vm: VmState = {
+    name,
+    group: g.name,
+    body: { ...c.body, vmId: crypto.randomUUID() },
+    power: 'starting',
+    provisioning: 'Creating',
+    address,
+  };
   g.vms.set(name.toLowerCase(), vm);
   const op = c.store.startOperation();
   const abort = new AbortController();
   const done = o.backend
-    .start({ id: `${g.name}-${name}`, ...shape, adminUsername: props.osProfile?.adminUsername ?? 'azureuser', publicKeys: keys, address }, abort.signal)
+    .start(
+      {
+        id: `${g.name}-${name}`,
+        ...shape,
+        adminUsername: props.osProfile?.adminUsername ?? 'azureuser',
+        publicKeys: keys,
+        address,
+      },
+      abort.signal,
+    )
     .then(
       (guest) => {
         if (abort.signal.aborted) return guest.stop();
@@ -118,7 +174,10 @@ function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply
       (e: Error) => {
         vm.provisioning = 'Failed';
         vm.power = 'stopped';
-        c.store.finish(op, { code: 'OSProvisioningInternalError', message: `OS Provisioning failed for VM '${name}': ${e.message.split('\n')[0]}` });
+        c.store.finish(op, {
+          code: 'OSProvisioningInternalError',
+          message: `OS Provisioning failed for VM '${name}': ${e.message.split('\n')[0]}`,
+        });
       },
     )
     .finally(() => booting.delete(vm));

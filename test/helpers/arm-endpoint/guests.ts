@@ -103,7 +103,14 @@ export class QemuGuestBackend {
       dir,
       qemuBinary: process.env.LISA_QEMU_BINARY ?? 'qemu-system-x86_64',
       log: this.log.child(r.id, [], { quiet: true }),
-      spec: { ...shape, name: r.id, sshPort: 22, sshAddress: address, serialLog: join(dir, 'serial.log'), qmpSocket: join(dir, 'qmp.sock') },
+      spec: {
+        ...shape,
+        name: r.id,
+        sshPort: 22,
+        sshAddress: address,
+        serialLog: join(dir, 'serial.log'),
+        qmpSocket: join(dir, 'qmp.sock'),
+      },
       base: { path: image.imagePath, format: 'qcow2' },
       username: 'lisa',
       bootUsername: 'root',
@@ -114,8 +121,16 @@ export class QemuGuestBackend {
     let warm = this.warm.get(shapeKey);
     if (!warm) {
       warm = ensureWarmTemplate({
-        imagePath: image.imagePath, imageKey: image.key, qemuBinary: guest.init.qemuBinary, spec: shape,
-        username: 'lisa', key, bootTimeoutMs: 300_000, log: this.log, signal, runDir: this.dir,
+        imagePath: image.imagePath,
+        imageKey: image.key,
+        qemuBinary: guest.init.qemuBinary,
+        spec: shape,
+        username: 'lisa',
+        key,
+        bootTimeoutMs: 300_000,
+        log: this.log,
+        signal,
+        runDir: this.dir,
       }).catch((e: Error) => (this.log.warn(`no warm snapshot: ${e.message}`), undefined));
       this.warm.set(shapeKey, warm);
     }

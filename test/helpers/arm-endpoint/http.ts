@@ -19,5 +19,7 @@ export function send(res: ServerResponse, r: Reply): void {
     res.writeHead(r.status, headers).end();
     return;
   }
-  res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(r.body));
+  res
+    .writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    .end(JSON.stringify(r.body));
 }

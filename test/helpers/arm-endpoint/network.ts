@@ -13,7 +13,9 @@ let nextPrivate = 4;
 
 /** NSGs, VNets (with subnets), public IPs (each a free 127.0.0.N) and NICs: stored bodies, provisioned at once. */
 export async function networkResources(c: Ctx): Promise<Reply | undefined> {
-  const m = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/([^/]+)\/([^/]+)$/i.exec(c.path);
+  const m = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/([^/]+)\/([^/]+)$/i.exec(
+    c.path,
+  );
   if (!m || !TYPES[m[2]!.toLowerCase()]) return undefined;
   const [, groupName, kind, name] = m as unknown as [string, string, string, string];
   const g = c.store.group(groupName);
@@ -22,7 +24,13 @@ export async function networkResources(c: Ctx): Promise<Reply | undefined> {
   const id = `/subscriptions/${c.sub}/resourceGroups/${g.name}/providers/${type}/${name}`;
   const existing = g.resources.get(id.toLowerCase());
   if (c.method === 'GET')
-    return existing ? ok(existing) : armFail(404, 'ResourceNotFound', `The Resource '${type}/${name}' under resource group '${g.name}' was not found.`);
+    return existing
+      ? ok(existing)
+      : armFail(
+          404,
+          'ResourceNotFound',
+          `The Resource '${type}/${name}' under resource group '${g.name}' was not found.`,
+        );
   if (c.method !== 'PUT') return undefined;
   if (g.deleting) return armFail(409, 'ResourceGroupBeingDeleted', `The resource group '${g.name}' is being deleted.`);
   const props = { ...(c.body?.properties ?? {}), provisioningState: 'Succeeded' };
@@ -45,7 +53,8 @@ export async function networkResources(c: Ctx): Promise<Reply | undefined> {
       id: `${id}/ipConfigurations/${ip.name}`,
       properties: {
         ...(ip.properties ?? {}),
-        privateIPAddress: existing?.properties?.ipConfigurations?.[i]?.properties?.privateIPAddress ?? `10.0.0.${nextPrivate++ % 250}`,
+        privateIPAddress:
+          existing?.properties?.ipConfigurations?.[i]?.properties?.privateIPAddress ?? `10.0.0.${nextPrivate++ % 250}`,
         privateIPAllocationMethod: 'Dynamic',
         provisioningState: 'Succeeded',
         primary: i === 0,
@@ -53,7 +62,16 @@ export async function networkResources(c: Ctx): Promise<Reply | undefined> {
     }));
     props.macAddress = '52-54-00-12-34-56';
   }
-  const body = { id, name, type, location: c.body?.location ?? g.location, tags: c.body?.tags, sku: c.body?.sku, etag: `W/"${crypto.randomUUID()}"`, properties: props };
+  const body = {
+    id,
+    name,
+    type,
+    location: c.body?.location ?? g.location,
+    tags: c.body?.tags,
+    sku: c.body?.sku,
+    etag: `W/"${crypto.randomUUID()}"`,
+    properties: props,
+  };
   g.resources.set(id.toLowerCase(), body);
   return ok(body, existing ? 200 : 201);
 }

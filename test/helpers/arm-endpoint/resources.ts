@@ -42,9 +42,22 @@ export function resourceGroups(c: Ctx, deleteGroup: (g: GroupState) => Promise<v
     case 'GET':
       return g ? ok(groupBody(c, g)) : notFound();
     case 'PUT': {
-      if (g?.deleting) return armFail(409, 'ResourceGroupBeingDeleted', `The resource group '${name}' is in deprovisioning state and cannot perform this operation.`);
-      if (!c.body?.location) return armFail(400, 'LocationRequired', 'The location property is required for this definition.');
-      const next: GroupState = g ?? { name, location: c.body.location, tags: {}, resources: new Map(), vms: new Map(), deleting: false };
+      if (g?.deleting)
+        return armFail(
+          409,
+          'ResourceGroupBeingDeleted',
+          `The resource group '${name}' is in deprovisioning state and cannot perform this operation.`,
+        );
+      if (!c.body?.location)
+        return armFail(400, 'LocationRequired', 'The location property is required for this definition.');
+      const next: GroupState = g ?? {
+        name,
+        location: c.body.location,
+        tags: {},
+        resources: new Map(),
+        vms: new Map(),
+        deleting: false,
+      };
       next.tags = c.body.tags ?? {};
       c.store.groups.set(name.toLowerCase(), next);
       return ok(groupBody(c, next), g ? 200 : 201);
@@ -75,19 +88,29 @@ export function operationResults(c: Ctx): Reply | undefined {
   if (!m || c.method !== 'GET') return undefined;
   const op = c.store.operations.get(m[1]!);
   if (!op) return armFail(404, 'NotFound', 'operation not found');
-  if (op.status === 'InProgress') return { status: 202, headers: { location: `${c.base}${c.path}${c.url.search}`, 'retry-after': '1' } };
+  if (op.status === 'InProgress')
+    return { status: 202, headers: { location: `${c.base}${c.path}${c.url.search}`, 'retry-after': '1' } };
   if (op.status === 'Failed') return armFail(500, op.error!.code, op.error!.message);
   return { status: 200 };
 }
 
 /** Azure-AsyncOperation status documents. */
 export function asyncOperations(c: Ctx): Reply | undefined {
-  const m = /^\/subscriptions\/[^/]+\/providers\/microsoft\.(compute|network)\/locations\/[^/]+\/operations\/([^/]+)$/i.exec(c.path);
+  const m =
+    /^\/subscriptions\/[^/]+\/providers\/microsoft\.(compute|network)\/locations\/[^/]+\/operations\/([^/]+)$/i.exec(
+      c.path,
+    );
   if (!m || c.method !== 'GET') return undefined;
   const op = c.store.operations.get(m[2]!);
   if (!op) return armFail(404, 'NotFound', 'operation not found');
   return ok(
-    { name: op.id, status: op.status, startTime: op.startTime, endTime: op.endTime, ...(op.error ? { error: op.error } : {}) },
+    {
+      name: op.id,
+      status: op.status,
+      startTime: op.startTime,
+      endTime: op.endTime,
+      ...(op.error ? { error: op.error } : {}),
+    },
     200,
     op.status === 'InProgress' ? { 'retry-after': '1' } : undefined,
   );

@@ -87,13 +87,23 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
     let reply: Reply;
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!auth || !tokens.issued.has(auth)) {
-      reply = armFail(401, 'AuthenticationFailed', 'Authentication failed. The Authorization header is missing or invalid.');
+      reply = armFail(
+        401,
+        'AuthenticationFailed',
+        'Authentication failed. The Authorization header is missing or invalid.',
+      );
     } else {
-      const fault = faults.find((f) => (!f.method || f.method === method) && new RegExp(f.path, 'i').test(url.pathname) && (f.times ?? 1) > 0);
+      const fault = faults.find(
+        (f) => (!f.method || f.method === method) && new RegExp(f.path, 'i').test(url.pathname) && (f.times ?? 1) > 0,
+      );
       if (fault) {
         fault.times = (fault.times ?? 1) - 1;
-        reply = armFail(fault.status, fault.code, fault.message ?? `injected ${fault.code}`,
-          fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : undefined);
+        reply = armFail(
+          fault.status,
+          fault.code,
+          fault.message ?? `injected ${fault.code}`,
+          fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : undefined,
+        );
       } else {
         let body: unknown;
         try {

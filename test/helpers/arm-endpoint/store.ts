@@ -60,7 +60,12 @@ export class ArmStore {
 
   snapshot(): unknown {
     return {
-      resourceGroups: [...this.groups.values()].map((g) => ({ name: g.name, location: g.location, tags: g.tags, deleting: g.deleting })),
+      resourceGroups: [...this.groups.values()].map((g) => ({
+        name: g.name,
+        location: g.location,
+        tags: g.tags,
+        deleting: g.deleting,
+      })),
       vms: [...this.groups.values()].flatMap((g) =>
         [...g.vms.values()].map((v) => ({
           group: g.name,

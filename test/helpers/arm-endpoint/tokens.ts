@@ -28,7 +28,10 @@ export class TokenService {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(obj));
     };
     if (m[1] !== t && m[1] !== 'organizations' && m[1] !== 'common')
-      return (send(400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${m[1]}' not found.` }), true);
+      return (
+        send(400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${m[1]}' not found.` }),
+        true
+      );
     if (m[2]!.startsWith('v2.0')) {
       send(200, {
         token_endpoint: `${base}/${t}/oauth2/v2.0/token`,
