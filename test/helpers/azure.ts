@@ -28,6 +28,8 @@ export interface AzureRunbookOptions {
 export function azureRunbookYaml(ep: ArmEndpoint, o: AzureRunbookOptions): string {
   return `name: azure-e2e
 log_path: ${o.runRoot}
+# TCG guests on a shared 2-core host: one environment at a time.
+concurrency: 1
 platform:
   - type: azure
     requirement:
