@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
-import { onlyRunDir, readEvents, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { onlyRunDir, readEvents, repoRoot, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
 import { azureRunbookYaml, endpointState, startTestArmEndpoint, waitForState } from '../helpers/azure.js';
 import { qemuPidsMatching } from '../helpers/qemu.js';
 
@@ -66,6 +67,31 @@ describe('lisa run on azure (loopback ARM endpoint)', { timeout: 30 * 60_000 }, 
     assert.equal(s.resourceGroups.length, 0);
   });
 
+  it('throttling without Retry-After and a 500 burst are retried, boundedly', async () => {
+    const before = (await endpointState(ep)).requests.length;
+    ep.faults.push(
+      { method: 'GET', path: '/skus$', status: 429, code: 'TooManyRequests', times: 2 },
+      { method: 'GET', path: '/usages$', status: 500, code: 'InternalServerError', times: 2, retryAfter: 0 },
+    );
+    const { file } = runbook('throttle', { extra: '      dry_run: true', testcase: '^smoke\\.reachable$' });
+    const r = await startCli(['run', file]).done;
+    assert.match(r.stdout, /azure plan: 1 node\(s\) in westus3/, r.stdout + r.stderr);
+    const reqs = (await endpointState(ep)).requests.slice(before);
+    assert.deepEqual(
+      reqs.filter((q) => /\/skus\?/.test(q.path)).map((q) => q.status),
+      [429, 429, 200],
+    );
+    assert.deepEqual(
+      reqs.filter((q) => /\/usages\?/.test(q.path)).map((q) => q.status),
+      [500, 500, 200],
+    );
+    ep.faults.push({ method: 'GET', path: '/skus$', status: 429, code: 'TooManyRequests', times: 50 });
+    const r2 = await startCli(['run', runbook('throttle2', { extra: '      dry_run: true' }).file]).done;
+    assert.notEqual(r2.code, 0);
+    assert.match(r2.stdout + r2.stderr, /listing VM sizes in westus3 failed \(TooManyRequests\).*\[after 6 attempts\]/);
+    ep.faults.length = 0;
+  });
+
   it('the smoke suite passes on a real guest, then 0 groups and 0 QEMU processes', async () => {
     const { file, runRoot } = runbook('smoke');
     const r = await startCli(['run', file]).done;
@@ -83,9 +109,21 @@ describe('lisa run on azure (loopback ARM endpoint)', { timeout: 30 * 60_000 }, 
 
   it('Ctrl-C mid-deployment exits 130 and leaves 0 groups', async () => {
     const { file, runRoot } = runbook('sigint', { testcase: '^smoke\\.reachable$' });
+    // A write conflict on the group create is retried (the SDK never retries a 409).
+    ep.faults.push({
+      method: 'PUT',
+      path: '/resourcegroups/[^/]+$',
+      status: 409,
+      code: 'ConflictingConcurrentWriteNotAllowed',
+      times: 1,
+    });
     const cli = startCli(['run', file]);
     const s1 = await waitForState(ep, (s) => s.vms.length > 0, 120_000);
     assert.ok(s1.vms.length > 0, `no VM was being deployed: ${cli.output().stderr}`);
+    assert.ok(
+      s1.requests.some((q) => q.status === 409),
+      'the conflict was injected',
+    );
     cli.child.kill('SIGINT');
     const r = await cli.done;
     assert.equal(r.code, 130, r.stderr);
@@ -111,5 +149,35 @@ describe('lisa run on azure (loopback ARM endpoint)', { timeout: 30 * 60_000 }, 
     assert.match(r.stdout, /1 deleted/);
     assert.deepEqual((await endpointState(ep)).resourceGroups, []);
     assert.deepEqual(await qemuPidsMatching(ep.dir), []);
+  });
+});
+
+describe('npm run arm-endpoint', { timeout: 120_000 }, () => {
+  it('prints its coordinates, serves state, and stops on SIGINT', async () => {
+    const child = spawn(process.execPath, [join(repoRoot, 'dist/test/helpers/arm-endpoint/main.js')], {
+      env: { ...process.env, ARM_ENDPOINT_DIR: tempDir('lisa-arm-main-') },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 600 && !out.includes('STATE_URL='); i++) await new Promise((r) => setTimeout(r, 100));
+    const keys = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=')[0]);
+    assert.deepEqual(keys, [
+      'ARM_ENDPOINT',
+      'AUTHORITY_HOST',
+      'CA_FILE',
+      'TENANT_ID',
+      'CLIENT_ID',
+      'CLIENT_SECRET',
+      'SUBSCRIPTION_ID',
+      'STATE_URL',
+    ]);
+    const state = (await (await fetch(/STATE_URL=(\S+)/.exec(out)![1]!)).json()) as { resourceGroups: unknown[] };
+    assert.deepEqual(state.resourceGroups, []);
+    const code = new Promise((r) => child.on('exit', r));
+    child.kill('SIGINT');
+    assert.equal(await code, 0);
   });
 });
