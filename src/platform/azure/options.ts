@@ -86,7 +86,9 @@ export function parseAzureOptions(config: PlatformConfig): AzureOptions {
   if (given(o.vhd) ?? given(node.vhd) ?? given(o.shared_gallery) ?? given(o.community_gallery_image))
     throw new Error('runbook platform azure: vhd and gallery images are not supported yet; use marketplace_image');
   if (given(o.resource_group_name) || !bool(o.deploy, true))
-    throw new Error('runbook platform azure: resource_group_name and deploy: false are not supported yet; leave them unset');
+    throw new Error(
+      'runbook platform azure: resource_group_name and deploy: false are not supported yet; leave them unset',
+    );
   const locations = list(o.location).length ? list(o.location) : list(node.location);
   return {
     subscriptionId,
