@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- ARM bodies are arbitrary JSON that this test endpoint stores and echoes, as ARM does. */
 import { guestShape, IMAGE_VERSIONS, SIZES, skuList, usageList } from './catalog.js';
 import type { GuestRequest, RunningGuest } from './guests.js';
 import { armFail, ok, type Reply } from './http.js';

@@ -1,4 +1,4 @@
-import { createServer as createHttp, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -79,7 +79,7 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
     releaseGroupAddresses(g.resources);
   };
   let base = '';
-  const https = createHttps({ key: tls.key, cert: tls.cert }, async (req, res) => {
+  const handleArm = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', base);
     const raw = await readBody(req);
     if (tokens.handle(req, res, url, raw, base)) return;
@@ -123,13 +123,17 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
     }
     store.requests.push({ method, path: url.pathname + url.search, status: reply.status });
     send(res, reply);
-  });
+  };
+  const https = createHttps({ key: tls.key, cert: tls.cert }, (req, res) => void handleArm(req, res));
   const port = await listen(https);
   base = `https://127.0.0.1:${port}`;
-  const state = createHttp(async (req, res) => {
+  const state = createHttp((req, res) => {
     if (req.method === 'POST' && req.url === '/faults') {
-      faults.push(...(JSON.parse(await readBody(req)) as FaultRule[]));
-      return res.writeHead(204).end();
+      void readBody(req).then((b) => {
+        faults.push(...(JSON.parse(b) as FaultRule[]));
+        res.writeHead(204).end();
+      });
+      return;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(store.snapshot()));
   });
