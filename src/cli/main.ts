@@ -8,6 +8,7 @@ import { registerList } from './commands/list.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerQemuCommands } from './commands/qemu.js';
+import { registerReap } from './commands/reap.js';
 import { reportError } from './errors.js';
 
 function version(): string {
@@ -30,6 +31,7 @@ registerList(program);
 registerCheck(program);
 registerSchema(program);
 registerQemuCommands(program);
+registerReap(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -77,6 +77,7 @@ function platformOf(data: RunbookData, fromFile: FromFile, ctx: ResolveContext):
     adminPrivateKeyFile: key ? fromFile(key, ['platform', 0, 'admin_private_key_file']) : undefined,
     options: (entry[type] as Record<string, unknown> | undefined) ?? {},
     ...(plugin ? { module: pluginModule(ctx.tree, ['platform', 0], written) } : {}),
+    ...(entry.requirement ? { requirement: entry.requirement as Record<string, unknown> } : {}),
     baseDir: fromFile('.', ['platform', 0]),
   };
 }

@@ -73,6 +73,8 @@ export interface PlatformConfig<O = Record<string, unknown>> {
   options: O;
   /** Absolute path of the plugin module when the runbook named the platform by path. */
   module?: string;
+  /** LISA's `requirement:` of the platform entry (snake_case kept), when given. */
+  requirement?: Record<string, unknown>;
   /** Directory of the runbook file that declared the platform: the base for relative paths in `options`. */
   baseDir: string;
 }

@@ -13,6 +13,8 @@ export interface VmSpec {
   initrd?: string;
   append?: string;
   sshPort: number;
+  /** Host address the SSH port forward listens on (default 127.0.0.1), e.g. a VM's own 127.0.0.N. */
+  sshAddress?: string;
   /** Multicast group `addr:port` of the environment's private network, and this node's MAC there. */
   privateNet?: { mcast: string; mac: string };
   serialLog: string;
@@ -56,7 +58,7 @@ export function buildQemuArgs(spec: VmSpec): string[] {
     '-device',
     `virtio-blk-pci,drive=root,addr=${SLOT.disk}`,
     '-netdev',
-    `user,id=n0,hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
+    `user,id=n0,hostfwd=tcp:${spec.sshAddress ?? '127.0.0.1'}:${spec.sshPort}-:22`,
     '-device',
     `virtio-net-pci,netdev=n0,addr=${SLOT.nic},mac=52:54:00:12:34:56`,
     '-object',

@@ -159,6 +159,7 @@ export class QemuGuest {
     try {
       return await waitForSsh(
         {
+          host: this.init.spec.sshAddress,
           port: this.sshPort,
           username: this.init.bootUsername ?? this.init.username,
           privateKey: this.init.key.privateKey,

@@ -4,6 +4,8 @@ type Client = ssh2.Client;
 const { Client } = ssh2;
 
 export interface SshTarget {
+  /** Default 127.0.0.1. */
+  host?: string;
   port: number;
   username: string;
   privateKey: string;
@@ -61,7 +63,7 @@ function connectOnce(target: SshTarget, timeoutMs: number): Promise<BootSsh> {
       reject(err);
     });
     client.connect({
-      host: '127.0.0.1',
+      host: target.host ?? '127.0.0.1',
       port: target.port,
       username: target.username,
       privateKey: target.privateKey,
@@ -96,6 +98,6 @@ export async function waitForSsh(
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(
-    `SSH on 127.0.0.1:${target.port} not ready after ${Math.round(options.timeoutMs / 1000)} s (last error: ${last})`,
+    `SSH on ${target.host ?? '127.0.0.1'}:${target.port} not ready after ${Math.round(options.timeoutMs / 1000)} s (last error: ${last})`,
   );
 }

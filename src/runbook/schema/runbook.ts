@@ -164,6 +164,13 @@ export function platformEntrySchema(plugins: RunbookPlugins = NO_PLUGINS) {
     admin_username: z.string().optional(),
     admin_password: z.string().optional(),
     admin_private_key_file: z.string().optional(),
+    requirement: z
+      .looseObject({
+        core_count: z.union([z.number(), z.looseObject({ min: z.number().optional() })]).optional(),
+        memory_mb: z.union([z.number(), z.looseObject({ min: z.number().optional() })]).optional(),
+      })
+      .optional()
+      .describe("LISA: the platform's default node requirement, e.g. core_count.min and azure.location"),
   };
   const entries: [string, PlatformRegistration][] = [
     ...platformRegistrations().map((r): [string, PlatformRegistration] => [r.type, r]),

@@ -19,11 +19,11 @@ import { runbookSchema } from '../../../src/runbook/schema/runbook.js';
 const here = dirname(fileURLToPath(import.meta.url));
 
 test('the built-in types are registrations: schema and factory together', async () => {
-  assert.deepEqual(knownPlatformTypes(), ['qemu', 'ready']);
+  assert.deepEqual(knownPlatformTypes(), ['azure', 'qemu', 'ready']);
   const ready = await createPlatform({ type: 'ready', keepEnvironment: 'no', options: {}, baseDir: '/' });
   assert.equal(ready.type, 'ready');
   await assert.rejects(platformRegistration({ type: 'vmware' }), {
-    message: 'unknown platform type "vmware"; known types: qemu, ready',
+    message: 'unknown platform type "vmware"; known types: azure, qemu, ready',
   });
 });
 

@@ -1,0 +1,180 @@
+import type { VirtualMachine } from '@azure/arm-compute';
+import type { Logger } from '../../logging/logger.js';
+import type { AzureClients } from './clients.js';
+import { armError, withArmRetry } from './errors.js';
+import type { MarketplaceImage } from './options.js';
+
+export interface VmPlan {
+  group: string;
+  location: string;
+  size: string;
+  image: MarketplaceImage;
+  nodes: number;
+  adminUsername: string;
+  publicKey: string;
+  tags: Record<string, string>;
+  provisionTimeoutMs: number;
+}
+
+export interface DeployedVm {
+  name: string;
+  address: string;
+  privateAddress?: string;
+}
+
+/** Raised when a VM failed to provision; the platform collects its serial log before giving up. */
+export class ProvisioningError extends Error {
+  constructor(
+    message: string,
+    readonly vmName: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+const LRO = { updateIntervalInMs: 1_000 };
+
+/** Network (one VNet, NSG allowing SSH), then per node a public IP, a NIC and the VM, nodes in parallel. */
+export async function deployVms(c: AzureClients, p: VmPlan, log: Logger, signal: AbortSignal): Promise<DeployedVm[]> {
+  const o = { abortSignal: signal, ...LRO };
+  const retry = {
+    signal,
+    onRetry: (i: { code?: string; message: string }, n: number, ms: number) =>
+      log.warn(`azure: ${i.code ?? 'transient error'} (${i.message}); retry ${n} in ${ms} ms`),
+  };
+  const { group, location, tags } = p;
+  const nsg = await withArmRetry(
+    'creating the network security group',
+    () =>
+      c.network.networkSecurityGroups.beginCreateOrUpdateAndWait(
+        group,
+        'lisa-nsg',
+        {
+          location,
+          tags,
+          securityRules: [
+            {
+              name: 'ssh',
+              protocol: 'Tcp',
+              access: 'Allow',
+              direction: 'Inbound',
+              priority: 100,
+              sourceAddressPrefix: '*',
+              sourcePortRange: '*',
+              destinationAddressPrefix: '*',
+              destinationPortRange: '22',
+            },
+          ],
+        },
+        o,
+      ),
+    retry,
+  );
+  const vnet = await withArmRetry(
+    'creating the virtual network',
+    () =>
+      c.network.virtualNetworks.beginCreateOrUpdateAndWait(
+        group,
+        'lisa-vnet',
+        {
+          location,
+          tags,
+          addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+          subnets: [{ name: 'default', addressPrefix: '10.0.0.0/24', networkSecurityGroup: { id: nsg.id } }],
+        },
+        o,
+      ),
+    retry,
+  );
+  const subnetId = vnet.subnets?.[0]?.id;
+  const one = async (i: number): Promise<DeployedVm> => {
+    const name = `node-${i}`;
+    const ip = await withArmRetry(
+      `creating the public IP of ${name}`,
+      () =>
+        c.network.publicIPAddresses.beginCreateOrUpdateAndWait(
+          group,
+          `${name}-ip`,
+          {
+            location,
+            tags,
+            publicIPAllocationMethod: 'Static',
+            sku: { name: 'Standard' },
+          },
+          o,
+        ),
+      retry,
+    );
+    const nic = await withArmRetry(
+      `creating the NIC of ${name}`,
+      () =>
+        c.network.networkInterfaces.beginCreateOrUpdateAndWait(
+          group,
+          `${name}-nic`,
+          {
+            location,
+            tags,
+            networkSecurityGroup: { id: nsg.id },
+            ipConfigurations: [{ name: 'ipconfig1', subnet: { id: subnetId }, publicIPAddress: { id: ip.id } }],
+          },
+          o,
+        ),
+      retry,
+    );
+    const vm: VirtualMachine = {
+      location,
+      tags,
+      hardwareProfile: { vmSize: p.size },
+      storageProfile: {
+        imageReference: {
+          publisher: p.image.publisher,
+          offer: p.image.offer,
+          sku: p.image.sku,
+          version: p.image.version,
+        },
+        osDisk: {
+          createOption: 'FromImage',
+          name: `${name}-osdisk`,
+          managedDisk: { storageAccountType: 'Standard_LRS' },
+          deleteOption: 'Delete',
+        },
+      },
+      osProfile: {
+        computerName: name,
+        adminUsername: p.adminUsername,
+        linuxConfiguration: {
+          disablePasswordAuthentication: true,
+          ssh: { publicKeys: [{ path: `/home/${p.adminUsername}/.ssh/authorized_keys`, keyData: p.publicKey }] },
+        },
+      },
+      networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
+      diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+    };
+    try {
+      await withTimeout(
+        withArmRetry(`creating VM ${name}`, () => c.compute.virtualMachines.createOrUpdate(group, name, vm, o), retry),
+        p.provisionTimeoutMs,
+        `VM ${name} did not finish provisioning within ${p.provisionTimeoutMs / 1000} s`,
+      );
+    } catch (e) {
+      throw new ProvisioningError((e as Error).message, name, (e as { code?: string }).code ?? armError(e).code);
+    }
+    const addr = await c.network.publicIPAddresses.get(group, `${name}-ip`, { abortSignal: signal });
+    const nicNow = await c.network.networkInterfaces.get(group, `${name}-nic`, { abortSignal: signal });
+    if (!addr.ipAddress) throw new Error(`azure: VM ${name} has no public IP address`);
+    return { name, address: addr.ipAddress, privateAddress: nicNow.ipConfigurations?.[0]?.privateIPAddress };
+  };
+  const settled = await Promise.allSettled(Array.from({ length: p.nodes }, (_, i) => one(i)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<DeployedVm>).value);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+  ]);
+}

@@ -1,0 +1,223 @@
+import type { ResourceSku } from '@azure/arm-compute';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { FileSink } from '../../logging/logger.js';
+import { SshNode } from '../../node/ssh-node.js';
+import type { PlatformConfig } from '../../runbook/types.js';
+import type { Requirement } from '../../testing/types.js';
+import { ensureRunKey } from '../qemu/keys.js';
+import type { Environment, Match, Platform, PlatformContext } from '../types.js';
+import type { AzureClients } from './clients.js';
+import { checkCredential, createCredential, type AzureConnection } from './credential.js';
+import { deployVms } from './deploy.js';
+import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
+import { withArmRetry } from './errors.js';
+import { GroupKeeper } from './groups.js';
+import { resolveMarketplaceImage } from './image.js';
+import { Ledger } from './ledger.js';
+import { parseAzureOptions, type AzureOptions } from './options.js';
+import { printPlan } from './plan.js';
+import { chooseSizes, sizesIn, type VmSizeInfo } from './sizes.js';
+
+interface Placement {
+  location: string;
+  sizes: VmSizeInfo[];
+}
+
+/**
+ * Azure through the real SDK: one resource group per environment, recorded in a ledger and tagged
+ * before it is created, deleted on release, on errors and on Ctrl-C, and reapable after a SIGKILL.
+ */
+export class AzurePlatform implements Platform {
+  readonly type = 'azure';
+  readonly options: AzureOptions;
+  private clients: AzureClients | undefined;
+  private groups: GroupKeeper | undefined;
+  private publicKey = '';
+  private privateKeyFile = '';
+  private readonly skus = new Map<string, Promise<ResourceSku[]>>();
+  private readonly envs = new Set<AzureEnvironment>();
+  private counter = 0;
+  private planned = new Set<string>();
+
+  constructor(config: PlatformConfig) {
+    this.options = parseAzureOptions(config);
+  }
+
+  async prepare(ctx: PlatformContext): Promise<void> {
+    const o = this.options;
+    for (const s of [o.credential.client_secret, o.credential.token, o.credential.client_assertion]) ctx.masker.add(s);
+    const ca = o.caFile
+      ? await readFile(o.caFile, 'utf8').catch(() => {
+          throw new Error(`runbook platform azure.cloud.ca_file: cannot read ${o.caFile}`);
+        })
+      : undefined;
+    const conn: AzureConnection = {
+      credential: createCredential(o, ca),
+      endpoint: o.armEndpoint,
+      scope: o.tokenScope,
+      ca,
+    };
+    // The ARM SDKs take seconds to load on a busy host: a wrong secret is reported before that.
+    await checkCredential(conn, ctx.signal);
+    const { createClients } = await import('./clients.js');
+    this.clients = createClients(conn, o.subscriptionId);
+    this.groups = new GroupKeeper(this.clients, Ledger.forUser(), {
+      subscription: o.subscriptionId,
+      endpoint: o.armEndpoint,
+      run: basename(ctx.runDir),
+      log: ctx.log,
+      owner: o.owner,
+      expiryHours: o.expiryHours,
+    });
+    if (o.adminPrivateKeyFile) {
+      this.privateKeyFile = o.adminPrivateKeyFile;
+      this.publicKey = (await readFile(`${o.adminPrivateKeyFile}.pub`, 'utf8')).trim();
+    } else {
+      const key = await ensureRunKey(join(ctx.runDir, 'azure', 'key'));
+      this.privateKeyFile = key.privateKeyFile;
+      this.publicKey = key.publicKey;
+    }
+    ctx.log.info(`azure: authenticated (${o.credential.type}) at ${o.armEndpoint}, subscription ${o.subscriptionId}`);
+  }
+
+  private skusOf(location: string): Promise<ResourceSku[]> {
+    let p = this.skus.get(location);
+    if (!p) {
+      p = withArmRetry(`listing VM sizes in ${location}`, async () => {
+        const out: ResourceSku[] = [];
+        for await (const s of this.clients!.compute.resourceSkus.list({ filter: `location eq '${location}'` }))
+          out.push(s);
+        return out;
+      });
+      p.catch(() => this.skus.delete(location));
+      this.skus.set(location, p);
+    }
+    return p;
+  }
+
+  /** The first location (in runbook order) with sizes that fit, and those sizes, smallest first. */
+  private async place(req: Requirement): Promise<Placement | { unmet: string }> {
+    const need = {
+      cores: Math.max(req.minCores ?? 0, this.options.minCores, 1),
+      memoryMiB: Math.max(req.minMemoryMiB ?? 0, this.options.minMemoryMiB),
+      dataDisks: req.minDataDisks ?? 0,
+      nics: 1,
+    };
+    let unmet = '';
+    for (const location of this.options.locations) {
+      const r = chooseSizes(sizesIn(await this.skusOf(location), location), need, this.options.vmSizes);
+      if ('sizes' in r) return { location, sizes: r.sizes };
+      unmet ||= `${r.unmet} in ${location}`;
+    }
+    return { unmet };
+  }
+
+  async match(req: Requirement): Promise<Match> {
+    if (req.supportedPlatforms?.length && !req.supportedPlatforms.includes('azure'))
+      return { ok: false, unmet: `platform ${req.supportedPlatforms.join(' or ')} (this is azure)` };
+    const missing = (req.features ?? []).find((f) => !AZURE_FEATURES.includes(f));
+    if (missing)
+      return { ok: false, unmet: `feature ${missing} (azure offers ${AZURE_FEATURES.join(', ') || 'none yet'})` };
+    const placed = await this.place(req);
+    if ('unmet' in placed) return { ok: false, unmet: placed.unmet };
+    if (this.options.dryRun) {
+      const key = JSON.stringify(req);
+      if (!this.planned.has(key)) {
+        this.planned.add(key);
+        const image = await resolveMarketplaceImage(
+          this.clients!.compute,
+          placed.location,
+          this.options.image,
+          new AbortController().signal,
+        );
+        await printPlan(this.clients!, { ...placed, image, nodes: req.nodes ?? 1 });
+      }
+      return { ok: false, unmet: 'dry_run: nothing is deployed (plan printed above)' };
+    }
+    return { ok: true };
+  }
+
+  maxParallel(): number {
+    return 8;
+  }
+
+  async deploy(req: Requirement, ctx: PlatformContext): Promise<Environment | undefined> {
+    if (!this.clients || !this.groups) throw new Error('platform azure: deploy() before prepare()');
+    const o = this.options;
+    const placed = await this.place(req);
+    if ('unmet' in placed) throw new Error(`azure: no VM size fits: ${placed.unmet}`);
+    const id = `azure${++this.counter}`;
+    const image = await resolveMarketplaceImage(this.clients.compute, placed.location, o.image, ctx.signal);
+    const size = placed.sizes[0]!;
+    const started = Date.now();
+    const group = await this.groups.create(id, placed.location, this.tags(), ctx.signal);
+    try {
+      const vms = await deployVms(
+        this.clients,
+        {
+          group,
+          location: placed.location,
+          size: size.name,
+          image,
+          nodes: req.nodes ?? 1,
+          adminUsername: o.adminUsername,
+          publicKey: this.publicKey,
+          tags: this.tags(),
+          provisionTimeoutMs: o.provisionTimeoutMs,
+        },
+        ctx.log,
+        ctx.signal,
+      );
+      const nodes = vms.map(
+        (vm) =>
+          new SshNode({
+            name: `${id}-${vm.name}`,
+            log: ctx.log.child(`${id}-${vm.name}`, [new FileSink(join(ctx.runDir, 'nodes', `${id}-${vm.name}.log`))], {
+              quiet: true,
+            }),
+            masker: ctx.masker,
+            connectTimeoutMs: 180_000,
+            connection: {
+              address: o.usePublicAddress ? vm.address : (vm.privateAddress ?? vm.address),
+              port: 22,
+              username: o.adminUsername,
+              privateKeyFile: this.privateKeyFile,
+            },
+          }),
+      );
+      const env = new AzureEnvironment(id, group, true, vms, nodes, size);
+      this.envs.add(env);
+      ctx.log.info(
+        `azure: ${id} ready in ${((Date.now() - started) / 1000).toFixed(1)} s: group ${group}, ${placed.location}, ${size.name}, ` +
+          `${image.publisher} ${image.offer} ${image.sku} ${image.version}, ${vms.map((v) => `${v.name}@${v.address}`).join(' ')}`,
+      );
+      return env;
+    } catch (e) {
+      await this.groups.delete(group, { wait: true, timeoutMs: o.deleteTimeoutMs });
+      throw e;
+    }
+  }
+
+  private tags(): Record<string, string> {
+    return { ...this.options.tags };
+  }
+
+  async release(env: Environment, ctx: PlatformContext, outcome: { failed: boolean }): Promise<void> {
+    const e = env as AzureEnvironment;
+    this.envs.delete(e);
+    await Promise.all(e.nodes.map((n) => n.close().catch(() => {})));
+    const mode = this.options.keepEnvironment;
+    if (mode === 'always' || (mode === 'failed' && (outcome.failed || !!e.broken))) {
+      this.groups!.keep(e.group);
+      ctx.log.info(`azure: keeping resource group ${e.group} (keep_environment: ${mode})`);
+      return;
+    }
+    await this.groups!.delete(e.group, { wait: this.options.waitDelete, timeoutMs: this.options.deleteTimeoutMs });
+  }
+
+  async dispose(ctx: PlatformContext): Promise<void> {
+    for (const env of [...this.envs]) await this.release(env, ctx, { failed: false });
+    await this.groups?.settle(this.options.deleteTimeoutMs);
+  }
+}

@@ -1,0 +1,167 @@
+import { createServer } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildImage } from '../../../src/platform/qemu/image/build.js';
+import { Logger, type LogSink } from '../../../src/logging/logger.js';
+import { SecretMasker } from '../../../src/logging/secrets.js';
+import { chooseAccel, readAccelFacts } from '../../../src/platform/qemu/accel.js';
+import { QemuGuest } from '../../../src/platform/qemu/guest.js';
+import { ensureRunKey, type RunKey } from '../../../src/platform/qemu/keys.js';
+import { ensureWarmTemplate, type WarmTemplate } from '../../../src/platform/qemu/warm.js';
+
+export interface GuestRequest {
+  id: string;
+  cores: number;
+  memoryMiB: number;
+  adminUsername: string;
+  publicKeys: string[];
+  /** The public IP's address (allocated with the public IP resource). */
+  address: string;
+}
+
+/** A running "VM": its own loopback address with SSH on port 22. */
+export interface RunningGuest {
+  address: string;
+  pid: number;
+  serialLog: string;
+  stop(): Promise<void>;
+}
+
+/** Addresses in use by this process; other processes are detected by trying to bind :22. */
+const taken = new Set<string>();
+
+async function canBind(address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(22, address, () => s.close(() => resolve(true)));
+  });
+}
+
+/** A free 127.0.0.N whose port 22 nobody listens on (needs root, as on CI). */
+export async function allocateAddress(): Promise<string> {
+  const start = Math.floor(Math.random() * 240);
+  for (let i = 0; i < 240; i++) {
+    const a = `127.0.0.${10 + ((start + i) % 240)}`;
+    if (taken.has(a)) continue;
+    if (await canBind(a)) {
+      taken.add(a);
+      return a;
+    }
+  }
+  throw new Error('no free 127.0.N.M:22 address');
+}
+
+export function releaseAddress(a: string): void {
+  taken.delete(a);
+}
+
+/**
+ * Boots the project's Debian image as a QEMU guest (warm snapshot when the shape has one) with SSH
+ * forwarded from `<address>:22`, then does what Azure's provisioning agent does: creates the admin
+ * user with the VM's SSH keys and passwordless sudo.
+ */
+export class QemuGuestBackend {
+  private key: RunKey | undefined;
+  private image: Awaited<ReturnType<typeof buildImage>> | undefined;
+  private readonly warm = new Map<string, Promise<WarmTemplate | undefined>>();
+  readonly log: Logger;
+
+  constructor(
+    readonly dir: string,
+    readonly cacheDir: string,
+    sink?: LogSink,
+  ) {
+    this.log = new Logger('arm-endpoint', sink ? [sink] : [], new SecretMasker());
+  }
+
+  private async ready(): Promise<{ key: RunKey; image: NonNullable<QemuGuestBackend['image']> }> {
+    this.key ??= await ensureRunKey(join(this.dir, 'key'));
+    this.image ??= await buildImage({ cacheDir: this.cacheDir, username: 'lisa', log: (l) => this.log.info(l) });
+    return { key: this.key, image: this.image };
+  }
+
+  async start(r: GuestRequest, signal: AbortSignal): Promise<RunningGuest> {
+    const { key, image } = await this.ready();
+    const address = r.address;
+    const dir = join(this.dir, 'vms', r.id);
+    await mkdir(dir, { recursive: true });
+    const accel = chooseAccel(readAccelFacts(), 'auto');
+    const shape = {
+      accel,
+      cores: r.cores,
+      memoryMiB: r.memoryMiB,
+      diskFormat: 'qcow2' as const,
+      kernel: image.kernel,
+      initrd: image.initrd,
+      fwCfg: [{ name: 'opt/lisa/authorized_keys', file: key.publicKeyFile }],
+    };
+    const guest = new QemuGuest({
+      id: r.id,
+      name: r.id,
+      runDir: this.dir,
+      dir,
+      qemuBinary: process.env.LISA_QEMU_BINARY ?? 'qemu-system-x86_64',
+      log: this.log.child(r.id, [], { quiet: true }),
+      spec: {
+        ...shape,
+        name: r.id,
+        sshPort: 22,
+        sshAddress: address,
+        serialLog: join(dir, 'serial.log'),
+        qmpSocket: join(dir, 'qmp.sock'),
+      },
+      base: { path: image.imagePath, format: 'qcow2' },
+      username: 'lisa',
+      bootUsername: 'root',
+      key,
+      bootTimeoutMs: 300_000,
+    });
+    const shapeKey = `${r.cores}-${r.memoryMiB}`;
+    let warm = this.warm.get(shapeKey);
+    if (!warm) {
+      warm = ensureWarmTemplate({
+        imagePath: image.imagePath,
+        imageKey: image.key,
+        qemuBinary: guest.init.qemuBinary,
+        spec: shape,
+        username: 'lisa',
+        key,
+        bootTimeoutMs: 300_000,
+        log: this.log,
+        signal,
+        runDir: this.dir,
+      }).catch((e: Error) => (this.log.warn(`no warm snapshot: ${e.message}`), undefined));
+      this.warm.set(shapeKey, warm);
+    }
+    try {
+      await guest.boot(signal, await warm);
+      const ssh = await guest.waitSsh(signal, 60_000);
+      try {
+        const u = r.adminUsername;
+        const keys = r.publicKeys.join('\n');
+        const script = [
+          'set -e',
+          `id -u ${u} >/dev/null 2>&1 || useradd -m -s /bin/bash -G sudo ${u}`,
+          `install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh`,
+          `printf '%s\\n' '${keys.replace(/'/g, '')}' > /home/${u}/.ssh/authorized_keys`,
+          `chown ${u}:${u} /home/${u}/.ssh/authorized_keys; chmod 600 /home/${u}/.ssh/authorized_keys`,
+          `echo '${u} ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/90-azure-${u}; chmod 440 /etc/sudoers.d/90-azure-${u}`,
+        ].join('\n');
+        const res = await ssh.exec('bash -s', 60_000, script);
+        if (res.code !== 0) throw new Error(`provisioning ${u} failed: ${res.stderr.trim()}`);
+      } finally {
+        ssh.close();
+      }
+    } catch (e) {
+      await guest.dispose(false);
+      throw e;
+    }
+    return {
+      address,
+      pid: guest.vm?.pid ?? -1,
+      serialLog: guest.serialLog,
+      stop: () => guest.dispose(false),
+    };
+  }
+}
