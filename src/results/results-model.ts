@@ -1,14 +1,8 @@
 import type { SubResultStatus } from '../testing/types.js';
-import type {
-  CaseRef,
-  CaseStatus,
-  CombinationInfo,
-  FinalStatus,
-  RunEvent,
-  RunSummary,
-  TransformerRef,
-  TransformerStatus,
-} from './events.js';
+import type { CaseRef, CaseStatus, CombinationInfo, FinalStatus, RunEvent, RunSummary } from './events.js';
+import { PreparationRecords, type BisectRecord, type TransformerRecord } from './preparation-records.js';
+
+export type { BisectRecord, TransformerRecord } from './preparation-records.js';
 
 export interface SubResultRecord {
   name: string;
@@ -69,24 +63,6 @@ export interface EnvironmentRecord {
 }
 type RunEventOfEnvBegin = Extract<RunEvent, { type: 'env.begin' }>;
 
-/** One run of a transformer entry (per run, combination or environment, by its phase). */
-export interface TransformerRecord extends TransformerRef {
-  status: TransformerStatus | 'RUNNING';
-  message: string;
-  outputs: Record<string, unknown>;
-  durationMs: number;
-  logPath?: string;
-  startedAt?: string;
-  endedAt?: string;
-}
-
-/** The trail of a git_bisect combinator: one step per commit tested. */
-export interface BisectRecord {
-  steps: { iteration: number; commit: string; verdict: 'good' | 'bad' | 'skip'; remaining?: number }[];
-  firstBad?: string;
-  summary?: string;
-}
-
 export type RunState = 'RUNNING' | 'PASSED' | 'FAILED' | 'INTERRUPTED';
 
 export interface RunResults {
@@ -124,7 +100,7 @@ export class ResultsModel {
   };
   private readonly combos = new Map<string, CombinationInfo>();
   private readonly envs = new Map<string, EnvironmentRecord>();
-  private readonly transformerRuns = new Map<string, TransformerRecord>();
+  private readonly preparation = new PreparationRecords();
   private readonly byId = new Map<string, CaseResult>();
   /** How many cases share a combination and case id (more than one under `times`). */
   private readonly repeats = new Map<string, number>();
@@ -219,21 +195,9 @@ export class ResultsModel {
       }
       case 'transformer.begin':
       case 'transformer.end':
-        this.applyTransformer(event);
-        return undefined;
       case 'bisect.step':
-        this.run.bisect ??= { steps: [] };
-        this.run.bisect.steps.push({
-          iteration: event.iteration,
-          commit: event.commit,
-          verdict: event.verdict,
-          remaining: event.remaining,
-        });
-        return undefined;
       case 'bisect.end':
-        this.run.bisect ??= { steps: [] };
-        this.run.bisect.firstBad = event.firstBad;
-        this.run.bisect.summary = event.summary;
+        this.preparation.apply(event);
         return undefined;
       case 'run.end':
         this.run.status = event.status;
@@ -243,34 +207,8 @@ export class ResultsModel {
     }
   }
 
-  private applyTransformer(event: Extract<RunEvent, { type: 'transformer.begin' | 'transformer.end' }>): void {
-    const t = event.transformer;
-    const key = [t.phase, t.combination, t.envId, t.name].join('\u0000');
-    const r: TransformerRecord = this.transformerRuns.get(key) ?? {
-      ...t,
-      status: 'RUNNING',
-      message: '',
-      outputs: {},
-      durationMs: 0,
-    };
-    if (event.type === 'transformer.begin') {
-      r.startedAt = event.time;
-      r.logPath = event.logPath;
-    } else {
-      Object.assign(r, {
-        status: event.status,
-        message: event.message,
-        outputs: event.outputs,
-        durationMs: event.durationMs,
-      });
-      r.logPath = event.logPath ?? r.logPath;
-      r.endedAt = event.time;
-    }
-    this.transformerRuns.set(key, r);
-  }
-
   get transformers(): TransformerRecord[] {
-    return [...this.transformerRuns.values()];
+    return this.preparation.transformers;
   }
 
   get cases(): CaseResult[] {
@@ -339,6 +277,7 @@ export class ResultsModel {
       combinations: [...this.combos.values()],
       environments: [...this.envs.values()],
       transformers: this.transformers,
+      bisect: this.preparation.bisect,
       cases: this.cases,
       summary: this.summary(),
     };
