@@ -43,7 +43,7 @@ export async function driveCombinations(
 ): Promise<{ transformerFailures: number }> {
   const runner = new TransformerRunner({
     entries: runbook.transformers,
-    resolveEntry: runbook.resolveTransformer,
+    resolveEntry: (index, variables) => runbook.resolveTransformer(index, variables),
     runRoot: o.runRoot,
     baseDir: dirname(runbook.file),
     log: o.log,
@@ -112,13 +112,9 @@ async function bisect(
 ): Promise<void> {
   const cfg = runbook.bisect!;
   const log = o.log.child('git_bisect');
-  let { bisect: git, state } = await GitBisect.start(
-    cfg.repo,
-    cfg.goodCommit,
-    cfg.badCommit,
-    join(o.runRoot, 'bisect.git'),
-    log,
-  );
+  const started = await GitBisect.start(cfg.repo, cfg.goodCommit, cfg.badCommit, join(o.runRoot, 'bisect.git'), log);
+  const git = started.bisect;
+  let state = started.state;
   let iteration = 0;
   while (state.current && !o.signal.aborted) {
     iteration++;

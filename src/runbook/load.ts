@@ -70,7 +70,7 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
     const resolveTransformer = (index: number, variables: Record<string, unknown>): Record<string, unknown> => {
       const t = transformerType(transformers.find((e) => e.index === index)!.type)!;
       const resolved = substitute(transformerTree, withOutputs.with(layer(variables, 'run')));
-      return check(fullEntrySchema(t), resolved, ['transformer', index]) as Record<string, unknown>;
+      return check<z.ZodType<Record<string, unknown>>>(fullEntrySchema(t), resolved, ['transformer', index]);
     };
     return { file: absFile, ...expanded, transformers, bisect: sources.bisect, derive, resolveTransformer };
   } catch (err) {

@@ -5,7 +5,7 @@ const types = new Map<string, TransformerType>();
 
 export function registerTransformer<S extends TransformerType['schema']>(t: TransformerType<S>): void {
   if (types.has(t.type)) throw new Error(`transformer type "${t.type}" is already registered`);
-  types.set(t.type, t as unknown as TransformerType);
+  types.set(t.type, t);
 }
 
 export function transformerType(type: string): TransformerType | undefined {

@@ -46,15 +46,16 @@ testcase:
   const ends = readEvents(onlyRunDir(join(dir, 'runs'))).filter(
     (e): e is RunEventOf<'transformer.end'> => e.type === 'transformer.end',
   );
-  const fields = Object.fromEntries(
+  const fields: Record<string, string> = Object.fromEntries(
     readFileSync('/etc/os-release', 'utf8')
       .split('\n')
       .map((l) => /^([A-Z_]+)=(.*)$/.exec(l))
       .filter((m) => m !== null)
-      .map((m) => [m[1], m[2]!.replace(/^"(.*)"$/, '$1')]),
+      .map((m) => [m[1]!, m[2]!.replace(/^"(.*)"$/, '$1')]),
   );
-  assert.deepEqual(ends[0]!.outputs, { os_release_id: fields.ID, os_release_version_id: fields.VERSION_ID });
-  assert.deepEqual(ends[1]!.outputs, { after_seen: `${fields.ID}-${fields.VERSION_ID}` });
+  const [id, version] = [fields['ID'] ?? '', fields['VERSION_ID'] ?? ''];
+  assert.deepEqual(ends[0]!.outputs, { os_release_id: id, os_release_version_id: version });
+  assert.deepEqual(ends[1]!.outputs, { after_seen: `${id}-${version}` });
   const bad = runCli([
     'check',
     writeRunbook(dir, 'bad.yml', readFileSync(file, 'utf8').replace('[ID, VERSION_ID]', '[ID, version_id]')),

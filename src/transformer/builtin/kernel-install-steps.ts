@@ -21,13 +21,14 @@ interface SerialFeature extends Feature {
   scan(since: number | number[]): { panics: string[] };
 }
 
-const run = async (node: Node, step: string, command: string, timeoutMs = 900_000): Promise<string> => {
+// A kernel's dpkg/update-initramfs under TCG on a busy host took over 15 minutes: allow an hour.
+const run = async (node: Node, step: string, command: string, timeoutMs = 3_600_000): Promise<string> => {
   const r = await node.execute(command, { sudo: true, timeoutMs, noErrorLog: true });
   if (r.exitCode !== 0) {
     const tail = (r.stderr || r.stdout).trim().split('\n').slice(-8).join('\n');
     throw new TransformerStepError(
       step,
-      `\`${command}\` exited with ${r.exitCode} on ${node.name}${tail ? `:\n${tail}` : ''}`,
+      `\`${command}\` ${r.timedOut ? `timed out after ${timeoutMs / 1000} s` : `exited with ${r.exitCode}`} on ${node.name}${tail ? `:\n${tail}` : ''}`,
     );
   }
   return r.stdout;
