@@ -24,3 +24,5 @@ export { SshNode, type SshNodeOptions } from './node/ssh-node.js';
 export { LocalNode, type LocalNodeOptions } from './node/local-node.js';
 export { SshAuthError, HostKeyMismatchError } from './node/ssh-errors.js';
 export { matchRequirement, type EnvironmentFacts } from './platform/requirements.js';
+export * from './transformer/types.js';
+export { registerTransformer, knownTransformerTypes } from './transformer/registry.js';

@@ -94,6 +94,28 @@ export class ConsoleNotifier implements Notifier {
       case 'case.end':
         if (c) this.caseLine(c, event.willRetry === true);
         return;
+      case 'transformer.end': {
+        const t = event.transformer;
+        const where = [t.phase, t.combination !== 'default' ? t.combination : undefined, t.envId].filter(Boolean);
+        const outputs = Object.entries(event.outputs)
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(', ');
+        const detail = event.status === 'PASSED' ? outputs : shortMessage(event.message);
+        const status = this.paint(STATUS_STYLE[event.status] ?? 'bold', event.status.padEnd(9));
+        this.line(
+          `${status} transformer ${t.name} (${t.type}, ${where.join(', ')}) ${this.paint('dim', formatDuration(event.durationMs))}${detail ? ` - ${detail}` : ''}`,
+        );
+        if (event.status === 'FAILED' && event.logPath) this.line(`          log: ${this.showPath(event.logPath)}`);
+        return;
+      }
+      case 'bisect.step':
+        this.line(
+          `${this.paint('bold', 'bisect')} iteration ${event.iteration}: ${event.commit.slice(0, 12)} is ${this.paint(event.verdict === 'good' ? 'green' : event.verdict === 'bad' ? 'red' : 'yellow', event.verdict)}`,
+        );
+        return;
+      case 'bisect.end':
+        this.line(`${this.paint('bold', 'bisect')} ${event.summary} (${plural(event.iterations, 'iteration')})`);
+        return;
       case 'run.end':
         this.printSummary();
         return;

@@ -1,5 +1,6 @@
 import { cleanText, formatDuration, linkFrom } from './format.js';
 import type { CaseResult, RunResults } from '../results/results-model.js';
+import { renderTransformersHtml } from './transformer-report.js';
 
 /** Everything the page shows passes through here: masked upstream, then made inert as HTML text. */
 export function esc(value: string | number | undefined): string {
@@ -65,6 +66,7 @@ export function renderHtml(run: RunResults, reportFile: string, runDir: string, 
 <div class="meta">run ${esc(run.runId)} on ${esc(run.platform)} &middot; ${s.total} cases in
 ${esc(formatDuration(run.durationMs))} &middot; started ${esc(run.startedAt ?? '')} &middot; updated ${esc(generatedAt.toISOString())}</div>
 ${combos ? renderCombinations(run) : ''}
+${renderTransformersHtml(run.transformers ?? [], run.bisect, esc, (p) => linkFrom(reportFile, runDir, p))}
 <p class="counts">${counts}</p>
 <p class="filters">Show: ${filters}</p>
 <table><thead><tr><th>Status</th><th>Case</th>${combos ? '<th>Combination</th>' : ''}<th class="num">Duration</th><th>Details</th></tr></thead>

@@ -28,7 +28,7 @@ export class HtmlNotifier implements Notifier {
 
   onEvent(event: RunEvent): void {
     this.model.apply(event);
-    if (event.type === 'case.end') this.file.update();
+    if (event.type === 'case.end' || event.type === 'transformer.end') this.file.update();
     else if (event.type === 'run.end') this.file.flush();
   }
 

@@ -35,7 +35,8 @@ export class JsonNotifier implements Notifier {
 
   onEvent(event: RunEvent): void {
     this.model.apply(event);
-    if (event.type === 'case.end') this.file.update();
+    if (event.type === 'case.end' || event.type === 'transformer.end' || event.type === 'bisect.end')
+      this.file.update();
     else if (event.type === 'run.end') this.file.flush();
   }
 
@@ -57,6 +58,7 @@ export class JsonNotifier implements Notifier {
       version: RESULTS_JSON_VERSION,
       generatedAt: new Date().toISOString(),
       ...results,
+      transformers: results.transformers.map((t) => ({ ...t, logPath: link(t.logPath) })),
       cases,
     };
     // Masking the serialised text is what maskDeep does, without a parse and a second serialisation.

@@ -4,9 +4,10 @@ import type { RunEvent } from '../results/events.js';
 import { cleanText, linkFrom, shortMessage } from './format.js';
 import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
-import { isFinal, ResultsModel, type CaseResult } from '../results/results-model.js';
+import { isFinal, ResultsModel, type CaseResult, type TransformerRecord } from '../results/results-model.js';
 import type { Notifier, NotifierContext } from './types.js';
 import { defineNotifier } from './types.js';
+import { outputsText, transformerLabel } from './transformer-report.js';
 
 // The package is CommonJS (`module.exports = builder`) but its types declare `export default`, so
 // under NodeNext the default import is typed as the module object; take whichever is the builder.
@@ -41,7 +42,7 @@ export class JUnitNotifier implements Notifier {
 
   onEvent(event: RunEvent): void {
     this.model.apply(event);
-    if (event.type === 'case.end') this.file.update();
+    if (event.type === 'case.end' || event.type === 'transformer.end') this.file.update();
   }
 
   async finish(): Promise<void> {
@@ -71,7 +72,30 @@ export class JUnitNotifier implements Notifier {
       }
       for (const c of cases) this.addCase(suite.testCase(), c);
     }
+    this.addTransformers(builder, run.transformers);
     return builder.build();
+  }
+
+  /** Each transformer run is a test of its own: a failed kernel install is a failure CI shows. */
+  private addTransformers(builder: ReturnType<typeof rootBuilder.newBuilder>, runs: TransformerRecord[]): void {
+    const done = runs.filter((t) => t.status !== 'RUNNING');
+    if (done.length === 0) return;
+    const suite = builder.testSuite().name('lisa transformers');
+    for (const t of done) {
+      const tc = suite
+        .testCase()
+        .className(this.text(`transformer.${t.type}`))
+        .name(this.text(transformerLabel(t)));
+      tc.time(t.durationMs / 1000);
+      const log = t.logPath ? linkFrom(this.path, this.ctx.runDir, t.logPath) : undefined;
+      if (t.status === 'FAILED')
+        tc.failure(this.text(shortMessage(t.message) || 'failed'), 'FAILED').stacktrace(
+          this.text([t.message, log ? `log: ${log}` : ''].join('\n').trim()),
+        );
+      else if (t.status === 'SKIPPED') skipWithMessage(tc, this.text(t.message || 'skipped'));
+      const out = [outputsText(t.outputs), log ? `log: ${log}` : ''].filter(Boolean).join('\n');
+      if (out) tc.standardOutput(this.text(out));
+    }
   }
 
   private addCase(tc: TestCase, c: CaseResult): void {

@@ -12,6 +12,7 @@ import type { LoadedRunbook, NotifierConfig, ResolvedRunbook } from '../runbook/
 import { builtinSuiteDir, loadSuites } from '../testing/loader.js';
 import type { TestCaseInfo } from '../testing/types.js';
 import { ToolService } from '../tool/tool-service.js';
+import { driveCombinations, type RunCombination } from './combinations.js';
 import { planItems } from './plan.js';
 import { Scheduler } from './scheduler.js';
 import { selectCases } from './selection.js';
@@ -86,18 +87,24 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
     runId: runDir.root.split('/').pop()!,
     name: runbook.name,
     runDir: runDir.root,
-    combinations: runbook.combinations.map((c) => c.combination.name),
+    // git_bisect picks its combinations as it goes.
+    combinations: runbook.bisect ? [] : runbook.combinations.map((c) => c.combination.name),
     platform: first.platform.type,
   });
   log.info(`run directory: ${runDir.root}`);
 
   let fatal: Error | undefined;
+  let transformerFailures = 0;
   const tools = new ToolService();
+  const shared = { runDir, log, bus, masker, tools, signal: options.signal };
   try {
-    for (const combination of runbook.combinations) {
-      if (options.signal.aborted) break;
-      await runCombination(combination, cases, { runDir, log, bus, masker, tools, signal: options.signal });
-    }
+    const driven = await driveCombinations(runbook, (rb, extra) => runCombination(rb, cases, shared, extra), {
+      runRoot: runDir.root,
+      log,
+      bus,
+      signal: options.signal,
+    });
+    transformerFailures = driven.transformerFailures;
   } catch (e) {
     fatal = e as Error;
     log.error(`run failed: ${fatal.message}`);
@@ -107,7 +114,8 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
   await bus.flush();
   const s = summary.summary();
   const interrupted = options.signal.aborted;
-  const status = interrupted ? 'INTERRUPTED' : s.failed > 0 || fatal ? 'FAILED' : 'PASSED';
+  const failed = s.failed > 0 || transformerFailures > 0;
+  const status = interrupted ? 'INTERRUPTED' : failed || fatal ? 'FAILED' : 'PASSED';
   bus.emit({ type: 'run.end', status, summary: s, durationMs: Date.now() - started });
   await bus.flush();
   for (const n of notifiers) {
@@ -116,7 +124,7 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
   if (fatal) throw fatal;
   // Results that could not be saved (a full disk) are not a pass, whatever the cases did.
   const unsaved = bus.writeError !== undefined;
-  return { exitCode: interrupted ? 130 : s.failed > 0 || unsaved ? 1 : 0, runDir: runDir.root, summary: s };
+  return { exitCode: interrupted ? 130 : failed || unsaved ? 1 : 0, runDir: runDir.root, summary: s };
 }
 
 async function createNotifiers(
@@ -137,13 +145,27 @@ interface RunShared {
   signal: AbortSignal;
 }
 
-async function runCombination(rb: ResolvedRunbook, cases: TestCaseInfo[], shared: RunShared): Promise<void> {
+async function runCombination(
+  rb: ResolvedRunbook,
+  cases: TestCaseInfo[],
+  shared: RunShared,
+  extra: Parameters<RunCombination>[1] = {},
+): Promise<void> {
   const { bus, log } = shared;
   const name = rb.combination.name;
   bus.emit({ type: 'combination.begin', combination: { name, variables: rb.combination.variables } });
   const selection = selectCases(cases, rb.testcase);
   const items = planItems(selection.selected, name);
   for (const item of items) bus.emit({ type: 'case.queued', case: item.ref });
+  if (extra.guard) {
+    // A failed transformer guards these cases: they fail with its message and log, unrun.
+    const { message, logPath } = extra.guard;
+    for (const item of items) {
+      bus.emit({ type: 'case.end', case: item.ref, status: 'FAILED', message, logPath, attempt: 1, durationMs: 0 });
+    }
+    bus.emit({ type: 'combination.end', combination: name });
+    return;
+  }
   const variables = Object.fromEntries(Object.entries(rb.variables).map(([k, v]) => [k, v.value]));
   const pctx: PlatformContext = {
     runDir: shared.runDir.root,
@@ -171,6 +193,7 @@ async function runCombination(rb: ResolvedRunbook, cases: TestCaseInfo[], shared
         combination: name,
         tools: shared.tools,
         runSignal: shared.signal,
+        prepareEnvironment: extra.prepareEnvironment,
       },
       runnable,
     );

@@ -22,6 +22,13 @@ export interface SchedulerOptions {
   /** The run's tool service, shared by every case so a tool is installed once per node. */
   tools: ToolService;
   runSignal: AbortSignal;
+  /**
+   * Runs the environment_connected transformers on a new environment before its cases: their
+   * outputs join the cases' variables; a failure fails every case the environment takes.
+   */
+  prepareEnvironment?: (
+    env: Environment,
+  ) => Promise<{ variables: Record<string, unknown>; failure?: { message: string; logPath?: string } }>;
 }
 
 const MAX_DEPLOY_FAILURES = 3;
@@ -157,6 +164,7 @@ export class Scheduler {
           memoryMiB: facts.capabilities[i]?.memoryMiB,
         })),
       });
+      const prepared = this.o.prepareEnvironment ? await this.o.prepareEnvironment(env) : { variables: {} };
       let item: WorkItem | undefined = first;
       while (item) {
         if (this.stopped) {
@@ -169,8 +177,12 @@ export class Scheduler {
         if (!match.ok) {
           outcome = { status: 'SKIPPED', message: `requirement not met: ${match.unmet}` };
           this.endItem(item, outcome, env.id, 0);
+        } else if (prepared.failure) {
+          outcome = { status: 'FAILED', message: prepared.failure.message };
+          this.endItem(item, outcome, env.id, 0, false, prepared.failure.logPath);
         } else {
-          outcome = await runCase({ ...this.caseInput(item), env });
+          const input = this.caseInput(item);
+          outcome = await runCase({ ...input, variables: { ...input.variables, ...prepared.variables }, env });
         }
         if (outcome.status === 'FAILED') {
           failed = true;
@@ -235,6 +247,7 @@ export class Scheduler {
     envId: string | undefined,
     durationMs: number,
     unfinished = false,
+    logPath?: string,
   ): void {
     this.o.bus.emit({
       type: 'case.end',
@@ -244,6 +257,7 @@ export class Scheduler {
       envId,
       attempt: item.attempt,
       durationMs,
+      logPath,
       unfinished: unfinished || undefined,
     });
   }

@@ -24,6 +24,17 @@ export interface CaseRef {
   iteration: number;
 }
 
+/** One run of a transformer entry: per run (init, cleanup), per combination or per environment. */
+export interface TransformerRef {
+  name: string;
+  type: string;
+  phase: 'init' | 'expanded' | 'environment_connected' | 'cleanup';
+  combination?: string;
+  envId?: string;
+}
+
+export type TransformerStatus = 'PASSED' | 'FAILED' | 'SKIPPED';
+
 interface Base {
   /** ISO time. */
   time: string;
@@ -68,6 +79,26 @@ export type RunEvent = Base &
         higherIsBetter?: boolean;
         description?: string;
       }
+    | { type: 'transformer.begin'; transformer: TransformerRef; logPath: string }
+    | {
+        type: 'transformer.end';
+        transformer: TransformerRef;
+        status: TransformerStatus;
+        message: string;
+        /** Variable name → value, as later parts of the runbook see them. */
+        outputs: Record<string, unknown>;
+        durationMs: number;
+        logPath?: string;
+      }
+    | {
+        type: 'bisect.step';
+        iteration: number;
+        commit: string;
+        /** `skip`: no case passed or failed, so the commit could not be judged. */
+        verdict: 'good' | 'bad' | 'skip';
+        remaining?: number;
+      }
+    | { type: 'bisect.end'; firstBad?: string; summary: string; iterations: number }
     | { type: 'run.end'; status: 'PASSED' | 'FAILED' | 'INTERRUPTED'; summary: RunSummary; durationMs: number }
   );
 

@@ -1,5 +1,8 @@
 import type { SubResultStatus } from '../testing/types.js';
 import type { CaseRef, CaseStatus, CombinationInfo, FinalStatus, RunEvent, RunSummary } from './events.js';
+import { PreparationRecords, type BisectRecord, type TransformerRecord } from './preparation-records.js';
+
+export type { BisectRecord, TransformerRecord } from './preparation-records.js';
 
 export interface SubResultRecord {
   name: string;
@@ -73,6 +76,8 @@ export interface RunResults {
   durationMs: number;
   combinations: CombinationInfo[];
   environments: EnvironmentRecord[];
+  transformers: TransformerRecord[];
+  bisect?: BisectRecord;
   cases: CaseResult[];
   summary: RunSummary;
 }
@@ -85,7 +90,7 @@ const FINAL: ReadonlySet<CaseStatus> = new Set(['PASSED', 'FAILED', 'SKIPPED', '
  * (a case.end without case.queued) because a notifier may be attached late or events may be replayed.
  */
 export class ResultsModel {
-  private run: Omit<RunResults, 'cases' | 'summary' | 'combinations' | 'environments'> = {
+  private run: Omit<RunResults, 'cases' | 'summary' | 'combinations' | 'environments' | 'transformers'> = {
     runId: '',
     name: '',
     runDir: '',
@@ -95,6 +100,7 @@ export class ResultsModel {
   };
   private readonly combos = new Map<string, CombinationInfo>();
   private readonly envs = new Map<string, EnvironmentRecord>();
+  private readonly preparation = new PreparationRecords();
   private readonly byId = new Map<string, CaseResult>();
   /** How many cases share a combination and case id (more than one under `times`). */
   private readonly repeats = new Map<string, number>();
@@ -187,12 +193,22 @@ export class ResultsModel {
         if (event.unfinished) c.unfinished = true;
         return c;
       }
+      case 'transformer.begin':
+      case 'transformer.end':
+      case 'bisect.step':
+      case 'bisect.end':
+        this.preparation.apply(event);
+        return undefined;
       case 'run.end':
         this.run.status = event.status;
         this.run.endedAt = event.time;
         this.run.durationMs = event.durationMs;
         return undefined;
     }
+  }
+
+  get transformers(): TransformerRecord[] {
+    return this.preparation.transformers;
   }
 
   get cases(): CaseResult[] {
@@ -260,6 +276,8 @@ export class ResultsModel {
       durationMs: this.durationMs(),
       combinations: [...this.combos.values()],
       environments: [...this.envs.values()],
+      transformers: this.transformers,
+      bisect: this.preparation.bisect,
       cases: this.cases,
       summary: this.summary(),
     };

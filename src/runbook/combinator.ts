@@ -10,14 +10,23 @@ export interface Combination {
   variables: Record<string, unknown>;
 }
 
-/** How many combinations `expandCombinator` would make, computed without making them. */
+/** How many combinations the combinator makes, computed without making them (csv: checked on reading). */
 export function countCombinations(combinator: Combinator | undefined): number {
-  if (!combinator) return 1;
+  if (!combinator || combinator.type === 'csv' || combinator.type === 'git_bisect') return 1;
   if (combinator.type === 'batch') return combinator.items.length;
-  return combinator.items.reduce((n, item) => n * item.value.length, 1);
+  const sizes = combinator.items.map((item) => item.value.length);
+  if (combinator.type === 'pairwise') {
+    // An upper bound of the all-pairs rows: the two largest multiplied, times the other items.
+    const [a = 1, b = 1] = [...sizes].sort((x, y) => y - x);
+    return a * b * Math.max(1, sizes.length - 1);
+  }
+  return sizes.reduce((n, size) => n * size, 1);
 }
 
-export function expandCombinator(combinator: Combinator | undefined): Combination[] {
+/** grid and batch (pairwise, csv and git_bisect are in combinators/). */
+export function expandCombinator(
+  combinator: Extract<Combinator, { type: 'grid' | 'batch' }> | undefined,
+): Combination[] {
   if (!combinator) return [{ name: 'default', variables: {} }];
   const sets: Record<string, unknown>[] =
     combinator.type === 'batch'
@@ -27,10 +36,14 @@ export function expandCombinator(combinator: Combinator | undefined): Combinatio
           (acc, item) => acc.flatMap((set) => item.value.map((value) => ({ ...set, [item.name]: value }))),
           [{}],
         );
+  return named(sets);
+}
+
+export function named(sets: Record<string, unknown>[]): Combination[] {
   return sets.map((variables) => ({ name: nameOf(variables), variables }));
 }
 
-function nameOf(variables: Record<string, unknown>): string {
+export function nameOf(variables: Record<string, unknown>): string {
   return Object.entries(variables)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(',');

@@ -4,7 +4,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { countCombinations, expandCombinator, type Combinator } from './combinator.js';
+import { fullEntrySchema } from '../transformer/schema.js';
+import { plannedOutputs, planTransformers } from '../transformer/plan.js';
+import { transformerType } from '../transformer/registry.js';
+import '../transformer/builtin/index.js';
+import { countCombinations, type Combination } from './combinator.js';
+import { combinatorSources, type CombinatorSources } from './combinators/sources.js';
 import { RUNBOOK_LIMITS } from './limits.js';
 import { RunbookError } from './errors.js';
 import { loadTree } from './include.js';
@@ -45,13 +50,29 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
     }
     const rest: LNode & { kind: 'map' } = {
       ...tree,
-      entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator')),
+      entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator' && k !== 'transformer')),
     };
     if (options.beforeValidate) await options.beforeValidate(extensionDirs(rest, base));
-    return {
-      file: absFile,
-      ...(await expand(rest, combinator, base, secrets, absFile, cwd, options.checkFiles ?? false)),
+    // Transformer outputs are variables before they have values: placeholders, lowest layer.
+    const transformerTree = only(tree, 'transformer');
+    const withOutputs = new VariableTable([...placeholders(transformerTree), ...base.layers]);
+    const sources = combinatorSources(combinator, combinatorTree, cwd);
+    // Checked with the first combination's values; each run resolves the entries again.
+    const firstLayer = layer(sources.combinations[0]!.variables, 'combinator');
+    const transformers = planTransformers(substitute(transformerTree, withOutputs.with(firstLayer)));
+    const expanded = await expand(rest, sources, withOutputs, secrets, absFile, cwd, options.checkFiles ?? false);
+    const derive = (c: Combination, extra: Record<string, unknown>): Promise<ResolvedRunbook> =>
+      resolveOne(rest, withOutputs.with([...layer(c.variables, 'combinator'), ...layer(extra, 'transformer')]), c, {
+        absFile,
+        cwd,
+        checkFiles: false,
+      });
+    const resolveTransformer = (index: number, variables: Record<string, unknown>): Record<string, unknown> => {
+      const t = transformerType(transformers.find((e) => e.index === index)!.type)!;
+      const resolved = substitute(transformerTree, withOutputs.with(layer(variables, 'run')));
+      return check<z.ZodType<Record<string, unknown>>>(fullEntrySchema(t), resolved, ['transformer', index]);
     };
+    return { file: absFile, ...expanded, transformers, bisect: sources.bisect, derive, resolveTransformer };
   } catch (err) {
     // A secret put where a number belongs would otherwise be printed in "found string ...".
     if (err instanceof RunbookError) maskError(err, [...secrets]);
@@ -61,40 +82,56 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
 
 async function expand(
   rest: LNode & { kind: 'map' },
-  combinator: Combinator | undefined,
+  sources: CombinatorSources,
   base: VariableTable,
   secrets: Set<string>,
   absFile: string,
   cwd: string,
   checkFiles: boolean,
-): Promise<Omit<LoadedRunbook, 'file'>> {
+): Promise<Pick<LoadedRunbook, 'name' | 'secrets' | 'combinations'>> {
   const combinations: ResolvedRunbook[] = [];
-  for (const combination of expandCombinator(combinator)) {
+  for (const combination of sources.combinations) {
     // LISA lets combinator values override every other definition of the same variable.
-    const layer: VarDef[] = Object.entries(combination.variables).map(([name, value]) => ({
-      name,
-      value,
-      isSecret: false,
-      source: 'combinator',
-    }));
-    const table = base.with(layer);
+    const table = base.with(layer(combination.variables, 'combinator'));
     table.secrets().forEach((s) => secrets.add(s));
-    const resolvedTree = substitute(rest, table);
-    const plugins = await loadRunbookPlugins(resolvedTree);
-    const data = check(runbookSchema(plugins), resolvedTree, []);
-    const resolved = resolveRunbook(data, { tree: resolvedTree, file: absFile, cwd, plugins });
-    const [first, ...more] = checkFiles ? checkRunbookPaths(resolved, resolvedTree, data.log_path !== undefined) : [];
-    if (first) {
-      first.more.push(...more);
-      throw first;
-    }
-    combinations.push({
-      ...resolved,
-      combination: { name: combination.name, variables: combination.variables },
-      variables: table.snapshot(),
-    });
+    combinations.push(await resolveOne(rest, table, combination, { absFile, cwd, checkFiles }));
   }
   return { name: combinations[0]!.name, secrets: [...secrets], combinations };
+}
+
+async function resolveOne(
+  rest: LNode & { kind: 'map' },
+  table: VariableTable,
+  combination: Combination,
+  o: { absFile: string; cwd: string; checkFiles: boolean },
+): Promise<ResolvedRunbook> {
+  const resolvedTree = substitute(rest, table);
+  const plugins = await loadRunbookPlugins(resolvedTree);
+  const data = check(runbookSchema(plugins), resolvedTree, []);
+  const resolved = resolveRunbook(data, { tree: resolvedTree, file: o.absFile, cwd: o.cwd, plugins });
+  const [first, ...more] = o.checkFiles ? checkRunbookPaths(resolved, resolvedTree, data.log_path !== undefined) : [];
+  if (first) {
+    first.more.push(...more);
+    throw first;
+  }
+  return {
+    ...resolved,
+    combination: { name: combination.name, variables: combination.variables },
+    variables: table.snapshot(),
+  };
+}
+
+function layer(variables: Record<string, unknown>, source: string): VarDef[] {
+  return Object.entries(variables).map(([name, value]) => ({ name, value, isSecret: false, source }));
+}
+
+function placeholders(transformerTree: LNode & { kind: 'map' }): VarDef[] {
+  return [...plannedOutputs(transformerTree.entries.get('transformer')?.node)].map(([name, by]) => ({
+    name,
+    value: `<${name}: set by transformer ${by}>`,
+    isSecret: false,
+    source: `transformer ${by}`,
+  }));
 }
 
 /**
@@ -117,6 +154,6 @@ function maskError(err: RunbookError, secrets: string[]): void {
   }
 }
 
-function only(tree: LNode & { kind: 'map' }, key: string): LNode {
+function only(tree: LNode & { kind: 'map' }, key: string): LNode & { kind: 'map' } {
   return { ...tree, entries: new Map([...tree.entries].filter(([k]) => k === key)) };
 }

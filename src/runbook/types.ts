@@ -1,3 +1,6 @@
+import type { TransformerEntry } from '../transformer/plan.js';
+import type { GitBisectConfig } from './combinators/sources.js';
+
 /**
  * The runbook after loading, include-merging, variable substitution and validation.
  * One `ResolvedRunbook` exists per combination of the combinator (or one, named `default`).
@@ -132,6 +135,14 @@ export interface LoadOptions {
 }
 
 export interface LoadedRunbook {
+  /** The `transformer:` entries, dependencies first. */
+  transformers: TransformerEntry[];
+  /** Set by a `git_bisect` combinator: the run chooses each commit; `combinations` holds a placeholder. */
+  bisect?: GitBisectConfig;
+  /** The runbook resolved again for a combination, with extra variables (transformer outputs) on top. */
+  derive(combination: CombinationVariables, extra: Record<string, unknown>): Promise<ResolvedRunbook>;
+  /** Transformer entry `index` with variables resolved and validated, as plain data. */
+  resolveTransformer(index: number, variables: Record<string, unknown>): Record<string, unknown>;
   file: string;
   name: string;
   /** Every secret value found anywhere (variables marked secret, `-v s:`), for the masker. */

@@ -1,3 +1,4 @@
+import { fail } from '../../src/testing/assert.js';
 import { defineSuite } from '../../src/testing/define.js';
 import { Cmdline } from '../../tools/cmdline.js';
 import { Dmesg } from '../../tools/dmesg.js';
@@ -39,6 +40,19 @@ export default defineSuite({
   owner: 'lisa-ts',
   requirement: { supportedOs: ['linux'] },
   cases: [
+    {
+      name: 'expected_kernel',
+      priority: 0,
+      timeoutMs: 120_000,
+      description: 'the node runs the kernel release in `kernel_version` (e.g. the one kernel_installer installed)',
+      async run(ctx) {
+        const expected = ctx.variables.kernel_version;
+        if (expected === undefined || expected === '') ctx.skip('no kernel_version variable to compare with');
+        const release = await ctx.tool(Uname).release();
+        ctx.log.info(`${ctx.node.name} runs ${release}`);
+        if (release !== String(expected)) fail(`kernel release on ${ctx.node.name}`, String(expected), release);
+      },
+    },
     {
       name: 'dmesg_clean',
       priority: 0,

@@ -1,6 +1,7 @@
 import type { Node, NodeCapability } from '../../node/types.js';
 import type { Environment, Feature } from '../types.js';
 import { Disk, StartStop } from './features.js';
+import { KernelBoot } from './kernel-boot.js';
 import type { QemuGuest } from './guest.js';
 import { SerialConsole } from './serial-console.js';
 
@@ -8,7 +9,7 @@ export const QEMU_FEATURES = ['SerialConsole', 'StartStop', 'Disk'] as const;
 
 export class QemuEnvironment implements Environment {
   readonly platform = 'qemu';
-  readonly features: readonly string[] = QEMU_FEATURES;
+  readonly features: readonly string[];
   readonly capabilities: NodeCapability[];
   broken?: string;
   private readonly featureMap: Map<string, Feature>;
@@ -29,6 +30,10 @@ export class QemuEnvironment implements Environment {
       ['StartStop', new StartStop(guests, () => this.signal)],
       ['Disk', new Disk(guests, this.capabilities)],
     ]);
+    // Only direct-boot guests have a boot entry lisa holds; a disk that boots itself has its own.
+    const direct = guests.every((g) => g.init.spec.kernel);
+    if (direct) this.featureMap.set('KernelBoot', new KernelBoot(guests, () => this.signal));
+    this.features = direct ? [...QEMU_FEATURES, 'KernelBoot'] : QEMU_FEATURES;
   }
 
   get nodes(): readonly Node[] {

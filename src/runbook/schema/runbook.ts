@@ -17,6 +17,7 @@ export interface RunbookPlugins {
 }
 
 const NO_PLUGINS: RunbookPlugins = { platforms: new Map(), notifiers: new Map() };
+import { transformerEntrySchema } from '../../transformer/schema.js';
 
 const regex = z.string().superRefine((value, ctx) => {
   try {
@@ -45,6 +46,9 @@ export const variableEntrySchema = z.union([
   }),
 ]);
 
+const gridItems = z.array(z.strictObject({ name: z.string().min(1), value: z.array(z.unknown()).min(1) })).min(1);
+const gitRef = z.string().min(1);
+
 export const combinatorSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('grid'),
@@ -63,6 +67,31 @@ export const combinatorSchema = z.discriminatedUnion('type', [
       )
       .min(1)
       .describe('One combination per item, e.g. {image: debian12, kernel: "6.1"}'),
+  }),
+  z.strictObject({
+    type: z.literal('pairwise'),
+    items: gridItems.describe('Like grid, reduced so that every pair of values of two items meets once'),
+  }),
+  z.strictObject({
+    type: z.literal('csv'),
+    file_name: z.string().min(1).describe('A CSV file with a header row, relative to this runbook'),
+    column_mapping: z
+      .array(
+        z.strictObject({
+          column: z.string().min(1),
+          variable: z.string().regex(/^[\w-]+$/, 'variable names may contain letters, digits, `_` and `-` only'),
+          default: z.unknown().optional().describe('Used when the cell is empty'),
+        }),
+      )
+      .optional()
+      .describe('Default: every column becomes the variable of its header'),
+  }),
+  z.strictObject({
+    type: z.literal('git_bisect'),
+    repo: z.string().min(1).describe('A git repository (path or URL) cloned on the host'),
+    good_commit: gitRef,
+    bad_commit: gitRef,
+    connection: z.unknown().optional().describe('Accepted for LISA compatibility; lisa clones on the host'),
   }),
 ]);
 
@@ -193,6 +222,10 @@ export function runbookSchema(plugins: RunbookPlugins = NO_PLUGINS) {
     environment: environmentSchema.optional(),
     testcase: z.array(testcaseRuleSchema).optional().describe('Selection rules, applied top-down'),
     combinator: combinatorSchema.optional(),
+    transformer: z
+      .array(transformerEntrySchema)
+      .optional()
+      .describe('Preparation steps: kernel install/build, scripts'),
     notifier: z.array(notifierEntrySchema(plugins)).optional(),
     concurrency: z.number().int().positive().max(1024).optional().describe('How many environments run at once'),
     exit_on_first_failure: z.boolean().optional(),

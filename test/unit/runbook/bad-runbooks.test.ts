@@ -55,7 +55,7 @@ const expected: Record<string, string> = {
   'variable-entry-not-mapping.yml':
     'bad/variable-entry-not-mapping.yml:2:5: variable[0]: expected a mapping, found string "image=debian"',
   'combinator-unknown-type.yml':
-    'bad/combinator-unknown-type.yml:2:9: combinator.type: must be one of: grid, batch; found string "matrix"',
+    'bad/combinator-unknown-type.yml:2:9: combinator.type: must be one of: grid, batch, pairwise, csv, git_bisect; found string "matrix"',
   'combinator-grid-value-not-list.yml':
     'bad/combinator-grid-value-not-list.yml:5:14: combinator.items[0].value: expected a list, found string "debian-12"',
   'combinator-batch-empty.yml': 'bad/combinator-batch-empty.yml:3:10: combinator.items: must have at least 1 entry',

@@ -36,6 +36,7 @@ test('the JSON Schema is generated from the zod schema and closes every mapping'
     'notifier',
     'platform',
     'testcase',
+    'transformer',
     'variable',
   ]);
   const platforms = schema.properties.platform?.items?.oneOf ?? [];
