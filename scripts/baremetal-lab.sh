@@ -85,12 +85,13 @@ EMU
   echo default >"$LAB/next-boot"
   ipmi_sim -c "$LAB/lan.conf" -f "$LAB/emu.cmd" -n -s "$LAB/state" >"$LAB/ipmi_sim.log" 2>&1 &
   echo $! >"$LAB/ipmi_sim.pid"
-  for _ in $(seq 50); do
+  for _ in $(seq 100); do
     ipmitool -I lanplus -C 3 -N 1 -R 1 -H 127.0.0.1 -p "$LAB_IPMI_PORT" -U "$user" -P "$password" \
       chassis power status >/dev/null 2>&1 && { echo "lab up in $LAB: BMC 127.0.0.1:$LAB_IPMI_PORT, SSH 127.0.0.1:$LAB_SSH_PORT"; return 0; }
     sleep 0.2
   done
-  echo "ipmi_sim did not answer; see $LAB/ipmi_sim.log" >&2
+  echo "ipmi_sim did not answer on 127.0.0.1:$LAB_IPMI_PORT:" >&2
+  cat "$LAB/ipmi_sim.log" >&2
   down; exit 1
 }
 
