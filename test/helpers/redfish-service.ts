@@ -24,15 +24,48 @@ const SYSTEM = '/redfish/v1/Systems/437XR1138R2';
 function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
   const f = (n: string) => join(dir, n);
   const ssl = (...a: string[]) => execFileSync('openssl', a, { stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=lisa test BMC CA', '-keyout', f('ca.key'), '-out', f('ca.pem'));
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=lisa test BMC CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+  );
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('bmc.key'), '-out', f('bmc.csr'));
   writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  ssl('x509', '-req', '-in', f('bmc.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('ext.cnf'), '-out', f('bmc.pem'));
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    f('bmc.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    f('ext.cnf'),
+    '-out',
+    f('bmc.pem'),
+  );
   return { ca: f('ca.pem'), key: f('bmc.key'), cert: f('bmc.pem') };
 }
 
 function error(code: number, message: string, id = 'Base.1.8.GeneralError') {
-  return { code, body: { error: { code: id, message, '@Message.ExtendedInfo': [{ MessageId: id, Message: message }] } } };
+  return {
+    code,
+    body: { error: { code: id, message, '@Message.ExtendedInfo': [{ MessageId: id, Message: message }] } },
+  };
 }
 
 export async function startRedfishService(options: {
@@ -102,7 +135,8 @@ export async function startRedfishService(options: {
     if (method === 'PATCH' && path === SYSTEM) {
       const boot = body.Boot as { BootSourceOverrideTarget?: string } | undefined;
       const t = boot?.BootSourceOverrideTarget;
-      if (!t || !['None', 'Pxe', 'Hdd'].includes(t)) return error(400, `unsupported boot target ${t}`, 'Base.1.8.PropertyValueNotInList');
+      if (!t || !['None', 'Pxe', 'Hdd'].includes(t))
+        return error(400, `unsupported boot target ${t}`, 'Base.1.8.PropertyValueNotInList');
       chassis('set', 'boot', t === 'Pxe' ? 'pxe' : 'default');
       return { code: 204 };
     }
@@ -124,7 +158,8 @@ export async function startRedfishService(options: {
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0]!;
       let r: { code: number; body?: unknown };
-      if (req.headers.authorization !== expected) r = error(401, 'authentication required', 'Base.1.8.InsufficientPrivilege');
+      if (req.headers.authorization !== expected)
+        r = error(401, 'authentication required', 'Base.1.8.InsufficientPrivilege');
       else {
         let body: Record<string, unknown> = {};
         try {

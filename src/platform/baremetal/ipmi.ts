@@ -68,7 +68,7 @@ export class IpmiBmc implements Bmc {
         if (code === 0) return resolve(out);
         const what = `\`${command.join(' ')}\``;
         if (signal?.aborted) return reject(this.fail('timeout', `${what} aborted`));
-        if (sig) return reject(this.fail('timeout', `${what} got no answer within ${this.timeoutMs / 1000} s`));
+        if (sig) return reject(this.fail('timeout', `no answer to ${what} within ${this.timeoutMs / 1000} s`));
         reject(this.classify(what, err || out));
       });
     });
