@@ -1,6 +1,7 @@
 import { loadRegistration } from '../plugins/load-registration.js';
 import type { PlatformConfig } from '../runbook/types.js';
 import { baremetalPlatform } from './baremetal/schema.js';
+import { hypervPlatform } from './hyperv/schema.js';
 import { qemuPlatform } from './qemu/schema.js';
 import { readyPlatform } from './ready/schema.js';
 import { registrationProblem, type PlatformRegistration } from './registration.js';
@@ -23,7 +24,7 @@ export function registerPlatform(registration: PlatformRegistration): void {
   registrations.set(registration.type, registration);
 }
 
-for (const builtin of [readyPlatform, qemuPlatform, baremetalPlatform]) registerPlatform(builtin as PlatformRegistration);
+for (const builtin of [readyPlatform, qemuPlatform, baremetalPlatform, hypervPlatform]) registerPlatform(builtin as PlatformRegistration);
 
 export function platformRegistrations(): PlatformRegistration[] {
   return [...registrations.values()];

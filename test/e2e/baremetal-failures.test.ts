@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
 import { labQemuPids, labUp, runCliAsync, type BaremetalLab } from '../helpers/baremetal-lab.js';
-import { onlyRunDir, readEvents, repoRoot, tempDir, writeRunbook } from '../helpers/cli.js';
+import { onlyRunDir, readEvents, repoRoot, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
 
 function caseEnds(runs: string): RunEventOf<'case.end'>[] {
   const events: RunEvent[] = readEvents(onlyRunDir(runs));
@@ -62,5 +63,18 @@ ${extra}`,
       /machine server1: SSH on 127\.0\.0\.1:9 did not answer within 20 s; stage: (network boot|OS boot)/,
     );
     assert.deepEqual(labQemuPids(lab), []);
+  });
+
+  it('Ctrl-C during power-on exits 130 and leaves the server powered off', async () => {
+    const dir = tempDir('lisa-bm-int-');
+    const run = startCli(['run', runbook(dir, ''), ...lab.vars]);
+    const deadline = Date.now() + 120_000;
+    while (labQemuPids(lab).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(labQemuPids(lab).length > 0, `the server never powered on:\n${run.output().stderr}`);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.deepEqual(labQemuPids(lab), []);
+    assert.equal(existsSync(join(lab.dir, 'leases/server1.lease')), false);
   });
 });
