@@ -26,6 +26,9 @@ describe('bare-metal failures through the CLI', { timeout: 15 * 60_000 }, () => 
 log_path: ${join(dir, 'runs')}
 testcase:
   - criteria:
+      name: .
+    select_action: exclude
+  - criteria:
       name: ^smoke\\.(reachable|os_facts)$
 ${extra}`,
     );

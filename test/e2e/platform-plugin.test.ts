@@ -148,5 +148,8 @@ test('a platform type that is not a path and not built in is rejected with the k
   );
   const r = runCli(['check', file], { cwd: dir });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /unknown platform type "inventory"; known types: qemu, ready \(or a module path/);
+  assert.match(
+    r.stderr,
+    /unknown platform type "inventory"; known types: baremetal, hyperv, qemu, ready \(or a module path/,
+  );
 });

@@ -5,7 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { FileSink } from '../../logging/logger.js';
 import { SshNode } from '../../node/ssh-node.js';
 import type { NodeCapability } from '../../node/types.js';
-import { matchRequirement } from '../../orchestrator/requirements.js';
+import { matchRequirement } from '../requirements.js';
 import type { PlatformConfig } from '../../runbook/types.js';
 import type { Requirement } from '../../testing/types.js';
 import type { Environment, Match, Platform, PlatformContext } from '../types.js';

@@ -37,7 +37,7 @@ describe('bare-metal machine leases', () => {
         '--input-type=module',
         '-e',
         `const { acquireLease } = await import(${JSON.stringify(mod)});
-         const t = Date.now();
+         const t = Date.now(); console.log('start');
          const l = await acquireLease(${JSON.stringify(dir)}, 'm', '/runs/child', { waitMs: 20000 });
          console.log('got', Date.now() - t); await l.release();`,
       ],
@@ -45,8 +45,10 @@ describe('bare-metal machine leases', () => {
     );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(out, '', 'the child must still be waiting');
+    // Node starts slowly on a busy host: wait until the child is at the lock, then a second more.
+    while (!out.includes('start')) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(!out.includes('got'), 'the child must still be waiting');
     await lease.release();
     await new Promise((r) => child.on('close', r));
     const waited = Number(/got (\d+)/.exec(out)?.[1]);
