@@ -24,7 +24,7 @@ export function registerPlatform(registration: PlatformRegistration): void {
   registrations.set(registration.type, registration);
 }
 
-for (const builtin of [readyPlatform, qemuPlatform, baremetalPlatform, hypervPlatform]) registerPlatform(builtin as PlatformRegistration);
+for (const builtin of [readyPlatform, qemuPlatform, baremetalPlatform, hypervPlatform]) registerPlatform(builtin);
 
 export function platformRegistrations(): PlatformRegistration[] {
   return [...registrations.values()];

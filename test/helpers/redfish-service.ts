@@ -168,7 +168,7 @@ export async function startRedfishService(options: {
           r = error(400, 'malformed JSON', 'Base.1.8.MalformedJSON');
         }
         r = handle(req.method ?? 'GET', path, body);
-        requests.push(`${req.method} ${path}${body.ResetType ? ` ${String(body.ResetType)}` : ''}`);
+        requests.push(`${req.method} ${path}${typeof body.ResetType === 'string' ? ` ${body.ResetType}` : ''}`);
       }
       res.writeHead(r.code, { 'content-type': 'application/json', 'OData-Version': '4.0' });
       res.end(r.body === undefined ? undefined : JSON.stringify(r.body));

@@ -92,7 +92,7 @@ export async function startHypervTestHost(options: HostOptions): Promise<HypervT
     }
     if (l === '$pipe.Connect(60000)') return;
     if (l === '$pipe.CopyTo([Console]::OpenStandardOutput())')
-      return streamCom((ctx as { pipe?: TestVm }).pipe!, io, ctx as { closed?: boolean });
+      return streamCom((ctx as { pipe?: TestVm }).pipe!, io, ctx);
     switch (cmd) {
       case 'New-Item':
         return void mkdirSync(local(p.get('Path')!), { recursive: true });
