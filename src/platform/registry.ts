@@ -1,6 +1,8 @@
 import { loadRegistration } from '../plugins/load-registration.js';
 import type { PlatformConfig } from '../runbook/types.js';
 import { azurePlatform } from './azure/schema.js';
+import { baremetalPlatform } from './baremetal/schema.js';
+import { hypervPlatform } from './hyperv/schema.js';
 import { qemuPlatform } from './qemu/schema.js';
 import { readyPlatform } from './ready/schema.js';
 import { registrationProblem, type PlatformRegistration } from './registration.js';
@@ -23,7 +25,8 @@ export function registerPlatform(registration: PlatformRegistration): void {
   registrations.set(registration.type, registration);
 }
 
-for (const builtin of [readyPlatform, qemuPlatform, azurePlatform]) registerPlatform(builtin);
+for (const builtin of [readyPlatform, qemuPlatform, azurePlatform, baremetalPlatform, hypervPlatform])
+  registerPlatform(builtin);
 
 export function platformRegistrations(): PlatformRegistration[] {
   return [...registrations.values()];

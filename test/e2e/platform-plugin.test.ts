@@ -126,7 +126,7 @@ test('bad plugin paths and options are runbook errors: file:line:col, key, exit 
     ],
     [
       'notifier:\n  - type: slack\n',
-      /^error: runbook\.yml:2:11: notifier\[0\]\.type: unknown notifier type "slack"; known types: console, html, json, junit/m,
+      /^error: runbook\.yml:2:11: notifier\[0\]\.type: unknown notifier type "slack"; known types: console, env_stats, html, json, junit/m,
     ],
   ];
   for (const [yaml, expected] of cases) {
@@ -148,5 +148,8 @@ test('a platform type that is not a path and not built in is rejected with the k
   );
   const r = runCli(['check', file], { cwd: dir });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /unknown platform type "inventory"; known types: azure, qemu, ready \(or a module path/);
+  assert.match(
+    r.stderr,
+    /unknown platform type "inventory"; known types: azure, baremetal, hyperv, qemu, ready \(or a module path/,
+  );
 });

@@ -19,31 +19,31 @@ import { runbookSchema } from '../../../src/runbook/schema/runbook.js';
 const here = dirname(fileURLToPath(import.meta.url));
 
 test('the built-in types are registrations: schema and factory together', async () => {
-  assert.deepEqual(knownPlatformTypes(), ['azure', 'qemu', 'ready']);
+  assert.deepEqual(knownPlatformTypes(), ['azure', 'baremetal', 'hyperv', 'qemu', 'ready']);
   const ready = await createPlatform({ type: 'ready', keepEnvironment: 'no', options: {}, baseDir: '/' });
   assert.equal(ready.type, 'ready');
   await assert.rejects(platformRegistration({ type: 'vmware' }), {
-    message: 'unknown platform type "vmware"; known types: azure, qemu, ready',
+    message: 'unknown platform type "vmware"; known types: azure, baremetal, hyperv, qemu, ready',
   });
 });
 
 test('a type cannot be valid in a runbook without an implementation', () => {
   const schema = z.strictObject({ server: z.string() });
-  assert.throws(() => registerPlatform({ type: 'hyperv', schema } as never), /has no create\(\) function/);
+  assert.throws(() => registerPlatform({ type: 'proxmox', schema } as never), /has no create\(\) function/);
   assert.throws(
-    () => registerPlatform({ type: 'hyperv', create: () => ({}) as never } as never),
+    () => registerPlatform({ type: 'proxmox', create: () => ({}) as never } as never),
     /has no zod schema in "schema"/,
   );
   assert.throws(
     () => registerPlatform({ ...definePlatform({ type: 'bad name', schema, create: () => ({}) as never }) }),
     /a type is a letter/,
   );
-  assert.ok(!knownPlatformTypes().includes('hyperv'));
-  const rejected = runbookSchema().safeParse({ platform: [{ type: 'hyperv', hyperv: { server: 'x' } }] });
+  assert.ok(!knownPlatformTypes().includes('proxmox'));
+  const rejected = runbookSchema().safeParse({ platform: [{ type: 'proxmox', proxmox: { server: 'x' } }] });
   assert.equal(rejected.success, false);
 
-  registerPlatform(definePlatform({ type: 'hyperv', schema, create: () => ({}) as never }));
-  const accepted = runbookSchema().safeParse({ platform: [{ type: 'hyperv', hyperv: { server: 'x' } }] });
+  registerPlatform(definePlatform({ type: 'proxmox', schema, create: () => ({}) as never }));
+  const accepted = runbookSchema().safeParse({ platform: [{ type: 'proxmox', proxmox: { server: 'x' } }] });
   assert.equal(accepted.success, true);
   assert.throws(
     () => registerPlatform(definePlatform({ type: 'qemu', schema, create: () => ({}) as never })),

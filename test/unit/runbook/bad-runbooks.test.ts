@@ -70,7 +70,7 @@ const expected: Record<string, string> = {
   'environment-typo.yml':
     'bad/environment-typo.yml:2:3: environment.enviroments: unknown key "enviroments"; did you mean "environments"?',
   'platform-unknown-type.yml':
-    'bad/platform-unknown-type.yml:2:11: platform[0].type: unknown platform type "vmware"; known types: azure, qemu, ready (or a module path: ./plugins/my-platform.mts)',
+    'bad/platform-unknown-type.yml:2:11: platform[0].type: unknown platform type "vmware"; known types: azure, baremetal, hyperv, qemu, ready (or a module path: ./plugins/my-platform.mts)',
   'platform-missing-type.yml': 'bad/platform-missing-type.yml:2:5: platform[0]: missing required key "type"',
   'platform-bad-keep-environment.yml':
     'bad/platform-bad-keep-environment.yml:3:23: platform[0].keep_environment: must be one of: no, always, failed; found string "sometimes"',

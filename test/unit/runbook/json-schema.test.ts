@@ -48,31 +48,31 @@ test('the JSON Schema is generated from the zod schema and closes every mapping'
 
 test('registerPlatform adds a platform type to validation and the JSON Schema', async () => {
   registerPlatform({
-    type: 'hyperv',
+    type: 'proxmox',
     schema: z.strictObject({ server: z.string(), switch_name: z.string().optional() }),
     create: () => {
       throw new Error('not used here');
     },
   });
-  assert.ok(knownPlatformTypes().includes('hyperv'));
+  assert.ok(knownPlatformTypes().includes('proxmox'));
   const platforms = (runbookJsonSchema() as Schema).properties.platform?.items?.oneOf ?? [];
-  assert.ok(platforms.some((p) => p.properties.type?.const === 'hyperv'));
+  assert.ok(platforms.some((p) => p.properties.type?.const === 'proxmox'));
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lisa-runbook-'));
   try {
     const file = path.join(dir, 'hv.yml');
-    await writeFile(file, 'platform:\n  - type: hyperv\n    hyperv:\n      server: hv01\n');
+    await writeFile(file, 'platform:\n  - type: proxmox\n    proxmox:\n      server: hv01\n');
     const rb = (await loadRunbook(file, { cwd: dir, env: {} })).combinations[0]!;
-    assert.deepEqual([rb.platform.type, rb.platform.options], ['hyperv', { server: 'hv01' }]);
+    assert.deepEqual([rb.platform.type, rb.platform.options], ['proxmox', { server: 'hv01' }]);
 
-    await writeFile(file, 'platform:\n  - type: hyperv\n    hyperv:\n      switch: x\n');
+    await writeFile(file, 'platform:\n  - type: proxmox\n    proxmox:\n      switch: x\n');
     await assert.rejects(loadRunbook(file, { cwd: dir, env: {} }), (err: unknown) => {
       assert.ok(err instanceof RunbookError);
       assert.equal(
         err.format(),
         [
-          'hv.yml:4:7: platform[0].hyperv: missing required key "server"',
-          'hv.yml:4:7: platform[0].hyperv.switch: unknown key "switch"',
+          'hv.yml:4:7: platform[0].proxmox: missing required key "server"',
+          'hv.yml:4:7: platform[0].proxmox.switch: unknown key "switch"',
         ].join('\n'),
       );
       return true;
