@@ -153,9 +153,13 @@ export class Scheduler {
         nodes: env.nodes.map((node, i) => ({
           name: node.name,
           os: facts.os[i]?.name,
+          kernel: facts.os[i]?.kernel.release,
+          arch: facts.os[i]?.arch,
           cores: facts.capabilities[i]?.cores,
           memoryMiB: facts.capabilities[i]?.memoryMiB,
         })),
+        image: env.image,
+        vmSize: env.vmSize,
       });
       let item: WorkItem | undefined = first;
       while (item) {
