@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerCheck } from './commands/check.js';
+import { registerDiff } from './commands/diff.js';
+import { registerHistory } from './commands/history.js';
 import { registerList } from './commands/list.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -29,6 +31,8 @@ registerRun(program);
 registerList(program);
 registerCheck(program);
 registerSchema(program);
+registerHistory(program);
+registerDiff(program);
 registerQemuCommands(program);
 
 try {
