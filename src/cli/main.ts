@@ -7,6 +7,7 @@ import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
 import { registerHistory } from './commands/history.js';
 import { registerList } from './commands/list.js';
+import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerQemuCommands } from './commands/qemu.js';
@@ -28,6 +29,7 @@ const program = new Command()
   .configureOutput({ outputError: (s, write) => write(s) });
 
 registerRun(program);
+registerResume(program);
 registerList(program);
 registerCheck(program);
 registerSchema(program);

@@ -84,6 +84,11 @@ export class EventBus {
     this.fd = undefined;
   }
 
+  /** Hands an event that is already in events.jsonl (a resumed run's past) to the listeners only. */
+  replay(event: RunEvent): void {
+    this.chain = this.chain.then(() => this.deliver(event));
+  }
+
   /** Resolves when every emitted event has reached every listener. */
   flush(): Promise<void> {
     return this.chain;
