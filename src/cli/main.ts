@@ -7,6 +7,7 @@ import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
 import { registerHistory } from './commands/history.js';
 import { registerList } from './commands/list.js';
+import { registerMergeReports } from './commands/merge-reports.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -35,6 +36,7 @@ registerCheck(program);
 registerSchema(program);
 registerHistory(program);
 registerDiff(program);
+registerMergeReports(program);
 registerQemuCommands(program);
 
 try {

@@ -76,8 +76,13 @@ export async function loadRun(db: SqlDatabase | undefined, ref: string): Promise
 }
 
 /** The baseline: a named run, or the previous (`previous`) or last passing (`last-passing`) run of the same name. */
-export async function loadBaseline(db: SqlDatabase, run: LoadedRun, ref: string): Promise<LoadedRun | undefined> {
+export async function loadBaseline(
+  db: SqlDatabase | undefined,
+  run: LoadedRun,
+  ref: string,
+): Promise<LoadedRun | undefined> {
   if (ref !== 'previous' && ref !== 'last-passing') return loadRun(db, ref);
+  if (!db) throw new ResultsSourceError(`--baseline ${ref} needs a results database (--db)`);
   const anchor: StoredRun = run.stored ?? {
     pk: -1,
     runId: run.id,

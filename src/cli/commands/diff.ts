@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { compareRuns, type CaseChange, type RunDiff } from '../../results/compare.js';
-import { databaseUrlFor, loadBaseline, loadRun, openExistingDatabase } from '../../results/run-source.js';
+import { databaseUrlFor, isRunDir, loadBaseline, loadRun, openExistingDatabase } from '../../results/run-source.js';
 import { UsageError } from '../errors.js';
 
 interface DiffOptions {
@@ -29,7 +29,9 @@ export function registerDiff(program: Command): void {
       const threshold = Number(opts.threshold);
       if (!Number.isFinite(threshold) || threshold < 0)
         throw new UsageError(`--threshold ${opts.threshold}: expected a percentage`);
-      const db = await openExistingDatabase(databaseUrlFor(opts.db, ref));
+      // Two run directories compare without a database; anything else looks runs up in one.
+      const standalone = !opts.db && isRunDir(ref) && isRunDir(opts.baseline);
+      const db = standalone ? undefined : await openExistingDatabase(databaseUrlFor(opts.db, ref));
       try {
         const run = await loadRun(db, ref);
         const baseline = await loadBaseline(db, run, opts.baseline);
@@ -40,7 +42,7 @@ export function registerDiff(program: Command): void {
         process.stdout.write(opts.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, opts.baseline));
         process.exitCode = diff.regressed ? 1 : 0;
       } finally {
-        await db.close();
+        await db?.close();
       }
     });
 }
