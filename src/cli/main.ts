@@ -8,6 +8,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerHistory } from './commands/history.js';
 import { registerList } from './commands/list.js';
 import { registerMergeReports } from './commands/merge-reports.js';
+import { registerPerfdump } from './commands/perfdump.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -37,6 +38,7 @@ registerSchema(program);
 registerHistory(program);
 registerDiff(program);
 registerMergeReports(program);
+registerPerfdump(program);
 registerQemuCommands(program);
 
 try {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { assignShards, parseShard, plannedCases } from '../orchestrator/shard.js';
 import type { SqlDatabase } from '../results/db/driver.js';
-import { caseDurations } from '../results/db/queries.js';
+import { caseDurations, previousRun, runCases } from '../results/db/queries.js';
+import { baselineKey } from '../results/perf-gate.js';
 import type { CaseRef } from '../results/events.js';
 import { failedOrUnfinished } from '../results/resume.js';
 import { isRunDir, loadRun, openExistingDatabase } from '../results/run-source.js';
@@ -72,4 +73,28 @@ export async function shardFilter(
 
 function isMissingSqlite(url: string): boolean {
   return url.startsWith('sqlite:') && !existsSync(url.slice('sqlite:'.length));
+}
+
+/** Metrics of the last passing run of this name, for criteria with a baseline tolerance. */
+export async function perfBaseline(name: string, dbUrl: string | undefined): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!dbUrl || isMissingSqlite(dbUrl)) return out;
+  return withDatabase(dbUrl, async (db) => {
+    const anchor = {
+      pk: -1,
+      runId: '',
+      name,
+      runDir: '',
+      platform: '',
+      status: '',
+      startedAt: new Date().toISOString(),
+      failed: 0,
+      total: 0,
+    };
+    const prev = await previousRun(db!, anchor, true);
+    if (!prev) return out;
+    for (const c of await runCases(db!, prev.pk))
+      for (const m of c.metrics) out.set(baselineKey(c.runCaseId, m.name), m.value);
+    return out;
+  });
 }

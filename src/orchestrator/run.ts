@@ -5,7 +5,7 @@ import { ResultsModel } from '../results/results-model.js';
 import type { Notifier } from '../notifiers/types.js';
 import { createPlatform } from '../platform/registry.js';
 import type { Platform, PlatformContext } from '../platform/types.js';
-import { EventBus } from '../results/event-bus.js';
+import { EventBus, type EventInput } from '../results/event-bus.js';
 import type { CaseRef, RunEvent, RunSummary } from '../results/events.js';
 import { writeInvocation, type Invocation } from '../results/invocation.js';
 import { RunDirectory } from '../results/run-dir.js';
@@ -34,6 +34,8 @@ export interface RunRunbookOptions {
   resume?: { runDir: string; replay: RunEvent[]; done: ReadonlySet<string> };
   /** How lisa was called, kept in the run directory so that `lisa resume` can call it again. */
   invocation?: Invocation;
+  /** Rewrites events before they are recorded, e.g. the perf criteria gate. */
+  transform?: (e: EventInput) => EventInput;
   /** LISA's exit_with_failed_count: the exit code is the number of failed cases (at most 255). */
   exitWithFailedCount?: boolean;
 }
@@ -75,6 +77,7 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
   if (options.invocation && !options.resume) writeInvocation(runDir.root, options.invocation);
   const log = new Logger('lisa', [new FileSink(runDir.runLog), new StreamSink(options.err, options.debug)], masker);
   const bus = new EventBus(runDir.eventsFile, masker, log);
+  if (options.transform) bus.addTransform(options.transform);
   // The same model every report uses, so the exit code can never disagree with a report.
   const summary = new ResultsModel();
   bus.subscribe({

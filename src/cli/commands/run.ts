@@ -6,13 +6,16 @@ import { invocationOf } from '../../results/invocation.js';
 import { loadRunbookAndSuites } from '../load.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
 import { installInterruptHandler } from '../interrupt.js';
-import { historyDatabaseUrl, rerunFilter, shardFilter } from '../run-filters.js';
+import { historyDatabaseUrl, perfBaseline, rerunFilter, shardFilter } from '../run-filters.js';
+import { loadPerfCriteria } from '../../results/perf-criteria.js';
+import { PerfGate } from '../../results/perf-gate.js';
 
 interface RunArgs extends RunbookArgs {
   rerunFailed?: string;
   shard?: string;
   db?: string;
   exitWithFailedCount?: boolean;
+  perfCriteria?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -26,6 +29,10 @@ export function registerRun(program: Command): void {
     )
     .option('--shard <i/n>', 'run the i-th of n shares of the work, balanced by recorded durations (CI machines)')
     .option('--db <url>', "results database to find runs and durations in (default: the runbook's database notifier)")
+    .option(
+      '--perf-criteria <file>',
+      'YAML criteria (metric, match, min/max/target, tolerance vs baseline) that fail a case',
+    )
     .option('--exit-with-failed-count', 'exit code is the number of failed cases (LISA exit_with_failed_count)')
     .action(async (positional: string | undefined, opts: RunArgs) => {
       const debug = program.opts<{ debug?: boolean }>().debug ?? false;
@@ -35,6 +42,8 @@ export function registerRun(program: Command): void {
       const dbUrl = historyDatabaseUrl(runbook, opts.db);
       if (opts.rerunFailed) filters.push(await rerunFilter(opts.rerunFailed, dbUrl));
       if (opts.shard) filters.push(await shardFilter(opts.shard, runbook, cases, dbUrl));
+      const criteria = opts.perfCriteria ? loadPerfCriteria(resolve(opts.perfCriteria)) : undefined;
+      const gate = criteria && new PerfGate(criteria, await perfBaseline(runbook.name, dbUrl));
       const invocation = invocationOf(resolve(file), opts.variable);
       if (opts.rerunFailed) invocation.rerunFailed = opts.rerunFailed;
       if (opts.shard) invocation.shard = opts.shard;
@@ -48,6 +57,7 @@ export function registerRun(program: Command): void {
           cases,
           only: filters.length ? (c) => filters.every((f) => f(c)) : undefined,
           invocation,
+          transform: gate ? (e) => gate.transform(e) : undefined,
           exitWithFailedCount: opts.exitWithFailedCount,
         });
         process.exitCode = result.exitCode;
