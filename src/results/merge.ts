@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ResultsModel } from '../notifiers/results-model.js';
+import { ResultsModel } from './results-model.js';
 import type { RunEvent, RunEventOf } from './events.js';
 
 export interface ShardEvents {

@@ -23,7 +23,7 @@ export function registerMergeReports(program: Command): void {
       const shards = dirs.map((d) => {
         const file = join(d, 'events.jsonl');
         if (!existsSync(file)) throw new UsageError(`${d} is not a run directory (no events.jsonl)`);
-        return { dir: resolve(d), events: readEventsFile(file) };
+        return { dir: resolve(d), events: readEventsFile(file).events };
       });
       const out = resolve(opts.output);
       mkdirSync(out, { recursive: true });
@@ -51,7 +51,7 @@ export function registerMergeReports(program: Command): void {
         debug: false,
         out: process.stdout,
       };
-      const notifiers = configs.map((c) => createNotifier(c, ctx));
+      const notifiers = await Promise.all(configs.map((c) => createNotifier(c, ctx)));
       for (const e of events) for (const n of notifiers) await n.onEvent(e);
       for (const n of notifiers) await n.finish();
       const end = events.at(-1)!;
