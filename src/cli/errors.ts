@@ -1,4 +1,5 @@
 import { RunbookError } from '../runbook/errors.js';
+import { ResultsSourceError } from '../results/run-source.js';
 import { SuiteLoadError } from '../testing/loader.js';
 
 /** A mistake in how lisa was called (bad option value, missing file): exit 2, no stack. */
@@ -10,7 +11,7 @@ export function reportError(e: unknown, debug: boolean, mask: (s: string) => str
     process.stderr.write(`error: ${mask(e.format())}\n`);
     return 2;
   }
-  if (e instanceof SuiteLoadError || e instanceof UsageError) {
+  if (e instanceof SuiteLoadError || e instanceof UsageError || e instanceof ResultsSourceError) {
     process.stderr.write(`error: ${mask(e.message)}\n`);
     return 2;
   }

@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerCheck } from './commands/check.js';
+import { registerDiff } from './commands/diff.js';
+import { registerHistory } from './commands/history.js';
 import { registerList } from './commands/list.js';
+import { registerMergeReports } from './commands/merge-reports.js';
+import { registerPerfdump } from './commands/perfdump.js';
+import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerQemuCommands } from './commands/qemu.js';
@@ -27,9 +32,14 @@ const program = new Command()
   .configureOutput({ outputError: (s, write) => write(s) });
 
 registerRun(program);
+registerResume(program);
 registerList(program);
 registerCheck(program);
 registerSchema(program);
+registerHistory(program);
+registerDiff(program);
+registerMergeReports(program);
+registerPerfdump(program);
 registerQemuCommands(program);
 registerReap(program);
 

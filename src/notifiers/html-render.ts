@@ -33,12 +33,17 @@ details{margin-top:.3em}summary{cursor:pointer;color:#555}ul{margin:.2em 0;paddi
 
 // Filters only toggle rows that the server already rendered, so the page works without scripts too.
 const SCRIPT = `
-for (const box of document.querySelectorAll('.filters input')) {
-  box.addEventListener('change', () => {
-    const shown = new Set([...document.querySelectorAll('.filters input:checked')].map((b) => b.value));
-    for (const row of document.querySelectorAll('tr[data-status]')) row.hidden = !shown.has(row.dataset.status);
-  });
+const search = document.getElementById('search');
+function apply() {
+  const shown = new Set([...document.querySelectorAll('.filters input:checked')].map((b) => b.value));
+  const words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
+  for (const row of document.querySelectorAll('tr[data-status]')) {
+    const text = row.textContent.toLowerCase();
+    row.hidden = !shown.has(row.dataset.status) || !words.every((w) => text.includes(w));
+  }
 }
+for (const box of document.querySelectorAll('.filters input')) box.addEventListener('change', apply);
+search.addEventListener('input', apply);
 `;
 
 export function renderHtml(run: RunResults, reportFile: string, runDir: string, generatedAt: Date): string {
@@ -53,7 +58,10 @@ export function renderHtml(run: RunResults, reportFile: string, runDir: string, 
   const perCase = new Map<string, number>();
   for (const c of run.cases)
     perCase.set(`${c.combination}\0${c.caseId}`, (perCase.get(`${c.combination}\0${c.caseId}`) ?? 0) + 1);
-  const rows = run.cases
+  // Failures first: they are what the reader came for; the rest keep queue order.
+  const rank = (c: CaseResult) => (shownStatus(c) === 'FAILED' ? 0 : shownStatus(c) === 'ATTEMPTED' ? 1 : 2);
+  const rows = [...run.cases]
+    .sort((a, b) => rank(a) - rank(b))
     .map((c) => renderRow(c, combos, (perCase.get(`${c.combination}\0${c.caseId}`) ?? 0) > 1, reportFile, runDir))
     .join('\n');
   return `<!DOCTYPE html>
@@ -68,7 +76,7 @@ ${esc(formatDuration(run.durationMs))} &middot; started ${esc(run.startedAt ?? '
 ${combos ? renderCombinations(run) : ''}
 ${renderTransformersHtml(run.transformers ?? [], run.bisect, esc, (p) => linkFrom(reportFile, runDir, p))}
 <p class="counts">${counts}</p>
-<p class="filters">Show: ${filters}</p>
+<p class="filters">Show: ${filters} <input id="search" type="search" placeholder="search cases, messages" aria-label="search"></p>
 <table><thead><tr><th>Status</th><th>Case</th>${combos ? '<th>Combination</th>' : ''}<th class="num">Duration</th><th>Details</th></tr></thead>
 <tbody>
 ${rows}

@@ -5,13 +5,21 @@ import { loadRegistration } from '../plugins/load-registration.js';
 import type { NotifierConfig } from '../runbook/types.js';
 import { consoleNotifier } from './console.js';
 import { envStatsNotifier } from './env-stats.js';
+import { databaseNotifier } from './database.js';
 import { htmlNotifier } from './html.js';
 import { jsonNotifier } from './json.js';
 import { junitNotifier } from './junit.js';
 import type { Notifier, NotifierContext, NotifierRegistration } from './types.js';
 
 const TYPE_NAME = /^[a-z][a-z0-9_-]*$/i;
-const BUILT_IN: readonly NotifierRegistration[] = [consoleNotifier, junitNotifier, jsonNotifier, htmlNotifier, envStatsNotifier];
+const BUILT_IN: readonly NotifierRegistration[] = [
+  consoleNotifier,
+  junitNotifier,
+  jsonNotifier,
+  htmlNotifier,
+  envStatsNotifier,
+  databaseNotifier,
+];
 
 /** The notifiers a runbook can name by type; plugins are named by module path instead. */
 const registrations = new Map<string, NotifierRegistration>();

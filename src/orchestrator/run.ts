@@ -5,8 +5,9 @@ import { ResultsModel } from '../results/results-model.js';
 import type { Notifier } from '../notifiers/types.js';
 import { createPlatform } from '../platform/registry.js';
 import type { Platform, PlatformContext } from '../platform/types.js';
-import { EventBus } from '../results/event-bus.js';
-import type { RunSummary } from '../results/events.js';
+import { EventBus, type EventInput } from '../results/event-bus.js';
+import type { CaseRef, RunEvent, RunSummary } from '../results/events.js';
+import { writeInvocation, type Invocation } from '../results/invocation.js';
 import { RunDirectory } from '../results/run-dir.js';
 import type { LoadedRunbook, NotifierConfig, ResolvedRunbook } from '../runbook/types.js';
 import { builtinSuiteDir, loadSuites } from '../testing/loader.js';
@@ -28,10 +29,20 @@ export interface RunRunbookOptions {
   signal: AbortSignal;
   /** Suites already loaded (the CLI loads them with the runbook); loaded here when absent. */
   cases?: TestCaseInfo[];
+  /** Runs only the planned cases this accepts (`--rerun-failed`, `--shard`); the rest are not queued. */
+  only?: (ref: CaseRef) => boolean;
+  /** Continues an interrupted run in its own directory: its finished results are replayed, not rerun. */
+  resume?: { runDir: string; replay: RunEvent[]; done: ReadonlySet<string> };
+  /** How lisa was called, kept in the run directory so that `lisa resume` can call it again. */
+  invocation?: Invocation;
+  /** Rewrites events before they are recorded, e.g. the perf criteria gate. */
+  transform?: (e: EventInput) => EventInput;
+  /** LISA's exit_with_failed_count: the exit code is the number of failed cases (at most 255). */
+  exitWithFailedCount?: boolean;
 }
 
 export interface RunRunbookResult {
-  exitCode: 0 | 1 | 130;
+  exitCode: number;
   runDir: string;
   summary: RunSummary;
 }
@@ -61,9 +72,13 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
   // Suites first: a broken suite is a user error reported before any run starts, and extension
   // modules may register notifiers or platforms that the runbook then uses.
   const cases = options.cases ?? (await loadSuites([builtinSuiteDir(), ...first.extension]));
-  const runDir = RunDirectory.create(first.runRoot, runbook.name, new Date(), (text) => masker.mask(text));
+  const runDir = options.resume
+    ? RunDirectory.open(options.resume.runDir, (text) => masker.mask(text))
+    : RunDirectory.create(first.runRoot, runbook.name, new Date(), (text) => masker.mask(text));
+  if (options.invocation && !options.resume) writeInvocation(runDir.root, options.invocation);
   const log = new Logger('lisa', [new FileSink(runDir.runLog), new StreamSink(options.err, options.debug)], masker);
   const bus = new EventBus(runDir.eventsFile, masker, log);
+  if (options.transform) bus.addTransform(options.transform);
   // The same model every report uses, so the exit code can never disagree with a report.
   const summary = new ResultsModel();
   bus.subscribe({
@@ -82,21 +97,26 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
   for (const n of notifiers) bus.subscribe(n);
 
   const started = Date.now();
-  bus.emit({
-    type: 'run.begin',
-    runId: runDir.root.split('/').pop()!,
-    name: runbook.name,
-    runDir: runDir.root,
-    // git_bisect picks its combinations as it goes.
-    combinations: runbook.bisect ? [] : runbook.combinations.map((c) => c.combination.name),
-    platform: first.platform.type,
-  });
+  const done = options.resume?.done ?? new Set<string>();
+  const keep = (ref: CaseRef) => !done.has(ref.runCaseId) && (options.only?.(ref) ?? true);
+  // A resumed run's notifiers see the finished part again, so every report covers the whole run.
+  if (options.resume) for (const e of options.resume.replay) bus.replay(e);
+  else
+    bus.emit({
+      type: 'run.begin',
+      runId: runDir.root.split('/').pop()!,
+      name: runbook.name,
+      runDir: runDir.root,
+      // git_bisect picks its combinations as it goes.
+      combinations: runbook.bisect ? [] : runbook.combinations.map((c) => c.combination.name),
+      platform: first.platform.type,
+    });
   log.info(`run directory: ${runDir.root}`);
 
   let fatal: Error | undefined;
   let transformerFailures = 0;
   const tools = new ToolService();
-  const shared = { runDir, log, bus, masker, tools, signal: options.signal };
+  const shared = { runDir, log, bus, masker, tools, signal: options.signal, keep };
   try {
     const driven = await driveCombinations(runbook, (rb, extra) => runCombination(rb, cases, shared, extra), {
       runRoot: runDir.root,
@@ -124,7 +144,12 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
   if (fatal) throw fatal;
   // Results that could not be saved (a full disk) are not a pass, whatever the cases did.
   const unsaved = bus.writeError !== undefined;
-  return { exitCode: interrupted ? 130 : failed || unsaved ? 1 : 0, runDir: runDir.root, summary: s };
+  const failedCode = options.exitWithFailedCount
+    ? Math.max(Math.min(s.failed + transformerFailures, 255), unsaved ? 1 : 0)
+    : failed || unsaved
+      ? 1
+      : 0;
+  return { exitCode: interrupted ? 130 : failedCode, runDir: runDir.root, summary: s };
 }
 
 async function createNotifiers(
@@ -143,6 +168,7 @@ interface RunShared {
   masker: SecretMasker;
   tools: ToolService;
   signal: AbortSignal;
+  keep: (ref: CaseRef) => boolean;
 }
 
 async function runCombination(
@@ -155,7 +181,7 @@ async function runCombination(
   const name = rb.combination.name;
   bus.emit({ type: 'combination.begin', combination: { name, variables: rb.combination.variables } });
   const selection = selectCases(cases, rb.testcase);
-  const items = planItems(selection.selected, name);
+  const items = planItems(selection.selected, name).filter((i) => shared.keep(i.ref));
   for (const item of items) bus.emit({ type: 'case.queued', case: item.ref });
   if (extra.guard) {
     // A failed transformer guards these cases: they fail with its message and log, unrun.

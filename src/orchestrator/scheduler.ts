@@ -160,9 +160,13 @@ export class Scheduler {
         nodes: env.nodes.map((node, i) => ({
           name: node.name,
           os: facts.os[i]?.name,
+          kernel: facts.os[i]?.kernel.release,
+          arch: facts.os[i]?.arch,
           cores: facts.capabilities[i]?.cores,
           memoryMiB: facts.capabilities[i]?.memoryMiB,
         })),
+        image: env.image,
+        vmSize: env.vmSize,
       });
       const prepared = this.o.prepareEnvironment ? await this.o.prepareEnvironment(env) : { variables: {} };
       let item: WorkItem | undefined = first;

@@ -12,6 +12,10 @@ export interface Environment {
   readonly capabilities: readonly NodeCapability[];
   /** Names of the features this environment offers (for requirement matching). */
   readonly features: readonly string[];
+  /** What was deployed, for reports and the results database: an image name or URL. */
+  readonly image?: string;
+  /** The machine size it was deployed as, e.g. `Standard_D2s_v5`. */
+  readonly vmSize?: string;
   /** Feature implementations this environment offers, looked up by name. */
   feature<T extends Feature>(name: string): T | undefined;
   /** Set when a case left the environment unusable; the scheduler will not reuse it. */

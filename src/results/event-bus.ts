@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { SecretMasker } from '../logging/secrets.js';
 import type { EventListener, RunEvent } from './events.js';
 
-type EventInput = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'time'> : never) : never;
+export type EventInput = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'time'> : never) : never;
 
 /**
  * The one stream every consumer reads. Each event is masked, appended to events.jsonl synchronously
@@ -24,12 +24,21 @@ export class EventBus {
     private readonly log: Logger,
   ) {}
 
+  private readonly transforms: ((e: EventInput) => EventInput)[] = [];
+
+  /** Rewrites events before they are recorded (perf criteria failing a case); in order of adding. */
+  addTransform(fn: (e: EventInput) => EventInput): void {
+    this.transforms.push(fn);
+  }
+
   subscribe(listener: EventListener): void {
     this.listeners.push(listener);
   }
 
-  emit(input: EventInput): void {
-    const raw = { ...input, time: new Date().toISOString() };
+  emit(given: EventInput): void {
+    let input = given;
+    for (const t of this.transforms) input = t(input);
+    const raw = { ...input, time: new Date().toISOString() } as RunEvent;
     // Serialised once: the masked line is what goes to disk, and (only when it changed) to listeners.
     const line = JSON.stringify(raw);
     const masked = this.masker.mask(line);
@@ -82,6 +91,11 @@ export class EventBus {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /** Hands an event that is already in events.jsonl (a resumed run's past) to the listeners only. */
+  replay(event: RunEvent): void {
+    this.chain = this.chain.then(() => this.deliver(event));
   }
 
   /** Resolves when every emitted event has reached every listener. */

@@ -35,6 +35,18 @@ export interface TransformerRef {
 
 export type TransformerStatus = 'PASSED' | 'FAILED' | 'SKIPPED';
 
+export interface EnvNodeInfo {
+  name: string;
+  address?: string;
+  /** The distribution's pretty name, e.g. `Debian GNU/Linux 12 (bookworm)`. */
+  os?: string;
+  /** `uname -r`. */
+  kernel?: string;
+  arch?: string;
+  cores?: number;
+  memoryMiB?: number;
+}
+
 interface Base {
   /** ISO time. */
   time: string;
@@ -51,7 +63,9 @@ export type RunEvent = Base &
         envId: string;
         platform: string;
         combination: string;
-        nodes: { name: string; address?: string; os?: string; cores?: number; memoryMiB?: number }[];
+        nodes: EnvNodeInfo[];
+        image?: string;
+        vmSize?: string;
       }
     | { type: 'env.end'; envId: string; combination: string; broken?: string }
     | { type: 'case.begin'; case: CaseRef; envId: string; attempt: number; logPath: string }

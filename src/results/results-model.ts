@@ -190,7 +190,9 @@ export class ResultsModel {
         this.mirror(c, a);
         // Waiting for its retry, the case has no result yet; reports must not count it as failed.
         if (event.willRetry) c.status = 'QUEUED';
+        // A resumed run finishes what an interrupted one left unfinished.
         if (event.unfinished) c.unfinished = true;
+        else if (!event.willRetry) delete c.unfinished;
         return c;
       }
       case 'transformer.begin':

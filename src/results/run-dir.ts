@@ -27,6 +27,11 @@ export class RunDirectory {
     return new RunDirectory(dir, mask);
   }
 
+  /** An existing run's directory, to continue it (`lisa resume`). */
+  static open(root: string, mask: Mask = (text) => text): RunDirectory {
+    return new RunDirectory(root, mask);
+  }
+
   get runLog(): string {
     return join(this.root, 'lisa.log');
   }

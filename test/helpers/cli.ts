@@ -77,6 +77,14 @@ export function readEvents(runDir: string): RunEvent[] {
     .map((l) => JSON.parse(l) as RunEvent);
 }
 
+/** The run directories below a run root, oldest first (names start with the start time). */
+export function runDirs(runRoot: string): string[] {
+  return readdirSync(runRoot, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => join(runRoot, e.name))
+    .sort();
+}
+
 /** Every file below a directory, recursively. */
 export function allFiles(dir: string): string[] {
   const out: string[] = [];
