@@ -124,7 +124,9 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
   if (fatal) throw fatal;
   // Results that could not be saved (a full disk) are not a pass, whatever the cases did.
   const unsaved = bus.writeError !== undefined;
-  return { exitCode: interrupted ? 130 : failed || unsaved ? 1 : 0, runDir: runDir.root, summary: s };
+  // A signal that came while the reports were being written let them finish, and still means 130.
+  const exitCode = interrupted || options.signal.aborted ? 130 : failed || unsaved ? 1 : 0;
+  return { exitCode, runDir: runDir.root, summary: s };
 }
 
 async function createNotifiers(
