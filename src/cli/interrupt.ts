@@ -9,7 +9,8 @@ export function installInterruptHandler(out: NodeJS.WritableStream): { signal: A
       out.write(`\n${sig} again: exiting now without cleanup\n`);
       process.exit(130);
     }
-    out.write(`\n${sig}: stopping; cleaning up environments and writing reports (Ctrl-C again to force)\n`);
+    const again = sig === 'SIGINT' ? 'Ctrl-C again' : `${sig} again`;
+    out.write(`\n${sig}: stopping; cleaning up environments and writing reports (${again} to force)\n`);
     controller.abort(new Error(`interrupted by ${sig}`));
   };
   process.on('SIGINT', handler);

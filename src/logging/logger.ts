@@ -27,6 +27,11 @@ export class Logger {
     return new Logger(source, [...inherited, ...extraSinks], this.masker);
   }
 
+  /** Masks text the caller must cut or reshape first: a cut made after masking cannot split a secret. */
+  mask(text: string): string {
+    return this.masker.mask(text);
+  }
+
   debug(message: string): void {
     this.emit('debug', message);
   }

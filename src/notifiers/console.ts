@@ -4,6 +4,7 @@ import type { RunEvent } from '../results/events.js';
 import { caseLabel, cleanText, formatDuration, shortMessage } from './format.js';
 import { ResultsModel, type CaseResult } from '../results/results-model.js';
 import type { Notifier, NotifierContext } from './types.js';
+import { reportStatus } from '../results/report-status.js';
 import { defineNotifier } from './types.js';
 
 const CODES = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
@@ -131,8 +132,9 @@ export class ConsoleNotifier implements Notifier {
 
   private caseLine(c: CaseResult, willRetry: boolean): void {
     // A failed attempt that will be retried is not a failure (yet); say so instead of alarming.
-    const label = willRetry ? 'RETRY' : c.status;
-    const status = this.paint(willRetry ? 'yellow' : (STATUS_STYLE[c.status] ?? 'bold'), label.padEnd(9));
+    const label = willRetry ? 'RETRY' : reportStatus(c);
+    const style = willRetry || c.unfinished ? 'yellow' : (STATUS_STYLE[c.status] ?? 'bold');
+    const status = this.paint(style, label.padEnd(9));
     const last = c.attempts.at(-1);
     const retry = c.attempt > 1 || willRetry ? ` attempt ${c.attempt}` : '';
     const duration = this.paint('dim', formatDuration(last?.durationMs ?? c.durationMs));

@@ -1,6 +1,7 @@
 import { cleanText, formatDuration, linkFrom } from './format.js';
 import type { CaseResult, RunResults } from '../results/results-model.js';
 import { renderTransformersHtml } from './transformer-report.js';
+import { reportStatus } from '../results/report-status.js';
 
 /** Everything the page shows passes through here: masked upstream, then made inert as HTML text. */
 export function esc(value: string | number | undefined): string {
@@ -16,7 +17,7 @@ const STATUSES = ['FAILED', 'ATTEMPTED', 'SKIPPED', 'PASSED', 'UNFINISHED', 'RUN
 
 /** Interrupted cases get their own filter: their FAILED/SKIPPED says nothing about the image. */
 function shownStatus(c: CaseResult): string {
-  return c.unfinished ? 'UNFINISHED' : c.status;
+  return reportStatus(c);
 }
 
 const CSS = `

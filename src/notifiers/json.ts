@@ -5,14 +5,17 @@ import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
 import { ResultsModel, type RunResults } from '../results/results-model.js';
 import type { Notifier, NotifierContext } from './types.js';
+import { reportStatus, type ReportStatus } from '../results/report-status.js';
 import { defineNotifier } from './types.js';
 
 /** Version of the results.json layout; bump it when a field changes meaning or disappears. */
 export const RESULTS_JSON_VERSION = 1;
 
-export interface ResultsJson extends RunResults {
+export interface ResultsJson extends Omit<RunResults, 'cases'> {
   version: number;
   generatedAt: string;
+  /** `status` is the report status: UNFINISHED for a case the run's interruption cut short. */
+  cases: (Omit<RunResults['cases'][number], 'status'> & { status: ReportStatus })[];
 }
 
 /**
@@ -51,6 +54,7 @@ export class JsonNotifier implements Notifier {
     const link = (p: string | undefined) => (p ? linkFrom(this.path, runDir, p) : undefined);
     const cases = results.cases.map((c) => ({
       ...c,
+      status: reportStatus(c),
       logPath: link(c.logPath),
       attempts: c.attempts.map((a) => ({ ...a, logPath: link(a.logPath) })),
     }));

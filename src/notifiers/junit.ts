@@ -120,7 +120,8 @@ export class JUnitNotifier implements Notifier {
     switch (c.unfinished ? 'UNFINISHED' : c.status) {
       case 'UNFINISHED':
         // Cut short by Ctrl-C: neither a verdict on the image nor a choice to skip.
-        skipWithMessage(tc, this.text(`not finished: ${c.message || 'the run was interrupted'}`));
+        skipWithMessage(tc, this.text(`UNFINISHED: ${c.message || 'the run was interrupted'}`));
+        out.push('status UNFINISHED: the run was interrupted before the case finished; reported as skipped.');
         break;
       case 'PASSED':
         break;
@@ -145,7 +146,7 @@ export class JUnitNotifier implements Notifier {
         out.push('status ATTEMPTED: the case ran but could not reach a verdict; reported as skipped.');
         break;
       default:
-        skipWithMessage(tc, `not finished: the run ended while the case was ${c.status.toLowerCase()}`);
+        skipWithMessage(tc, `UNFINISHED: the run ended while the case was ${c.status.toLowerCase()}`);
     }
     if (c.subResults.length) {
       out.push(

@@ -38,8 +38,8 @@ export class CaseNode implements Node {
 
   private record(r: ExecResult, options: ExecOptions): void {
     const out = [
-      r.stdout.trimEnd() && `  stdout: ${indent(r.stdout)}`,
-      r.stderr.trimEnd() && `  stderr: ${indent(r.stderr)}`,
+      r.stdout.trimEnd() && `  stdout: ${indent(this.log.mask(r.stdout))}`,
+      r.stderr.trimEnd() && `  stderr: ${indent(this.log.mask(r.stderr))}`,
     ]
       .filter(Boolean)
       .join('\n');
@@ -81,6 +81,7 @@ export class CaseNode implements Node {
   async close(): Promise<void> {}
 }
 
+/** Cuts long output; the text is already masked, so the cut cannot leave a partial secret behind. */
 function indent(s: string): string {
   const t = s.trimEnd();
   return t.length > 20_000

@@ -135,9 +135,17 @@ function classify(e: unknown, runSignal: AbortSignal): CaseOutcome {
       status: 'FAILED',
       message: e.phase === 'case' ? `timed out after ${formatSeconds(e.budgetMs)}` : e.message,
     };
-  if (runSignal.aborted) return { status: 'FAILED', message: 'interrupted while running (Ctrl-C)' };
+  if (runSignal.aborted)
+    return { status: 'FAILED', message: `interrupted while running (${interruptName(runSignal)})` };
   if (e instanceof Error) return { status: 'FAILED', message: e.message };
   return { status: 'FAILED', message: String(e) };
+}
+
+/** SIGTERM is named as such; SIGINT (and an abort without a signal name) as Ctrl-C. */
+function interruptName(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  const named = reason instanceof Error ? /\bSIG(?!INT\b)[A-Z]+\b/.exec(reason.message)?.[0] : undefined;
+  return named ?? 'Ctrl-C';
 }
 
 /** After a case: a platform-detected defect fails it; an unreachable node breaks the environment. */

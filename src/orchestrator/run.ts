@@ -149,7 +149,9 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
     : failed || unsaved
       ? 1
       : 0;
-  return { exitCode: interrupted ? 130 : failedCode, runDir: runDir.root, summary: s };
+  // A signal that came while the reports were being written let them finish, and still means 130.
+  const exitCode = interrupted || options.signal.aborted ? 130 : failedCode;
+  return { exitCode, runDir: runDir.root, summary: s };
 }
 
 async function createNotifiers(

@@ -57,7 +57,15 @@ export class ReadyPlatform implements Platform {
     });
     // A lab runbook may list hundreds of machines: connect to a bounded number at a time.
     const limit = pLimit(PROBE_CONCURRENCY);
-    await Promise.all(this.slots.map((s) => limit(() => this.probe(s, ctx))));
+    // Ctrl-C/SIGTERM must not wait out a connect timeout (58 s on an address that never answers):
+    // closing the nodes cancels their connects, and the probes end as unreachable at once.
+    const cancel = (): void => void this.dispose();
+    ctx.signal.addEventListener('abort', cancel, { once: true });
+    try {
+      await Promise.all(this.slots.map((s) => limit(() => (ctx.signal.aborted ? undefined : this.probe(s, ctx)))));
+    } finally {
+      ctx.signal.removeEventListener('abort', cancel);
+    }
   }
 
   private async probe(slot: Slot, ctx: PlatformContext): Promise<void> {
@@ -72,7 +80,7 @@ export class ReadyPlatform implements Platform {
       );
     } catch (e) {
       slot.error = (e as Error).message;
-      ctx.log.error(`${slot.env.id}: ${slot.error}`);
+      if (!ctx.signal.aborted) ctx.log.error(`${slot.env.id}: ${slot.error}`);
     }
   }
 

@@ -148,13 +148,13 @@ test(
     await notifier.finish();
     const all = cases(parse(readFileSync(join(runDir, 'junit.xml'), 'utf8')));
     const fio = all.find((c) => c.name.startsWith('fio'))!;
-    assert.match(fio.skipped?.message ?? '', /not finished: the run ended while the case was running/);
+    assert.match(fio.skipped?.message ?? '', /UNFINISHED: the run ended while the case was running/);
     assert.equal(all.length, 7);
   }),
 );
 
 test(
-  'cases cut short by Ctrl-C are skipped as not finished, never failed',
+  'cases cut short by Ctrl-C are skipped as UNFINISHED, never failed',
   withRunDir(async (runDir) => {
     const notifier = new JUnitNotifier(makeContext(runDir));
     await feed(notifier, interruptedEvents(runDir));
@@ -164,11 +164,11 @@ test(
     const all = cases(doc);
     assert.equal(
       all.find((c) => c.name.startsWith('fio'))?.skipped?.message,
-      'not finished: interrupted while running (Ctrl-C)',
+      'UNFINISHED: interrupted while running (Ctrl-C)',
     );
     assert.equal(
       all.find((c) => c.name.startsWith('flaky'))?.skipped?.message,
-      'not finished: not run: the run was interrupted',
+      'UNFINISHED: not run: the run was interrupted',
     );
   }),
 );
