@@ -24,7 +24,7 @@ export function claims(value: unknown): Set<string> {
 async function gather(ctx: CaseContext, claim: Claim): Promise<FactBlocks> {
   if (!claims(ctx.variables.image_claims).has(claim))
     ctx.skip(`the image does not claim ${claim} (add it to the image_claims variable)`);
-  return ctx.node.tools.get(FactProbe).gather(HARDENED_SCRIPT);
+  return ctx.tool(FactProbe).gather(HARDENED_SCRIPT);
 }
 
 function promise(
