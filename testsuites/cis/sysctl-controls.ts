@@ -23,7 +23,7 @@ export function evaluateSysctls(facts: FactBlocks, block: string, controls: read
   const values = parseSysctl(facts[block] ?? '');
   return controls.map((c) => {
     const offending = Object.entries(c.keys)
-      .filter(([k, ok]) => values[k] !== undefined && !ok(values[k]!))
+      .filter(([k, ok]) => values[k] !== undefined && !ok(values[k]))
       .map(([k]) => `${k} = ${values[k]} (expected ${c.expected})`);
     const present = Object.keys(c.keys).filter((k) => values[k] !== undefined);
     if (present.length === 0) offending.push(`none of ${Object.keys(c.keys).join(', ')} could be read`);
