@@ -71,7 +71,7 @@ describe('CIS, hygiene and journal checks on the healthy CIS-hardened guest', { 
     ends = run(
       'cis-healthy',
       '',
-      '      tags: [cis, hygiene, hardened]\n  - criteria:\n      name: ^kernel\\.journal_clean$',
+      '      area: ^(cis|hygiene|hardened)$\n  - criteria:\n      name: ^kernel\\.journal_clean$',
     );
   });
   it('every CIS section and hygiene check passes, hardened promises not claimed are skipped', () => {
