@@ -32,7 +32,8 @@ ${criteria}
 concurrency: 1
 `,
   );
-  const result = runCli(['run', file]);
+  // A full CIS + hygiene pass takes 9-20 min on a busy TCG host.
+  const result = runCli(['run', file], { timeoutMs: 35 * 60_000 });
   const events: RunEvent[] = readEvents(onlyRunDir(join(dir, 'runs')));
   const ends = new Map(
     events.filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end').map((e) => [e.case.caseId, e]),
