@@ -40,7 +40,7 @@ export async function connectWithRetry(req: ConnectRequest): Promise<Connected> 
     if (req.signal?.aborted)
       throw new NodeUnreachableError(req.nodeName, 'connecting was cancelled: the node was closed');
     try {
-      return await connectOnce(req, Math.max(1000, Math.min(req.attemptTimeoutMs, left)));
+      return await connectOnce(req, Math.max(1000, Math.min(req.attemptTimeoutMs, left)), Math.max(1000, left));
     } catch (e) {
       if (e instanceof NodeUnreachableError) throw e;
       const message = (e as Error).message;
@@ -77,7 +77,12 @@ export function target(info: SshConnectionInfo): string {
   return `${info.username}@${info.address}:${info.port}`;
 }
 
-function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected> {
+/**
+ * `answerMs` bounds the wait for the server's host key (a slirp forward accepts TCP before sshd
+ * exists); after that the attempt may use `wholeMs`, because dropping a connection mid-way through
+ * authentication makes sshd log `fatal: ssh_packet_send_debug: Broken pipe` at crit priority.
+ */
+function connectOnce(req: ConnectRequest, answerMs: number, wholeMs: number): Promise<Connected> {
   const { info } = req;
   return new Promise((resolve, reject) => {
     // Our own socket so that Nagle is off: 46.7 ms per trivial command with it, 3.6 ms without.
@@ -95,8 +100,10 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
       if (greeting.length < 256) greeting += d.toString('latin1').slice(0, 256 - greeting.length);
     });
     const onCancel = (): void => fail(new Error('cancelled'));
+    let timer = setTimeout(() => fail(new Error(`no SSH answer within ${answerMs} ms`)), answerMs);
     req.signal?.addEventListener('abort', onCancel, { once: true });
     const fail = (cause: Error): void => {
+      clearTimeout(timer);
       if (settled) return;
       settled = true;
       const err = notSsh(greeting) ? new NodeUnreachableError(req.nodeName, notSshMessage(info, greeting)) : cause;
@@ -113,6 +120,7 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
     });
     client.once('close', () => fail(new Error('connection closed during the SSH handshake')));
     client.once('ready', () => {
+      clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCancel);
       if (settled) return;
       settled = true;
@@ -129,11 +137,13 @@ function connectOnce(req: ConnectRequest, timeoutMs: number): Promise<Connected>
       ...(req.privateKey ? { privateKey: req.privateKey } : {}),
       ...(info.password ? { password: info.password } : {}),
       ...(agent ? { agent } : {}),
-      readyTimeout: timeoutMs,
+      readyTimeout: wholeMs + 1000,
       keepaliveInterval: req.keepaliveIntervalMs,
       keepaliveCountMax: 3,
       hostVerifier: (key: Buffer) => {
         presented = key.toString('base64');
+        clearTimeout(timer);
+        timer = setTimeout(() => fail(new Error(`SSH authentication not done within ${wholeMs} ms`)), wholeMs);
         mismatch = req.expectedHostKey !== undefined && req.expectedHostKey !== presented;
         return !mismatch;
       },

@@ -25,13 +25,16 @@ export function requireBuiltCli(): void {
 }
 
 /** Runs the built CLI to completion. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): CliResult {
   requireBuiltCli();
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     encoding: 'utf8',
-    timeout: 600_000,
+    timeout: options.timeoutMs ?? 600_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

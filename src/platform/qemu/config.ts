@@ -8,6 +8,8 @@ import { qemuSchema, type QemuSection } from './schema.js';
 export interface QemuOptions {
   /** `builtin` (the Debian guest this platform builds) or a path to an existing qcow2/raw disk. */
   image: 'builtin' | { disk: string; format: 'qcow2' | 'raw' };
+  /** Variant of the built-in guest: `cis` is hardened to CIS Level 1 (and logs in without root). */
+  profile: 'default' | 'cis';
   kernel?: string;
   initrd?: string;
   append?: string;
@@ -42,6 +44,7 @@ export function parseQemuOptions(config: Partial<PlatformConfig<Partial<QemuSect
   }
   return {
     image,
+    profile: o.profile,
     kernel: abs(o.kernel),
     initrd: abs(o.initrd),
     append: o.append,

@@ -29,7 +29,12 @@ export function identityScript(i: IdentityInput): string {
   if (i.warm) {
     lines.push(
       `date -u -s @${i.epochSeconds} >/dev/null`,
-      `echo ${i.machineId.replace(/[^0-9a-f]/g, '')} > /etc/machine-id`,
+      'old=; IFS= read -r old < /etc/machine-id || true',
+      `new=${i.machineId.replace(/[^0-9a-f]/g, '')}; echo "$new" > /etc/machine-id`,
+      // journalctl reads only /var/log/journal/<machine-id>, while journald keeps writing under the
+      // template's id: without this move every journal check of a clone would see an empty journal.
+      // The link keeps journald's own path working when it rotates.
+      '[ -n "$old" ] && [ -d "/var/log/journal/$old" ] && mv "/var/log/journal/$old" "/var/log/journal/$new" && ln -s "$new" "/var/log/journal/$old" || true',
     );
     if (i.hostKey) {
       // sshd re-executes itself for every connection and loads the host key then: no restart needed.

@@ -11,7 +11,8 @@ import type { Requirement } from '../../testing/types.js';
 import { matchRequirement } from '../requirements.js';
 import type { Environment, Match, Platform, PlatformContext } from '../types.js';
 import { chooseAccel, readAccelFacts, type AccelChoice } from './accel.js';
-import { privateMac } from './args.js';
+import { CIS_APPEND } from './image/cis-hardening.js';
+import { DEFAULT_APPEND, privateMac } from './args.js';
 import { parseQemuOptions, type QemuOptions } from './config.js';
 import type { QemuSection } from './schema.js';
 import { QEMU_FEATURES, QemuEnvironment } from './environment.js';
@@ -88,6 +89,7 @@ export class QemuPlatform implements Platform {
       const built = await buildImage({
         cacheDir: o.cacheDir,
         username: o.username,
+        ...(o.profile === 'cis' ? { hardening: 'cis' as const } : {}),
         signal: ctx.signal,
         log: (l) => ctx.log.info(`image: ${l}`),
       });
@@ -99,7 +101,7 @@ export class QemuPlatform implements Platform {
         format: 'qcow2',
         kernel: built.kernel,
         initrd: built.initrd,
-        append: o.append,
+        append: o.append ?? (o.profile === 'cis' ? `${DEFAULT_APPEND} ${CIS_APPEND}` : undefined),
         key: built.key,
       };
     } else {
@@ -196,7 +198,7 @@ export class QemuPlatform implements Platform {
         },
         base: { path: this.image.path, format: this.image.format },
         username: o.username,
-        bootUsername: o.image === 'builtin' ? 'root' : undefined,
+        bootUsername: this.bootUsername(),
         key: this.key,
         bootTimeoutMs: o.bootTimeoutMs,
         privateNet: o.privateNetwork ? { ip: `192.168.77.${10 + i}`, prefix: 24, mac } : undefined,
@@ -250,6 +252,11 @@ export class QemuPlatform implements Platform {
     }
   }
 
+  /** The built-in guest takes root's key for first contact (no sudo); the cis profile refuses root. */
+  private bootUsername(): string | undefined {
+    return this.options.image === 'builtin' && this.options.profile !== 'cis' ? 'root' : undefined;
+  }
+
   /** The warm snapshot for this guest shape, or undefined (cold boot) when not possible. */
   private async warmTemplate(first: QemuGuest, ctx: PlatformContext): Promise<WarmTemplate | undefined> {
     if (!this.options.warmStart || !this.image?.key) return undefined;
@@ -261,6 +268,7 @@ export class QemuPlatform implements Platform {
         qemuBinary: this.options.qemuBinary,
         spec: shape,
         username: this.options.username,
+        bootUsername: this.bootUsername(),
         key: this.key!,
         bootTimeoutMs: this.options.bootTimeoutMs,
         log: ctx.log,

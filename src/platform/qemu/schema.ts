@@ -27,6 +27,10 @@ export const qemuSchema = z.strictObject({
   private_network: z.boolean().default(true).describe('Connect guests of one environment on a private network'),
   username: z.string().min(1).optional().describe('Guest user to log in as'),
   qemu_binary: z.string().min(1).optional().describe('Default qemu-system-x86_64, or $LISA_QEMU_BINARY'),
+  profile: z
+    .enum(['default', 'cis'])
+    .default('default')
+    .describe('Built-in guest variant: default, or cis (a CIS Level 1 hardened reference image)'),
 });
 
 /** The validated `qemu:` section, defaults applied. */

@@ -25,6 +25,8 @@ export interface WarmRequest {
   /** Shape of the guest: must be identical between template and clones. */
   spec: Omit<VmSpec, 'disk' | 'incoming' | 'sshPort' | 'serialLog' | 'qmpSocket' | 'name'>;
   username: string;
+  /** Who logs in for first contact; undefined means `username` with sudo. */
+  bootUsername?: string;
   key: RunKey;
   bootTimeoutMs: number;
   log: Logger;
@@ -107,7 +109,7 @@ async function makeTemplate(req: WarmRequest, dir: string, fp: string): Promise<
     },
     base: { path: req.imagePath, format: 'qcow2' },
     username: req.username,
-    bootUsername: 'root',
+    bootUsername: req.bootUsername,
     key: req.key,
     bootTimeoutMs: req.bootTimeoutMs,
   });

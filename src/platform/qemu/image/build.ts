@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { cisHardeningScript } from './cis-hardening.js';
 import { configureScript } from './configure.js';
 import { withLock } from './lock.js';
 import { runCommand } from '../../../process/run-command.js';
@@ -108,6 +109,11 @@ async function buildInto(
     const script = join(work, 'configure.sh');
     await writeFile(script, configureScript(spec.username), { mode: 0o755 });
     await runCommand('bash', [script, rootfs], { signal });
+    if (spec.hardening === 'cis') {
+      const harden = join(work, 'cis-hardening.sh');
+      await writeFile(harden, cisHardeningScript(spec.username), { mode: 0o755 });
+      await runCommand('bash', [harden, rootfs], { signal });
+    }
     const boot = await readdir(join(rootfs, 'boot'));
     const vmlinuz = boot.find((f) => f.startsWith('vmlinuz-'));
     const initrd = boot.find((f) => f.startsWith('initrd.img-'));

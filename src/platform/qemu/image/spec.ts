@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { CIS_PACKAGES, cisHardeningScript } from './cis-hardening.js';
 import { configureScript } from './configure.js';
 
 /**
@@ -39,6 +40,8 @@ export interface ImageSpec {
   /** Size of the root filesystem (the ext4 is made at this size; the overlay cannot grow it). */
   diskSizeGiB: number;
   username: string;
+  /** `cis`: CIS Level 1 hardening on top (see cis-hardening.ts). Absent for the plain guest. */
+  hardening?: 'cis';
 }
 
 export interface BuildImageOptions {
@@ -52,6 +55,7 @@ export interface BuildImageOptions {
   extraPackages?: string[];
   diskSizeGiB?: number;
   username?: string;
+  hardening?: 'cis';
   /** Rebuild even when a cached image exists. */
   force?: boolean;
   signal?: AbortSignal;
@@ -78,13 +82,15 @@ export function defaultCacheDir(): string {
 
 export function resolveSpec(options: BuildImageOptions): ImageSpec {
   const base = options.packages ?? [...DEFAULT_PACKAGES];
-  const packages = [...new Set([...base, ...(options.extraPackages ?? [])])].sort();
+  const hardening = options.hardening === 'cis' ? CIS_PACKAGES : [];
+  const packages = [...new Set([...base, ...hardening, ...(options.extraPackages ?? [])])].sort();
   return {
     suite: options.suite ?? 'bookworm',
     mirror: options.mirror ?? 'http://deb.debian.org/debian',
     packages,
     diskSizeGiB: options.diskSizeGiB ?? 4,
     username: options.username ?? 'lisa',
+    ...(options.hardening ? { hardening: options.hardening } : {}),
   };
 }
 
@@ -92,6 +98,8 @@ export function resolveSpec(options: BuildImageOptions): ImageSpec {
 const BUILDER_VERSION = 1;
 
 export function imageKey(spec: ImageSpec): string {
-  const text = JSON.stringify({ v: BUILDER_VERSION, spec, script: configureScript(spec.username) });
+  // The hardening script joins the hash only when used, so the plain guest keeps its key.
+  const hardening = spec.hardening === 'cis' ? { hardening: cisHardeningScript(spec.username) } : {};
+  const text = JSON.stringify({ v: BUILDER_VERSION, spec, script: configureScript(spec.username), ...hardening });
   return `debian-${spec.suite}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
