@@ -8,10 +8,19 @@ import { envStatsNotifier } from './env-stats.js';
 import { htmlNotifier } from './html.js';
 import { jsonNotifier } from './json.js';
 import { junitNotifier } from './junit.js';
+import { fileNotifier, textResultNotifier } from './lisa-compat.js';
 import type { Notifier, NotifierContext, NotifierRegistration } from './types.js';
 
 const TYPE_NAME = /^[a-z][a-z0-9_-]*$/i;
-const BUILT_IN: readonly NotifierRegistration[] = [consoleNotifier, junitNotifier, jsonNotifier, htmlNotifier, envStatsNotifier];
+const BUILT_IN: readonly NotifierRegistration[] = [
+  consoleNotifier,
+  junitNotifier,
+  jsonNotifier,
+  htmlNotifier,
+  textResultNotifier,
+  envStatsNotifier,
+  fileNotifier,
+] as NotifierRegistration[];
 
 /** The notifiers a runbook can name by type; plugins are named by module path instead. */
 const registrations = new Map<string, NotifierRegistration>();

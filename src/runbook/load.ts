@@ -17,7 +17,8 @@ import { errorAt, locate, type LNode } from './located.js';
 import { checkRunbookPaths } from './path-checks.js';
 import { loadRunbookPlugins } from './plugins.js';
 import { expandHome, resolveRunbook } from './resolve.js';
-import { combinatorSchema, pathEntrySchema, runbookSchema } from './schema/runbook.js';
+import { combinatorSchema, extensionPaths, extensionSchema, runbookSchema } from './schema/runbook.js';
+import { dropDisabled } from './disabled.js';
 import { substitute } from './substitute.js';
 import type { LoadedRunbook, LoadOptions, ResolvedRunbook } from './types.js';
 import { check } from './validate.js';
@@ -59,7 +60,7 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
     const sources = combinatorSources(combinator, combinatorTree, cwd);
     // Checked with the first combination's values; each run resolves the entries again.
     const firstLayer = layer(sources.combinations[0]!.variables, 'combinator');
-    const transformers = planTransformers(substitute(transformerTree, withOutputs.with(firstLayer)));
+    const transformers = planTransformers(dropDisabled(substitute(transformerTree, withOutputs.with(firstLayer))));
     const expanded = await expand(rest, sources, withOutputs, secrets, absFile, cwd, options.checkFiles ?? false);
     const derive = (c: Combination, extra: Record<string, unknown>): Promise<ResolvedRunbook> =>
       resolveOne(rest, withOutputs.with([...layer(c.variables, 'combinator'), ...layer(extra, 'transformer')]), c, {
@@ -105,7 +106,7 @@ async function resolveOne(
   combination: Combination,
   o: { absFile: string; cwd: string; checkFiles: boolean },
 ): Promise<ResolvedRunbook> {
-  const resolvedTree = substitute(rest, table);
+  const resolvedTree = dropDisabled(substitute(rest, table));
   const plugins = await loadRunbookPlugins(resolvedTree);
   const data = check(runbookSchema(plugins), resolvedTree, []);
   const resolved = resolveRunbook(data, { tree: resolvedTree, file: o.absFile, cwd: o.cwd, plugins });
@@ -139,12 +140,10 @@ function placeholders(transformerTree: LNode & { kind: 'map' }): VarDef[] {
  * platform or notifier types that the rest of the runbook uses.
  */
 function extensionDirs(tree: LNode & { kind: 'map' }, vars: VariableTable): string[] {
-  const part = substitute(only(tree, 'extension'), vars);
-  const entries = check(z.object({ extension: z.array(pathEntrySchema).optional() }), part, []).extension ?? [];
-  return entries.map((e, i) => {
-    const at = locate(part, ['extension', i]).pos.absFile;
-    return path.resolve(path.dirname(at), expandHome(typeof e === 'string' ? e : e.path));
-  });
+  const part = dropDisabled(substitute(only(tree, 'extension'), vars));
+  const value = check(z.object({ extension: extensionSchema.optional() }), part, []).extension;
+  const at = locate(part, ['extension']).pos.absFile;
+  return extensionPaths(value).map((e) => path.resolve(path.dirname(at), expandHome(e)));
 }
 
 function maskError(err: RunbookError, secrets: string[]): void {

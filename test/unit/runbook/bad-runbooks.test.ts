@@ -19,7 +19,7 @@ const expected: Record<string, string> = {
   'unknown-rule-key.yml':
     'bad/unknown-rule-key.yml:4:5: testcase[0].selct_action: unknown key "selct_action"; did you mean "select_action"?',
   'bad-select-action.yml':
-    'bad/bad-select-action.yml:4:20: testcase[0].select_action: must be one of: include, exclude, forceInclude, forceExclude; found string "inclde"; did you mean "include"?',
+    'bad/bad-select-action.yml:4:20: testcase[0].select_action: must be one of: include, exclude, forceInclude, forceExclude, none; found string "inclde"; did you mean "include"?',
   'priority-wrong-type.yml':
     'bad/priority-wrong-type.yml:5:17: testcase[1].criteria.priority: expected a number or a list, found string "high"',
   'priority-list-element.yml':
