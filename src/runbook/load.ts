@@ -60,7 +60,7 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
     const sources = combinatorSources(combinator, combinatorTree, cwd);
     // Checked with the first combination's values; each run resolves the entries again.
     const firstLayer = layer(sources.combinations[0]!.variables, 'combinator');
-    const transformers = planTransformers(dropDisabled(substitute(transformerTree, withOutputs.with(firstLayer))));
+    const transformers = planTransformers(substitute(transformerTree, withOutputs.with(firstLayer)));
     const expanded = await expand(rest, sources, withOutputs, secrets, absFile, cwd, options.checkFiles ?? false);
     const derive = (c: Combination, extra: Record<string, unknown>): Promise<ResolvedRunbook> =>
       resolveOne(rest, withOutputs.with([...layer(c.variables, 'combinator'), ...layer(extra, 'transformer')]), c, {

@@ -66,7 +66,7 @@ const expected: Record<string, string> = {
   'remote-bad-port.yml':
     'bad/remote-bad-port.yml:6:17: environment.environments[0].nodes[0].port: must be at most 65535, found integer 70000',
   'node-unknown-type.yml':
-    'bad/node-unknown-type.yml:4:17: environment.environments[0].nodes[0].type: must be one of: remote, local; found string "remot"; did you mean "remote"?',
+    'bad/node-unknown-type.yml:4:17: environment.environments[0].nodes[0].type: must be one of: remote, local, requirement; found string "remot"; did you mean "remote"?',
   'environment-typo.yml':
     'bad/environment-typo.yml:2:3: environment.enviroments: unknown key "enviroments"; did you mean "environments"?',
   'platform-unknown-type.yml':
