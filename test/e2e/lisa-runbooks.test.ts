@@ -4,10 +4,11 @@
  * Runbooks for platforms lisa-ts does not have yet fail with exactly that reason.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot, runCli, tempDir } from '../helpers/cli.js';
+import { cliPath, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 
 const dir = join(repoRoot, 'test/fixtures/lisa-runbooks');
 const key = join(tempDir('lisa-compat-'), 'id_rsa');
@@ -73,4 +74,23 @@ test('hello_world_remote.yml: its placeholders are reported as the files they na
   const r = runCli(['check', join(dir, 'examples/runbook/hello_world_remote.yml')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /nodes\[0\]\.private_key_file: .*<your password or private_key_file>: file not found/);
+});
+
+test('LISA command lines: lisa -r runs, list -t case -a, list of an unavailable platform exits 2, list | head is quiet', () => {
+  const local = join(dir, 'microsoft/runbook/local.yml');
+  const logRoot = tempDir('lisa-compat-runs-');
+  const run = runCli(['-d', '-r', local, '-v', 'tier:debug', '-v', 'case:cpu_count', '-l', logRoot, '-i', 'compat1']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(readdirSync(logRoot).some((d) => d.endsWith('-compat1')));
+  const all = runCli(['list', '-t', 'case', '-a', '-r', local, '-v', 'tier:debug', '-v', 'case:cpu_count']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, /kernel\.dmesg_clean/);
+  const hyperv = runCli(['list', join(dir, 'microsoft/runbook/hyperv.yml')]);
+  assert.equal(hyperv.code, 2);
+  assert.match(hyperv.stderr, /unknown platform type "hyperv"/);
+  const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${cliPath}" list -a "${local}" | head -1`], {
+    encoding: 'utf8',
+  });
+  assert.equal(piped.stderr, '');
+  assert.match(piped.stdout, /^CASE/);
 });
