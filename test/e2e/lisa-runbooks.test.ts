@@ -14,6 +14,14 @@ const dir = join(repoRoot, 'test/fixtures/lisa-runbooks');
 const key = join(tempDir('lisa-compat-'), 'id_rsa');
 writeFileSync(key, 'not a real key; check only needs the file to exist\n');
 
+const azureVars = [
+  ...['service_principal_tenant_id', 'service_principal_client_id', 'service_principal_key', 'subscription_id'].flatMap(
+    (v) => ['-v', `${v}:x`],
+  ),
+  '-v',
+  `admin_private_key_file:${key}`,
+];
+
 const passes: [string, string[]][] = [
   ['examples/runbook/hello_world.yml', []],
   ['microsoft/runbook/local.yml', []],
@@ -24,6 +32,8 @@ const passes: [string, string[]][] = [
   ['microsoft/runbook/ready.yml', ['-v', 'public_address:127.0.0.1', '-v', `admin_private_key_file:${key}`]],
   ['microsoft/runbook/superbench.yml', ['-v', 'public_address:127.0.0.1', '-v', `admin_private_key_file:${key}`]],
   ['microsoft/runbook/qemu/qemu.yml', ['-v', `admin_private_key_file:${key}`]],
+  ['microsoft/runbook/azure.yml', azureVars],
+  ['examples/runbook/hello_world_azure.yml', azureVars],
 ];
 
 for (const [file, vars] of passes) {
