@@ -55,25 +55,8 @@ test('enable_tests:false drops the tier rule (enabled: false), so no rule narrow
 });
 
 test('LISA runbooks for platforms lisa-ts lacks name the platform', () => {
-  const needs: [string, string][] = [
-    ['microsoft/runbook/azure.yml', 'azure'],
-    ['microsoft/runbook/hyperv.yml', 'hyperv'],
-    ['examples/runbook/hello_world_azure.yml', 'azure'],
-  ];
-  const vars = [
-    'service_principal_tenant_id',
-    'service_principal_client_id',
-    'service_principal_key',
-    'subscription_id',
-  ];
-  for (const [file, platform] of needs) {
-    const r = runCli([
-      'check',
-      join(dir, file),
-      ...vars.flatMap((v) => ['-v', `${v}:x`]),
-      '-v',
-      `admin_private_key_file:${key}`,
-    ]);
+  for (const [file, platform] of [['microsoft/runbook/hyperv.yml', 'hyperv']] as const) {
+    const r = runCli(['check', join(dir, file)]);
     assert.equal(r.code, 2, file);
     assert.match(r.stderr, new RegExp(`platform\\[0\\]\\.type: unknown platform type "${platform}"`), file);
     assert.doesNotMatch(r.stderr, /unknown key|unknown notifier/, file);
