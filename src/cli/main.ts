@@ -27,9 +27,17 @@ const program = new Command()
     'Validate Linux images and kernels: runbooks, parallel agentless SSH test execution, pluggable platforms and reports',
   )
   .version(version(), '-V, --version')
-  .option('--debug', 'verbose console logs')
+  .option('-d, --debug', 'verbose console logs')
   .exitOverride()
   .configureOutput({ outputError: (s, write) => write(s) });
+
+// `lisa list | head` closes the pipe early: that is the reader being done, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 
 registerRun(program);
 registerResume(program);

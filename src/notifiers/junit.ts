@@ -34,7 +34,7 @@ export class JUnitNotifier implements Notifier {
 
   constructor(
     private readonly ctx: NotifierContext,
-    options: { path?: string } = {},
+    private readonly options: { path?: string; include_subtest?: boolean } = {},
   ) {
     this.path = reportPath(options.path, ctx.runDir, 'junit.xml');
     this.file = new ReportFile(this.path, () => this.render(this.finished), ctx.log);
@@ -70,7 +70,10 @@ export class JUnitNotifier implements Notifier {
       for (const [key, value] of Object.entries(variables)) {
         suite.property(this.text(key), this.text(typeof value === 'string' ? value : (JSON.stringify(value) ?? '')));
       }
-      for (const c of cases) this.addCase(suite.testCase(), c);
+      for (const c of cases) {
+        this.addCase(suite.testCase(), c);
+        if (this.options.include_subtest) this.addSubtests(suite, c);
+      }
     }
     this.addTransformers(builder, run.transformers);
     return builder.build();
@@ -157,6 +160,18 @@ export class JUnitNotifier implements Notifier {
     if (out.length) tc.standardOutput(this.text(out.join('\n')));
   }
 
+  /** LISA's `include_subtest: true`: each sub-result is a test case of its own, `<case>.<sub>`. */
+  private addSubtests(suite: { testCase(): TestCase }, c: CaseResult): void {
+    for (const sub of c.subResults) {
+      const tc = suite
+        .testCase()
+        .className(this.text(c.suite))
+        .name(this.text(`${c.name}.${sub.name}`));
+      if (sub.status === 'FAILED') tc.failure(this.text(sub.message || 'failed'), 'FAILED');
+      else if (sub.status !== 'PASSED') skipWithMessage(tc, this.text(sub.message || sub.status.toLowerCase()));
+    }
+  }
+
   /** Masked (again, defensively) and free of characters XML cannot hold. */
   private text(value: string): string {
     return cleanText(this.ctx.masker.mask(value));
@@ -187,6 +202,7 @@ export const junitNotifier = defineNotifier({
       .min(1)
       .optional()
       .describe('Report file; default <run dir>/junit.xml, relative to the working directory'),
+    include_subtest: z.boolean().optional().describe('LISA: each sub-result is reported as a test case of its own'),
   }),
   create: (options, ctx) => new JUnitNotifier(ctx, options),
 });

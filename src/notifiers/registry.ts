@@ -9,6 +9,7 @@ import { databaseNotifier } from './database.js';
 import { htmlNotifier } from './html.js';
 import { jsonNotifier } from './json.js';
 import { junitNotifier } from './junit.js';
+import { fileNotifier, textResultNotifier } from './lisa-compat.js';
 import type { Notifier, NotifierContext, NotifierRegistration } from './types.js';
 
 const TYPE_NAME = /^[a-z][a-z0-9_-]*$/i;
@@ -19,6 +20,8 @@ const BUILT_IN: readonly NotifierRegistration[] = [
   htmlNotifier,
   envStatsNotifier,
   databaseNotifier,
+  textResultNotifier,
+  fileNotifier,
 ];
 
 /** The notifiers a runbook can name by type; plugins are named by module path instead. */

@@ -23,11 +23,14 @@ export interface Selection {
   excluded: { info: TestCaseInfo; reason: string }[];
 }
 
+// LISA compiles criteria patterns case-insensitively (docs/lisa-compatibility.md).
+const re = (pattern: string) => new RegExp(pattern, 'i');
+
 function matches(rule: TestCaseRule, c: TestCaseInfo): boolean {
   const k = rule.criteria;
-  if (k.name && !new RegExp(k.name).test(c.id) && !new RegExp(k.name).test(c.name)) return false;
-  if (k.area && !new RegExp(k.area).test(c.area)) return false;
-  if (k.category && !new RegExp(k.category).test(c.category)) return false;
+  if (k.name && !re(k.name).test(c.id) && !re(k.name).test(c.name)) return false;
+  if (k.area && !re(k.area).test(c.area)) return false;
+  if (k.category && !re(k.category).test(c.category)) return false;
   if (k.priority && k.priority.length > 0 && !k.priority.includes(c.priority)) return false;
   if (k.tags && !k.tags.every((t) => c.tags.includes(t))) return false;
   return true;
@@ -53,14 +56,18 @@ export function selectCases(cases: TestCaseInfo[], rules: TestCaseRule[]): Selec
   for (const rule of rules) {
     const force = rule.selectAction === 'forceInclude' || rule.selectAction === 'forceExclude';
     const include = rule.selectAction === 'include' || rule.selectAction === 'forceInclude';
+    // LISA's `select_action: none` keeps the selection and only sets times/retry/... on the
+    // matching cases that are already selected.
+    const none = rule.selectAction === 'none';
     for (const c of cases) {
       if (!matches(rule, c)) continue;
       const s = state.get(c.id)!;
-      if (s.forced && !force) continue;
-      s.in = include;
+      if (none && !s.in) continue;
+      if (s.forced && !force && !none) continue;
+      if (!none) s.in = include;
       s.forced = s.forced || force;
-      if (include) {
-        s.by = rule.where;
+      if (include || none) {
+        if (!none) s.by = rule.where;
         if (rule.times !== undefined) s.settings.times = rule.times;
         if (rule.retry !== undefined) s.settings.retry = rule.retry;
         if (rule.timeout !== undefined) s.settings.timeoutMs = rule.timeout * 1000;

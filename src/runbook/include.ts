@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { displayPath, readYamlFile, type Reference } from './source.js';
 import { errorAt, type LEntry, type LNode } from './located.js';
 import { mergeRunbook } from './merge.js';
-import { pathEntrySchema } from './schema/runbook.js';
+import { includeEntrySchema } from './schema/runbook.js';
 import { check } from './validate.js';
 import { RUNBOOK_LIMITS } from './limits.js';
 import { readVariableSection } from './variable-section.js';
@@ -22,7 +22,7 @@ export interface LoadedTree {
   vars: VarDef[];
 }
 
-const includeSchema = z.array(pathEntrySchema).optional();
+const includeSchema = z.array(includeEntrySchema).optional();
 
 /** `higher`: variables that outrank this file (its includers' own, env, CLI), lowest first. */
 export async function loadTree(
@@ -38,14 +38,16 @@ export async function loadTree(
   const own = await readVariableSection(map, absFile, cwd, new VariableTable(higher));
   const visible = [...own, ...higher];
   const table = new VariableTable(visible);
-  const includes = check(includeSchema, map, ['include']) ?? [];
-  const section = map.entries.get('include')?.node;
+  // `parent:` is LISA's older name of `include:`; its runbooks still use it (local.yml).
+  const key = map.entries.has('include') || !map.entries.has('parent') ? 'include' : 'parent';
+  const includes = check(includeSchema, map, [key]) ?? [];
+  const section = map.entries.get(key)?.node;
 
   let merged: (LNode & { kind: 'map' }) | undefined;
   const vars: VarDef[] = [];
   for (const [i, entry] of includes.entries()) {
     const item = section?.kind === 'seq' ? section.items[i]! : map;
-    const use = { pos: item.pos, path: ['include', i] };
+    const use = { pos: item.pos, path: [key, i] };
     const target = path.resolve(
       path.dirname(absFile),
       String(table.expand(typeof entry === 'string' ? entry : entry.path, use)),
@@ -65,7 +67,7 @@ export async function loadTree(
     merged = merged ? mergeRunbook(merged, child.tree) : child.tree;
   }
   vars.push(...own);
-  const self = withoutKeys(map, ['include', 'variable']);
+  const self = withoutKeys(map, ['include', 'parent', 'variable']);
   return { tree: merged ? mergeRunbook(merged, self) : self, vars };
 }
 

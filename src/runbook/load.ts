@@ -17,7 +17,8 @@ import { errorAt, locate, type LNode } from './located.js';
 import { checkRunbookPaths } from './path-checks.js';
 import { loadRunbookPlugins } from './plugins.js';
 import { expandHome, resolveRunbook } from './resolve.js';
-import { combinatorSchema, pathEntrySchema, runbookSchema } from './schema/runbook.js';
+import { combinatorSchema, extensionPaths, extensionSchema, runbookSchema } from './schema/runbook.js';
+import { dropDisabled } from './disabled.js';
 import { substitute } from './substitute.js';
 import type { LoadedRunbook, LoadOptions, ResolvedRunbook } from './types.js';
 import { check } from './validate.js';
@@ -105,7 +106,7 @@ async function resolveOne(
   combination: Combination,
   o: { absFile: string; cwd: string; checkFiles: boolean },
 ): Promise<ResolvedRunbook> {
-  const resolvedTree = substitute(rest, table);
+  const resolvedTree = dropDisabled(substitute(rest, table));
   const plugins = await loadRunbookPlugins(resolvedTree);
   const data = check(runbookSchema(plugins), resolvedTree, []);
   const resolved = resolveRunbook(data, { tree: resolvedTree, file: o.absFile, cwd: o.cwd, plugins });
@@ -139,12 +140,10 @@ function placeholders(transformerTree: LNode & { kind: 'map' }): VarDef[] {
  * platform or notifier types that the rest of the runbook uses.
  */
 function extensionDirs(tree: LNode & { kind: 'map' }, vars: VariableTable): string[] {
-  const part = substitute(only(tree, 'extension'), vars);
-  const entries = check(z.object({ extension: z.array(pathEntrySchema).optional() }), part, []).extension ?? [];
-  return entries.map((e, i) => {
-    const at = locate(part, ['extension', i]).pos.absFile;
-    return path.resolve(path.dirname(at), expandHome(typeof e === 'string' ? e : e.path));
-  });
+  const part = dropDisabled(substitute(only(tree, 'extension'), vars));
+  const value = check(z.object({ extension: extensionSchema.optional() }), part, []).extension;
+  const at = locate(part, ['extension']).pos.absFile;
+  return extensionPaths(value).map((e) => path.resolve(path.dirname(at), expandHome(e)));
 }
 
 function maskError(err: RunbookError, secrets: string[]): void {

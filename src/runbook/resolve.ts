@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { get, locate, type LNode, type PathPart } from './located.js';
 import { isModulePath, modulePathAt } from './plugins.js';
-import type { RunbookData, RunbookPlugins } from './schema/runbook.js';
+import { extensionPaths, type RunbookData, type RunbookPlugins } from './schema/runbook.js';
 import type {
   CaseCriteria,
   EnvironmentConfig,
@@ -33,9 +33,11 @@ export function resolveRunbook(
   return {
     name: data.name ?? path.basename(ctx.file).replace(/\.ya?ml$/, ''),
     file: ctx.file,
-    extension: (data.extension ?? []).map((e, i) => fromFile(typeof e === 'string' ? e : e.path, ['extension', i])),
+    extension: extensionPaths(data.extension).map((e) => fromFile(e, ['extension'])),
     platform: platformOf(data, fromFile, ctx),
-    environments: (data.environment?.environments ?? []).map((env, i) => environmentOf(env, i, fromFile)),
+    environments: (data.environment?.environments ?? [])
+      .map((env, i) => environmentOf(env, i, fromFile))
+      .filter((env) => env.nodes.length > 0),
     testcase: (data.testcase ?? []).map((rule, i) => ruleOf(rule, where(['testcase', i]))),
     notifier: (data.notifier ?? []).map(({ type: written, ...options }, i): NotifierConfig => {
       const type = String(written);
@@ -45,6 +47,7 @@ export function resolveRunbook(
     }),
     concurrency: data.concurrency,
     exitOnFirstFailure: data.exit_on_first_failure ?? false,
+    exitWithFailedCount: data.exit_with_failed_count ?? true,
     runRoot: path.resolve(ctx.cwd, data.log_path ?? 'runtime/runs'),
   };
 }
@@ -82,27 +85,32 @@ function platformOf(data: RunbookData, fromFile: FromFile, ctx: ResolveContext):
   };
 }
 
-type EnvData = NonNullable<RunbookData['environment']>['environments'][number];
+type EnvData = NonNullable<NonNullable<RunbookData['environment']>['environments']>[number];
 
 function environmentOf(env: EnvData, envIndex: number, fromFile: FromFile): EnvironmentConfig {
-  const nodes = env.nodes.map((node, i): NodeConfig => {
-    if (node.type === 'local') return { type: 'local', name: node.name };
+  // Requirement nodes (LISA's `type: requirement` / `nodes_requirement`) are left to the platform,
+  // which builds nodes from the cases' own requirements; see docs/lisa-compatibility.md.
+  const nodes = (env.nodes ?? []).flatMap((node, i): NodeConfig[] => {
+    if (node.type === 'requirement') return [];
+    if (node.type === 'local') return [{ type: 'local', name: node.name }];
     const key = node.private_key_file;
-    return {
-      type: 'remote',
-      name: node.name,
-      // LISA connects through the public address when one is given.
-      address: (node.public_address ?? node.address)!,
-      port: node.public_port ?? node.port ?? 22,
-      username: node.username,
-      // LISA runbooks often pass `""` for the method not used.
-      password: node.password || undefined,
-      privateKeyFile: key
-        ? fromFile(key, ['environment', 'environments', envIndex, 'nodes', i, 'private_key_file'])
-        : undefined,
-      sudoPassword: node.sudo_password || undefined,
-      useAgent: node.use_agent,
-    };
+    return [
+      {
+        type: 'remote',
+        name: node.name,
+        // LISA connects through the public address when one is given.
+        address: (node.public_address ?? node.address)!,
+        port: node.public_port ?? node.port ?? 22,
+        username: node.username,
+        // LISA runbooks often pass `""` for the method not used.
+        password: node.password || undefined,
+        privateKeyFile: key
+          ? fromFile(key, ['environment', 'environments', envIndex, 'nodes', i, 'private_key_file'])
+          : undefined,
+        sudoPassword: node.sudo_password || undefined,
+        useAgent: node.use_agent,
+      },
+    ];
   });
   return { name: env.name, nodes };
 }

@@ -13,7 +13,7 @@ export interface VariableValue {
   source: string;
 }
 
-export type SelectAction = 'include' | 'exclude' | 'forceInclude' | 'forceExclude';
+export type SelectAction = 'include' | 'exclude' | 'forceInclude' | 'forceExclude' | 'none';
 
 export interface CaseCriteria {
   /** Regular expressions matched against the case id (`suite.case`) and the case name. */
@@ -110,6 +110,8 @@ export interface ResolvedRunbook {
   notifier: NotifierConfig[];
   concurrency?: number;
   exitOnFirstFailure: boolean;
+  /** LISA `exit_with_failed_count`: false makes a run whose cases failed exit 0. */
+  exitWithFailedCount?: boolean;
   /** Where runs are written (default `runtime/runs`), absolute. */
   runRoot: string;
 }

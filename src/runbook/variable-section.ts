@@ -25,7 +25,9 @@ export async function readVariableSection(
     const where = nodeOf(root, i);
     const source = `${displayPath(absFile, cwd)}:${where.pos.line}`;
     if ('name' in entry) {
-      defs.push({ name: entry.name, value: entry.value ?? '', isSecret: entry.is_secret ?? false, source });
+      // LISA's `mask:` styles show part of a secret; lisa-ts masks it whole, but it is a secret.
+      const isSecret = entry.is_secret ?? entry.mask !== undefined;
+      defs.push({ name: entry.name, value: entry.value ?? '', isSecret, source });
       continue;
     }
     const use = { pos: where.pos, path: ['variable', i, 'file'] };

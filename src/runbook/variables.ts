@@ -53,12 +53,21 @@ export function parseCliVariables(items: readonly string[]): VarDef[] {
   });
 }
 
+/** `LISA_x`, and as LISA: `S_LISA_x` is secret, `CV_LISA_x` is case visible. */
 export function envVariables(env: Record<string, string | undefined>): VarDef[] {
   const defs: VarDef[] = [];
   for (const [key, text] of Object.entries(env)) {
-    const name = key.slice('LISA_'.length);
-    if (!key.startsWith('LISA_') || text === undefined || !NAME.test(name)) continue;
-    defs.push({ name, value: scalarFromText(text), text, isSecret: false, source: `env:${key}` });
+    const prefix = /^(S_|CV_)?LISA_/.exec(key);
+    const name = prefix ? key.slice(prefix[0].length) : '';
+    if (!prefix || text === undefined || !NAME.test(name)) continue;
+    const isSecret = prefix[1] === 'S_';
+    defs.push({
+      name,
+      value: scalarFromText(text),
+      text,
+      isSecret,
+      source: `env:${isSecret ? 'S_LISA_' + name : key}`,
+    });
   }
   return defs;
 }
@@ -77,10 +86,11 @@ export class VariableTable {
     private readonly budget = { chars: RUNBOOK_LIMITS.expandedChars * 16 },
   ) {
     for (const def of layers) {
-      this.defs.set(def.name, def);
+      // Names are case-insensitive, as in LISA: `-v Location:x` sets `location`.
+      this.defs.set(def.name.toLowerCase(), def);
       if (def.isSecret) {
         // A name declared secret stays secret when a higher layer (e.g. `-v`) sets its value.
-        this.secretNames.add(def.name);
+        this.secretNames.add(def.name.toLowerCase());
         addSecret(this.secretValues, def.value);
       }
     }
@@ -91,14 +101,15 @@ export class VariableTable {
   }
 
   has(name: string): boolean {
-    return this.defs.has(name);
+    return this.defs.has(name.toLowerCase());
   }
 
-  resolve(name: string, use: Use, stack: string[] = []): unknown {
+  resolve(written: string, use: Use, stack: string[] = []): unknown {
+    const name = written.toLowerCase();
     const def = this.defs.get(name);
     if (!def) {
       const via = stack.length ? ` (used by variable "${stack[stack.length - 1]}")` : '';
-      throw errorAt(use.pos, use.path, `undefined variable "${name}"${via}`);
+      throw errorAt(use.pos, use.path, `undefined variable "${written}"${via}`);
     }
     if (stack.includes(name)) {
       throw errorAt(use.pos, use.path, `variable "${name}" refers to itself (${[...stack, name].join(' -> ')})`);
@@ -112,7 +123,7 @@ export class VariableTable {
     if (whole) return this.resolve(whole[1]!, use, stack);
     let size = text.length;
     return text.replace(REF, (ref: string, name: string) => {
-      const def = this.defs.get(name);
+      const def = this.defs.get(name.toLowerCase());
       const value = this.resolve(name, use, stack);
       const piece = def?.text !== undefined && value === def.value ? def.text : inlineText(value);
       // Checked per reference, so variables that each repeat the next one stop at the limit
@@ -156,7 +167,7 @@ export class VariableTable {
       } catch {
         // Only an error where it is used.
       }
-      out[name] = { value, isSecret: this.secretNames.has(name), source: def.source };
+      out[def.name] = { value, isSecret: this.secretNames.has(name), source: def.source };
     }
     return out;
   }

@@ -126,7 +126,7 @@ test('bad plugin paths and options are runbook errors: file:line:col, key, exit 
     ],
     [
       'notifier:\n  - type: slack\n',
-      /^error: runbook\.yml:2:11: notifier\[0\]\.type: unknown notifier type "slack"; known types: console, database, env_stats, html, json, junit/m,
+      /^error: runbook\.yml:2:11: notifier\[0\]\.type: unknown notifier type "slack"; known types: console, database, env_stats, file, html, json, junit, text_result/m,
     ],
   ];
   for (const [yaml, expected] of cases) {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { selectCases } from '../../orchestrator/selection.js';
 import { loadRunbookAndSuites } from '../load.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
@@ -19,11 +19,13 @@ export function registerList(program: Command): void {
   addRunbookOptions(program.command('list'))
     .description('list the cases a runbook selects (and why the others are left out), without touching a node')
     .option('--json', 'print JSON')
-    .action(async (positional: string | undefined, opts: RunbookArgs & { json?: boolean }) => {
+    .addOption(new Option('-t, --type <type>', 'LISA: what to list; only cases are listed').choices(['case']))
+    .option('-a, --all', 'LISA: list every loaded case, ignoring the runbook selection')
+    .action(async (positional: string | undefined, opts: RunbookArgs & { json?: boolean; all?: boolean }) => {
       const { runbook, cases } = await loadRunbookAndSuites(runbookPath(positional, opts), opts.variable, false);
       const out: unknown[] = [];
       for (const rb of runbook.combinations) {
-        const sel = selectCases(cases, rb.testcase);
+        const sel = selectCases(cases, opts.all ? [] : rb.testcase);
         if (opts.json) {
           out.push({
             combination: rb.combination.name,

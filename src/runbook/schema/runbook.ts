@@ -33,12 +33,45 @@ const regex = z.string().superRefine((value, ctx) => {
 
 export const pathEntrySchema = z.union([z.string().min(1), z.strictObject({ path: z.string().min(1) })]);
 
+/** LISA's `include: [{path, strategy}]`; see docs/lisa-compatibility.md for what `strategy` does. */
+export const includeEntrySchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    path: z.string().min(1),
+    strategy: z.unknown().optional().describe('LISA merge strategy; lisa-ts always merges keys, lists appended'),
+  }),
+]);
+
+/** `extension: [dir, {path, name}]`, or LISA's older `extension: {paths: [dir]}`. */
+export const extensionSchema = z.union([
+  z.array(
+    z.union([
+      z.string().min(1),
+      z.strictObject({ path: z.string().min(1), name: z.string().optional().describe('LISA package name; unused') }),
+    ]),
+  ),
+  z.strictObject({ paths: z.array(z.string().min(1)) }),
+]);
+
+export type ExtensionData = z.output<typeof extensionSchema>;
+
+/** The directories an `extension:` value names, as written. */
+export function extensionPaths(value: ExtensionData | undefined): string[] {
+  if (!value) return [];
+  if (!Array.isArray(value)) return value.paths;
+  return value.map((e) => (typeof e === 'string' ? e : e.path));
+}
+
 export const variableEntrySchema = z.union([
   z.strictObject({
     name: z.string().regex(/^[\w-]+$/, 'variable names may contain letters, digits, `_` and `-` only'),
     value: z.unknown().optional().describe('Any YAML value; `$(other)` references are resolved when used'),
     is_secret: z.boolean().optional().describe('Mask the value in every log and report'),
     is_case_visible: z.boolean().optional().describe('Accepted for LISA compatibility'),
+    mask: z
+      .enum(['guid', 'headtail', 'url', 'filename'])
+      .optional()
+      .describe('How a secret is shown, as LISA does: guid, headtail (first/last chars), url (host kept), filename'),
   }),
   z.strictObject({
     file: z.string().min(1).describe('YAML mapping of name: value, relative to this runbook'),
@@ -114,7 +147,10 @@ const testcaseRuleSchema = z
     criteria: z.strictObject(criteriaShape).optional(),
     // LISA accepts criteria keys directly on the rule as well.
     ...criteriaShape,
-    select_action: z.enum(['include', 'exclude', 'forceInclude', 'forceExclude']).optional(),
+    select_action: z
+      .enum(['include', 'exclude', 'forceInclude', 'forceExclude', 'none'])
+      .optional()
+      .describe('none: the rule only sets times/retry/timeout... on cases already selected'),
     times: z.number().int().positive().max(10_000).optional().describe('Run each selected case this many times'),
     retry: z.number().int().nonnegative().max(100).optional().describe('Retries after a failure'),
     timeout: z
@@ -164,13 +200,31 @@ const remoteNodeSchema = z
 
 const localNodeSchema = z.strictObject({ type: z.literal('local'), name: z.string().optional() });
 
+/** LISA's node requirement (`type: requirement`, `capability`, core_count, memory_mb, ...): matched by platforms. */
+const nodeRequirementSchema = z.looseObject({
+  type: z.literal('requirement'),
+  name: z.string().optional(),
+  capability: z.record(z.string(), z.unknown()).optional(),
+});
+
 export const environmentSchema = z.strictObject({
-  environments: z.array(
-    z.strictObject({
-      name: z.string().optional(),
-      nodes: z.array(z.discriminatedUnion('type', [remoteNodeSchema, localNodeSchema])).min(1),
-    }),
-  ),
+  allow_create: z.boolean().optional().describe('LISA: false means only the listed environments are used'),
+  retry: z.number().int().nonnegative().max(100).optional().describe('LISA: retries of a failed deployment'),
+  warn_as_error: z.boolean().optional().describe('LISA: unsupported requirement warnings become errors'),
+  max_concurrency: z.number().int().positive().max(1024).optional(),
+  environments: z
+    .array(
+      z.strictObject({
+        name: z.string().optional(),
+        topology: z.string().optional(),
+        nodes: z
+          .array(z.discriminatedUnion('type', [remoteNodeSchema, localNodeSchema, nodeRequirementSchema]))
+          .min(1)
+          .optional(),
+        nodes_requirement: z.array(z.record(z.string(), z.unknown())).optional(),
+      }),
+    )
+    .optional(),
 });
 
 type Union = [z.ZodObject, ...z.ZodObject[]];
@@ -212,11 +266,27 @@ export function platformEntrySchema(plugins: RunbookPlugins = NO_PLUGINS) {
   return z.discriminatedUnion('type', options as unknown as Union);
 }
 
+const jumpBoxSchema = z.strictObject({
+  address: z.string().min(1),
+  port: port.optional(),
+  username: z.string().min(1),
+  password: z.string().optional(),
+  private_key_file: z.string().optional(),
+});
+
+/** LISA's `dev:` section: development helpers. */
+const devSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  mock_tcp_ping: z.boolean().optional(),
+  jump_boxes: z.array(jumpBoxSchema).optional().describe('SSH to nodes through these hosts, in order'),
+  use_public_address: z.boolean().optional(),
+});
+
 export function runbookSchema(plugins: RunbookPlugins = NO_PLUGINS) {
   return z.strictObject({
     name: z.string().optional().describe('Shown in reports; defaults to the file name'),
-    include: z.array(pathEntrySchema).optional().describe('Runbooks merged under this one, relative to this file'),
-    extension: z.array(pathEntrySchema).optional().describe('Directories of extra test suites'),
+    include: z.array(includeEntrySchema).optional().describe('Runbooks merged under this one, relative to this file'),
+    extension: extensionSchema.optional().describe('Directories of extra test suites'),
     variable: z.array(variableEntrySchema).optional(),
     platform: z.array(platformEntrySchema(plugins)).min(1).optional().describe('The first entry is used'),
     environment: environmentSchema.optional(),
@@ -230,6 +300,16 @@ export function runbookSchema(plugins: RunbookPlugins = NO_PLUGINS) {
     concurrency: z.number().int().positive().max(1024).optional().describe('How many environments run at once'),
     exit_on_first_failure: z.boolean().optional(),
     log_path: z.string().min(1).optional().describe('Run root directory, default runtime/runs'),
+    exit_with_failed_count: z
+      .boolean()
+      .optional()
+      .describe('LISA: default true; false makes a run with failed cases exit 0'),
+    wait_resource_timeout: z.number().nonnegative().optional().describe('LISA: minutes to wait for resources'),
+    test_project: z.string().optional().describe('LISA: shown in reports'),
+    test_pass: z.string().optional().describe('LISA: shown in reports'),
+    tags: z.array(z.string()).optional().describe('LISA: run tags shown in reports'),
+    import_builtin_tests: z.boolean().optional().describe('LISA: load the built-in suites (default true)'),
+    dev: devSchema.optional(),
   });
 }
 

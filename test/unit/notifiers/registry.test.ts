@@ -17,7 +17,16 @@ import { makeContext } from '../../fixtures/notifiers/run-events.js';
 const ctx = makeContext('/runs/r1');
 
 test('built-in types are known and built from runbook entries', async () => {
-  assert.deepEqual(knownNotifierTypes(), ['console', 'database', 'env_stats', 'html', 'json', 'junit']);
+  assert.deepEqual(knownNotifierTypes(), [
+    'console',
+    'database',
+    'env_stats',
+    'file',
+    'html',
+    'json',
+    'junit',
+    'text_result',
+  ]);
   const junit = (await createNotifier({ type: 'junit', options: {} }, ctx)) as JUnitNotifier;
   assert.equal(junit.type, 'junit');
   assert.equal(junit.path, '/runs/r1/junit.xml');
@@ -27,7 +36,8 @@ test('built-in types are known and built from runbook entries', async () => {
 
 test('an unknown type names the known ones', async () => {
   await assert.rejects(createNotifier({ type: 'slack', options: {} }, ctx), {
-    message: 'unknown notifier type "slack"; known types: console, database, env_stats, html, json, junit',
+    message:
+      'unknown notifier type "slack"; known types: console, database, env_stats, file, html, json, junit, text_result',
   });
 });
 

@@ -19,7 +19,7 @@ const expected: Record<string, string> = {
   'unknown-rule-key.yml':
     'bad/unknown-rule-key.yml:4:5: testcase[0].selct_action: unknown key "selct_action"; did you mean "select_action"?',
   'bad-select-action.yml':
-    'bad/bad-select-action.yml:4:20: testcase[0].select_action: must be one of: include, exclude, forceInclude, forceExclude; found string "inclde"; did you mean "include"?',
+    'bad/bad-select-action.yml:4:20: testcase[0].select_action: must be one of: include, exclude, forceInclude, forceExclude, none; found string "inclde"; did you mean "include"?',
   'priority-wrong-type.yml':
     'bad/priority-wrong-type.yml:5:17: testcase[1].criteria.priority: expected a number or a list, found string "high"',
   'priority-list-element.yml':
@@ -66,7 +66,7 @@ const expected: Record<string, string> = {
   'remote-bad-port.yml':
     'bad/remote-bad-port.yml:6:17: environment.environments[0].nodes[0].port: must be at most 65535, found integer 70000',
   'node-unknown-type.yml':
-    'bad/node-unknown-type.yml:4:17: environment.environments[0].nodes[0].type: must be one of: remote, local; found string "remot"; did you mean "remote"?',
+    'bad/node-unknown-type.yml:4:17: environment.environments[0].nodes[0].type: must be one of: remote, local, requirement; found string "remot"; did you mean "remote"?',
   'environment-typo.yml':
     'bad/environment-typo.yml:2:3: environment.enviroments: unknown key "enviroments"; did you mean "environments"?',
   'platform-unknown-type.yml':

@@ -27,17 +27,24 @@ test('the JSON Schema is generated from the zod schema and closes every mapping'
   assert.deepEqual(Object.keys(schema.properties).sort(), [
     'combinator',
     'concurrency',
+    'dev',
     'environment',
     'exit_on_first_failure',
+    'exit_with_failed_count',
     'extension',
+    'import_builtin_tests',
     'include',
     'log_path',
     'name',
     'notifier',
     'platform',
+    'tags',
+    'test_pass',
+    'test_project',
     'testcase',
     'transformer',
     'variable',
+    'wait_resource_timeout',
   ]);
   const platforms = schema.properties.platform?.items?.oneOf ?? [];
   const qemu = platforms.find((p) => p.properties.type?.const === 'qemu');

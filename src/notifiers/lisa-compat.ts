@@ -1,0 +1,93 @@
+/**
+ * LISA's plain-file notifiers, so that LISA runbooks naming them keep their reports:
+ * `text_result` (one line per case, LISA's lisa.results.txt), `file` (every event, one JSON line each). Files are written whole by ReportFile.
+ */
+import { z } from 'zod';
+import type { RunEvent } from '../results/events.js';
+import { ResultsModel } from '../results/results-model.js';
+import { reportPath } from './options.js';
+import { ReportFile } from './report-file.js';
+import { defineNotifier, type Notifier, type NotifierContext } from './types.js';
+
+const fileOption = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('Report file name; relative to the working directory, default in the run directory');
+
+class ModelFileNotifier implements Notifier {
+  private readonly model = new ResultsModel();
+  private readonly file: ReportFile;
+  readonly path: string;
+
+  constructor(
+    readonly type: string,
+    ctx: NotifierContext,
+    path: string | undefined,
+    fallback: string,
+    render: (model: ResultsModel) => string,
+  ) {
+    this.path = reportPath(path, ctx.runDir, fallback);
+    this.file = new ReportFile(this.path, () => ctx.masker.mask(render(this.model)), ctx.log);
+  }
+
+  onEvent(event: RunEvent): void {
+    this.model.apply(event);
+    if (event.type === 'case.end' || event.type === 'env.end') this.file.update();
+    else if (event.type === 'run.end') this.file.flush();
+  }
+
+  async finish(): Promise<void> {
+    this.file.flush();
+  }
+}
+
+export function textResult(model: ResultsModel, includeSubtest: boolean): string {
+  const run = model.view();
+  const lines = [`${run.name} ${run.status} ${run.summary.passed}/${run.summary.total} passed`];
+  for (const c of run.cases) {
+    lines.push(`${c.status.padEnd(9)} ${c.suite}.${c.name} ${c.message}`.trimEnd());
+    if (includeSubtest)
+      for (const s of c.subResults) lines.push(`  ${s.status.padEnd(9)} ${s.name} ${s.message ?? ''}`.trimEnd());
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const textResultNotifier = defineNotifier({
+  type: 'text_result',
+  schema: z.strictObject({
+    file_name: fileOption,
+    include_subtest: z.boolean().optional().describe("List each case's sub-results under it"),
+  }),
+  create: (o, ctx) =>
+    new ModelFileNotifier('text_result', ctx, o.file_name, 'lisa.results.txt', (m) =>
+      textResult(m, o.include_subtest ?? false),
+    ),
+});
+
+/** LISA's `file` notifier: every message, one JSON object a line. */
+class EventFileNotifier implements Notifier {
+  readonly type = 'file';
+  private readonly lines: string[] = [];
+  private readonly file: ReportFile;
+
+  constructor(ctx: NotifierContext, path: string | undefined) {
+    this.file = new ReportFile(reportPath(path, ctx.runDir, 'messages.jsonl'), () => this.lines.join(''), ctx.log);
+  }
+
+  onEvent(event: RunEvent): void {
+    this.lines.push(`${JSON.stringify(event)}\n`);
+    if (event.type === 'run.end') this.file.flush();
+    else this.file.update();
+  }
+
+  async finish(): Promise<void> {
+    this.file.flush();
+  }
+}
+
+export const fileNotifier = defineNotifier({
+  type: 'file',
+  schema: z.strictObject({ file_name: fileOption }),
+  create: (o, ctx) => new EventFileNotifier(ctx, o.file_name),
+});
