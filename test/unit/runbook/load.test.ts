@@ -109,6 +109,7 @@ test('include paths use variables; the includer refines an included platform of 
     data_disks: 0,
     boot_timeout: 300,
     private_network: true,
+    profile: 'default',
   });
   assert.deepEqual(
     rb.testcase.map((r) => r.where),

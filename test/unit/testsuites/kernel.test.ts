@@ -25,8 +25,8 @@ import { failsWith, fixture } from '../../helpers/fixtures.js';
 const dmesg = (f: string) => findDefects(parseDmesgJson(fixture(`tools/dmesg/${f}`)));
 const journal = (f: string) => parseJournalJson(fixture(`tools/journalctl/${f}`));
 
-test('suite declares five cases on Linux', () => {
-  assert.equal(suite.cases.length, 5);
+test('suite declares six cases on Linux', () => {
+  assert.equal(suite.cases.length, 6);
   assert.deepEqual(suite.requirement?.supportedOs, ['linux']);
 });
 
