@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunEventOf } from '../../src/results/events.js';
@@ -45,8 +45,10 @@ async function until(check: () => boolean, ms: number): Promise<void> {
   }
 }
 
+// The run root exists a moment before the run's own directory is made inside it.
 const longBegan = (runs: string) =>
   existsSync(runs) &&
+  readdirSync(runs).length > 0 &&
   readEvents(onlyRunDir(runs)).some((e) => e.type === 'case.begin' && e.case.caseId === 'waiting.long');
 
 /** User plus system CPU seconds the process has used, from /proc/PID/stat. */
