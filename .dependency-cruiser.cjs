@@ -14,8 +14,9 @@ const MAY_IMPORT = {
   node: ['logging', 'os', 'shell'],
   tool: ['logging', 'node', 'os', 'shell'],
   testing: ['logging', 'node', 'os', 'platform', 'plugins', 'shell', 'tool'],
-  results: ['logging', 'testing'],
-  runbook: ['logging', 'notifiers', 'platform', 'plugins'],
+  results: ['logging', 'runbook', 'testing'],
+  runbook: ['logging', 'notifiers', 'platform', 'plugins', 'transformer'],
+  transformer: ['logging', 'node', 'os', 'platform', 'results', 'runbook', 'shell'],
   platform: ['logging', 'node', 'os', 'plugins', 'process', 'runbook', 'shell', 'testing'],
   notifiers: ['logging', 'plugins', 'results', 'runbook', 'testing'],
   orchestrator: [
@@ -31,6 +32,7 @@ const MAY_IMPORT = {
     'shell',
     'testing',
     'tool',
+    'transformer',
   ],
 };
 

@@ -38,7 +38,7 @@ export class EventBus {
   emit(given: EventInput): void {
     let input = given;
     for (const t of this.transforms) input = t(input);
-    const raw = { ...input, time: new Date().toISOString() } as RunEvent;
+    const raw = { ...input, time: new Date().toISOString() };
     // Serialised once: the masked line is what goes to disk, and (only when it changed) to listeners.
     const line = JSON.stringify(raw);
     const masked = this.masker.mask(line);

@@ -75,7 +75,7 @@ concurrency: 1
     const rerunDir = runDirs(join(dir, 'runs')).find((d) => d !== firstDir)!;
     const events = readEvents(rerunDir);
     assert.deepEqual(
-      events.filter((e) => e.type === 'case.queued').map((e) => (e as RunEventOf<'case.queued'>).case.caseId),
+      events.filter((e) => e.type === 'case.queued').map((e) => e.case.caseId),
       ['results.config_file'],
     );
     assert.deepEqual(

@@ -203,7 +203,7 @@ export function environmentFacts(
   variables: Record<string, unknown>,
 ): EnvironmentFacts {
   const n = nodes[0];
-  const variable = (k: string) => (typeof variables[k] === 'string' ? (variables[k] as string) : undefined);
+  const variable = (k: string) => (typeof variables[k] === 'string' ? variables[k] : undefined);
   return {
     image: extra.image ?? variable('image') ?? variable('marketplace_image') ?? variable('vhd'),
     kernel: n?.kernel,
