@@ -36,7 +36,7 @@ describe('qemu platform on a real guest', { timeout: 20 * 60_000 }, () => {
     });
     assert.deepEqual(r.stdout.trim().split('\n'), ['lisa', '0', '12', 'qemu1-node0']);
     assert.equal(env.capabilities[0]!.cores, 2);
-    assert.deepEqual([...env.features].sort(), ['Disk', 'SerialConsole', 'StartStop']);
+    assert.deepEqual([...env.features].sort(), ['Disk', 'KernelBoot', 'SerialConsole', 'StartStop']);
   });
 
   it('registers every VM in the run directory', () => {
