@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runRunbook } from '../../orchestrator/run.js';
 import { readEventsFile } from '../../results/events-file.js';
 import { readInvocation } from '../../results/invocation.js';
 import { resumeState } from '../../results/resume.js';
 import { UsageError } from '../errors.js';
-import { installInterruptHandler } from '../interrupt.js';
+import { runFromCli } from '../run-from-cli.js';
 import { loadRunbookAndSuites } from '../load.js';
 
 export function registerResume(program: Command): void {
@@ -50,20 +49,11 @@ export function registerResume(program: Command): void {
       const queued = new Set(events.flatMap((e) => (e.type === 'case.queued' ? [e.case.runCaseId] : [])));
       const variables = [...invocation.variables, ...opts.variable];
       const { runbook, cases } = await loadRunbookAndSuites(invocation.runbook, variables);
-      const interrupt = installInterruptHandler(process.stderr);
-      try {
-        const result = await runRunbook(runbook, {
-          debug,
-          out: process.stdout,
-          err: process.stderr,
-          signal: interrupt.signal,
-          cases,
-          only: queued.size ? (c) => queued.has(c.runCaseId) : undefined,
-          resume: { runDir, replay: state.replay, done: state.done },
-        });
-        process.exitCode = result.exitCode;
-      } finally {
-        interrupt.dispose();
-      }
+      await runFromCli(runbook, {
+        debug,
+        cases,
+        only: queued.size ? (c) => queued.has(c.runCaseId) : undefined,
+        resume: { runDir, replay: state.replay, done: state.done },
+      });
     });
 }

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { runRunbook } from '../../orchestrator/run.js';
 import type { CaseRef } from '../../results/events.js';
 import { invocationOf } from '../../results/invocation.js';
 import { loadRunbookAndSuites } from '../load.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
-import { installInterruptHandler } from '../interrupt.js';
+import { runFromCli } from '../run-from-cli.js';
 import { historyDatabaseUrl, perfBaseline, rerunFilter, shardFilter } from '../run-filters.js';
 import { loadPerfCriteria } from '../../results/perf-criteria.js';
 import { PerfGate } from '../../results/perf-gate.js';
@@ -52,24 +51,13 @@ export function registerRun(program: Command): void {
       const invocation = invocationOf(resolve(file), opts.variable);
       if (opts.rerunFailed) invocation.rerunFailed = opts.rerunFailed;
       if (opts.shard) invocation.shard = opts.shard;
-      const interrupt = installInterruptHandler(process.stderr);
-      try {
-        const result = await runRunbook(runbook, {
-          debug,
-          out: process.stdout,
-          err: process.stderr,
-          signal: interrupt.signal,
-          cases,
-          only: filters.length ? (c) => filters.every((f) => f(c)) : undefined,
-          invocation,
-          transform: gate ? (e) => gate.transform(e) : undefined,
-          exitWithFailedCount: opts.exitWithFailedCount,
-        });
-        // LISA's `exit_with_failed_count: false`: failed cases do not fail the command.
-        const failedOnly = result.exitCode === 1 && runbook.combinations[0]!.exitWithFailedCount === false;
-        process.exitCode = failedOnly ? 0 : result.exitCode;
-      } finally {
-        interrupt.dispose();
-      }
+      await runFromCli(runbook, {
+        debug,
+        cases,
+        only: filters.length ? (c) => filters.every((f) => f(c)) : undefined,
+        invocation,
+        transform: gate ? (e) => gate.transform(e) : undefined,
+        exitWithFailedCount: opts.exitWithFailedCount,
+      });
     });
 }
