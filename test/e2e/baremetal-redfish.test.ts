@@ -80,7 +80,9 @@ testcase:
     assert.match(seen, /ComputerSystem\.Reset On/);
     assert.match(seen, /ComputerSystem\.Reset ForceOff/);
     const serial = readFileSync(join(runDir, 'baremetal/server1/serial.log'), 'utf8');
-    assert.match(serial, /Linux version/);
+    // Kernel printk lines prove the SOL capture; which is the first one caught depends on how fast
+    // the emulated BMC reconnects after power-on, so "Linux version" itself is not required.
+    assert.match(serial, /\[\s*\d+\.\d+\] /);
   });
 
   it('leaves the server powered off and the password unseen', () => {

@@ -1,15 +1,21 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Bmc, ConsoleStream } from './bmc.js';
 
+const MIN_REOPEN_MS = 100;
+const MAX_REOPEN_MS = 2_000;
+
 /**
  * Keeps the machine's serial console (SOL / Redfish serial) flowing into a file in the run dir.
- * A session the BMC drops (power cycles do that) is reopened, so no boot is missed for long.
+ * A session the BMC drops (power cycles do that) is reopened at once and then with a growing pause:
+ * the first kernel lines ("Linux version", the command line) come within a second of power-on, and
+ * panic detection needs them, but a BMC that refuses every session must not be hammered.
  */
 export class ConsoleCapture {
   private out: WriteStream;
   private stream: ConsoleStream | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  private delayMs = MIN_REOPEN_MS;
   bytes = 0;
   lastError: string | undefined;
 
@@ -27,6 +33,7 @@ export class ConsoleCapture {
       this.stream = await this.bmc.openConsole(
         (d) => {
           this.bytes += d.length;
+          this.delayMs = MIN_REOPEN_MS;
           this.out.write(d);
         },
         (message) => this.ended(message),
@@ -41,7 +48,8 @@ export class ConsoleCapture {
     if (this.stopped) return;
     if (message !== this.lastError) this.log(`console: ${message}; reopening`);
     this.lastError = message;
-    this.retry = setTimeout(() => void this.start(), 2_000);
+    this.retry = setTimeout(() => void this.start(), this.delayMs);
+    this.delayMs = Math.min(this.delayMs * 2, MAX_REOPEN_MS);
   }
 
   async stop(): Promise<void> {
