@@ -1,4 +1,5 @@
 import { accelArgs, type AccelChoice } from './accel.js';
+import { swtpmSocket } from './secure-boot/swtpm.js';
 
 export interface VmSpec {
   name: string;
@@ -8,7 +9,12 @@ export interface VmSpec {
   /** The node's copy-on-write overlay (qcow2) or a disk image the node owns. */
   disk: string;
   diskFormat?: 'qcow2' | 'raw';
-  /** Direct kernel boot; absent means the disk boots itself (GRUB). */
+  /**
+   * UEFI boot through OVMF: the firmware code, this node's own copy of the variable store, the ESP
+   * image holding the signed UKI, and the state directory of the node's TPM (absent: no TPM).
+   */
+  uefi?: { code: string; vars: string; esp: string; tpmDir?: string };
+  /** Direct kernel boot; absent means the disk boots itself (GRUB, or the ESP under `uefi`). */
   kernel?: string;
   initrd?: string;
   append?: string;
@@ -31,7 +37,7 @@ export interface VmSpec {
 export const DEFAULT_APPEND = 'root=/dev/vda rw console=ttyS0 systemd.show_status=1';
 
 /** PCI slots are fixed so that NIC names (ens3, ens8) are stable and warm snapshots match. */
-export const SLOT = { nic: '0x3', disk: '0x4', rng: '0x5', privateNic: '0x8' } as const;
+export const SLOT = { nic: '0x3', disk: '0x4', rng: '0x5', esp: '0x6', privateNic: '0x8' } as const;
 
 /**
  * The full QEMU command line for one node. Everything that is part of the guest-visible device
@@ -77,6 +83,7 @@ export function buildQemuArgs(spec: VmSpec): string[] {
     if (spec.initrd) args.push('-initrd', spec.initrd);
     args.push('-append', spec.append ?? DEFAULT_APPEND);
   }
+  if (spec.uefi) args.push(...uefiArgs(spec.uefi));
   if (spec.privateNet) {
     args.push(
       '-netdev',
@@ -90,6 +97,35 @@ export function buildQemuArgs(spec: VmSpec): string[] {
   if (spec.seedIso) args.push('-drive', `file=${escapeOpt(spec.seedIso)},if=ide,media=cdrom,format=raw,readonly=on`);
   if (spec.incoming) args.push('-incoming', spec.incoming);
   args.push(...(spec.extraArgs ?? []));
+  return args;
+}
+
+/**
+ * OVMF on pflash (code read-only, variables the node's own), the ESP as a read-only disk that is
+ * the only boot entry (read-only also keeps storage suites from taking it for a data disk), and a
+ * TPM 2.0 on the TIS interface the 'pc' machine has.
+ */
+export function uefiArgs(u: NonNullable<VmSpec['uefi']>): string[] {
+  const args = [
+    '-drive',
+    `if=pflash,format=raw,unit=0,readonly=on,file=${escapeOpt(u.code)}`,
+    '-drive',
+    `if=pflash,format=raw,unit=1,file=${escapeOpt(u.vars)}`,
+    '-blockdev',
+    `driver=raw,node-name=esp,read-only=on,file.driver=file,file.filename=${escapeOpt(u.esp)}`,
+    '-device',
+    `virtio-blk-pci,drive=esp,addr=${SLOT.esp},bootindex=0`,
+  ];
+  if (u.tpmDir) {
+    args.push(
+      '-chardev',
+      `socket,id=tpm0chr,path=${escapeOpt(swtpmSocket(u.tpmDir))}`,
+      '-tpmdev',
+      'emulator,id=tpm0,chardev=tpm0chr',
+      '-device',
+      'tpm-tis,tpmdev=tpm0',
+    );
+  }
   return args;
 }
 

@@ -3,13 +3,16 @@ import { resolve } from 'node:path';
 import type { PlatformConfig } from '../../runbook/types.js';
 import { defaultCacheDir } from './image/spec.js';
 import { qemuSchema, type QemuSection } from './schema.js';
+import { resolveSecureBoot, type SecureBootOptions } from './secure-boot/options.js';
 
 /** What the platform works with: the validated `qemu:` section (./schema.ts) turned into paths and units. */
 export interface QemuOptions {
   /** `builtin` (the Debian guest this platform builds) or a path to an existing qcow2/raw disk. */
   image: 'builtin' | { disk: string; format: 'qcow2' | 'raw' };
   /** Variant of the built-in guest: `cis` is hardened to CIS Level 1 (and logs in without root). */
-  profile: 'default' | 'cis';
+  profile: QemuSection['profile'];
+  /** Firmware, keys and TPM of the secure_boot profile (absent for the others). */
+  secureBoot?: SecureBootOptions;
   kernel?: string;
   initrd?: string;
   append?: string;
@@ -45,6 +48,7 @@ export function parseQemuOptions(config: Partial<PlatformConfig<Partial<QemuSect
   return {
     image,
     profile: o.profile,
+    secureBoot: o.profile === 'secure_boot' ? resolveSecureBoot(o.secure_boot, (p) => resolve(base, p)) : undefined,
     kernel: abs(o.kernel),
     initrd: abs(o.initrd),
     append: o.append,

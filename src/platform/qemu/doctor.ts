@@ -23,6 +23,11 @@ const TOOLS: { cmd: string; pkg: string; why: string; required: boolean }[] = [
   { cmd: 'debootstrap', pkg: 'debootstrap', why: 'builds the builtin Debian image', required: true },
   { cmd: 'mkfs.ext4', pkg: 'e2fsprogs', why: 'makes the image filesystem without a loop device', required: true },
   { cmd: 'genisoimage', pkg: 'genisoimage', why: 'cloud-init seeds for existing cloud images', required: false },
+  { cmd: 'sbsign', pkg: 'sbsigntool', why: 'signs the UKI of profile secure_boot', required: false },
+  { cmd: 'objcopy', pkg: 'binutils', why: 'builds the UKI of profile secure_boot', required: false },
+  { cmd: 'mcopy', pkg: 'mtools', why: 'writes the ESP of profile secure_boot', required: false },
+  { cmd: 'mkfs.vfat', pkg: 'dosfstools', why: 'formats the ESP of profile secure_boot', required: false },
+  { cmd: 'swtpm', pkg: 'swtpm', why: 'the TPM 2.0 of profile secure_boot', required: false },
 ];
 
 function free(path: string): number | undefined {

@@ -24,6 +24,7 @@ import { reapStaleVms } from './registry.js';
 import { startNtpServer, type NtpServer } from './ntp.js';
 import { makeSeedIso } from './seed.js';
 import { ensureWarmTemplate, type WarmTemplate } from './warm.js';
+import { nodeUefi, prepareSecureBoot, type SecureBootPlan } from './secure-boot/prepare.js';
 
 interface BootImage {
   path: string;
@@ -33,6 +34,8 @@ interface BootImage {
   append?: string;
   /** Content key of a built image; warm snapshots exist only for those. */
   key?: string;
+  /** profile secure_boot: the kernel boots from a signed UKI through OVMF instead of -kernel. */
+  secureBoot?: SecureBootPlan;
 }
 
 const MAX_NODES = 8;
@@ -90,6 +93,8 @@ export class QemuPlatform implements Platform {
         cacheDir: o.cacheDir,
         username: o.username,
         ...(o.profile === 'cis' ? { hardening: 'cis' as const } : {}),
+        // systemd measures boot phases into the TPM when started from a UKI; it needs the TSS libraries.
+        ...(o.profile === 'secure_boot' ? { extraPackages: ['tpm2-tools'] } : {}),
         signal: ctx.signal,
         log: (l) => ctx.log.info(`image: ${l}`),
       });
@@ -113,6 +118,18 @@ export class QemuPlatform implements Platform {
         if (p && !existsSync(p)) throw new Error(`runbook platform qemu.${k}: file not found: ${p}`);
       }
       this.image = { path: o.image.disk, format: o.image.format, kernel: o.kernel, initrd: o.initrd, append: o.append };
+    }
+    if (o.secureBoot) {
+      this.image.secureBoot = await prepareSecureBoot({
+        options: o.secureBoot,
+        kernel: this.image.kernel,
+        initrd: this.image.initrd,
+        cmdline: this.image.append ?? DEFAULT_APPEND,
+        cacheDir: o.cacheDir,
+        signal: ctx.signal,
+        log: (l) => ctx.log.info(`secure boot: ${l}`),
+      });
+      ctx.log.info(`qemu: secure_boot profile, ${this.image.secureBoot.cached ? 'cached' : 'new'} signed UKI`);
     }
     this.key = await ensureRunKey(join(ctx.runDir, 'qemu', 'key'));
     this.ntp = await startNtpServer();
@@ -186,9 +203,9 @@ export class QemuPlatform implements Platform {
           cores,
           memoryMiB,
           diskFormat: 'qcow2',
-          kernel: this.image.kernel,
-          initrd: this.image.initrd,
-          append: this.image.append,
+          ...(this.image.secureBoot
+            ? { uefi: await nodeUefi(this.image.secureBoot, dir) }
+            : { kernel: this.image.kernel, initrd: this.image.initrd, append: this.image.append }),
           sshPort,
           privateNet: o.privateNetwork ? { mcast, mac } : undefined,
           serialLog: join(dir, 'serial.log'),
@@ -259,7 +276,8 @@ export class QemuPlatform implements Platform {
 
   /** The warm snapshot for this guest shape, or undefined (cold boot) when not possible. */
   private async warmTemplate(first: QemuGuest, ctx: PlatformContext): Promise<WarmTemplate | undefined> {
-    if (!this.options.warmStart || !this.image?.key) return undefined;
+    // A warm clone would share one firmware variable store and TPM state: secure_boot boots cold.
+    if (!this.options.warmStart || !this.image?.key || this.image.secureBoot) return undefined;
     const { name: _n, sshPort: _p, serialLog: _s, qmpSocket: _q, ...shape } = first.init.spec;
     try {
       return await ensureWarmTemplate({

@@ -4,34 +4,46 @@
  */
 import { z } from 'zod';
 import { definePlatform } from '../registration.js';
+import { secureBootSchema } from './secure-boot/options.js';
 
 const positiveInt = z.number().int().positive();
 
-export const qemuSchema = z.strictObject({
-  image: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('A qcow2/raw image file, or `builtin:debian-12` (the guest lisa builds)'),
-  kernel: z.string().min(1).optional().describe('Kernel image to boot directly (-kernel)'),
-  initrd: z.string().min(1).optional().describe('Initrd for a direct kernel boot (-initrd)'),
-  append: z.string().optional().describe('Kernel command line for a direct kernel boot (-append)'),
-  cache_dir: z.string().min(1).optional().describe('Where downloaded and prepared images are cached'),
-  accel: z.enum(['auto', 'kvm', 'tcg']).default('auto').describe('Accelerator; auto uses kvm when /dev/kvm is usable'),
-  cores: positiveInt.optional().describe('vCPUs per guest'),
-  memory_mb: positiveInt.default(1024).describe('Memory per guest, MiB'),
-  data_disks: z.number().int().nonnegative().default(0).describe('Extra empty data disks per guest'),
-  // TCG boots take 25-45 s here and up to 175 s when the host is busy.
-  boot_timeout: z.number().positive().default(300).describe('Seconds to wait for SSH after boot'),
-  warm_start: z.boolean().default(true).describe('Boot from a saved snapshot when available'),
-  private_network: z.boolean().default(true).describe('Connect guests of one environment on a private network'),
-  username: z.string().min(1).optional().describe('Guest user to log in as'),
-  qemu_binary: z.string().min(1).optional().describe('Default qemu-system-x86_64, or $LISA_QEMU_BINARY'),
-  profile: z
-    .enum(['default', 'cis'])
-    .default('default')
-    .describe('Built-in guest variant: default, or cis (a CIS Level 1 hardened reference image)'),
-});
+export const qemuSchema = z
+  .strictObject({
+    image: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A qcow2/raw image file, or `builtin:debian-12` (the guest lisa builds)'),
+    kernel: z.string().min(1).optional().describe('Kernel image to boot directly (-kernel)'),
+    initrd: z.string().min(1).optional().describe('Initrd for a direct kernel boot (-initrd)'),
+    append: z.string().optional().describe('Kernel command line for a direct kernel boot (-append)'),
+    cache_dir: z.string().min(1).optional().describe('Where downloaded and prepared images are cached'),
+    accel: z
+      .enum(['auto', 'kvm', 'tcg'])
+      .default('auto')
+      .describe('Accelerator; auto uses kvm when /dev/kvm is usable'),
+    cores: positiveInt.optional().describe('vCPUs per guest'),
+    memory_mb: positiveInt.default(1024).describe('Memory per guest, MiB'),
+    data_disks: z.number().int().nonnegative().default(0).describe('Extra empty data disks per guest'),
+    // TCG boots take 25-45 s here and up to 175 s when the host is busy.
+    boot_timeout: z.number().positive().default(300).describe('Seconds to wait for SSH after boot'),
+    warm_start: z.boolean().default(true).describe('Boot from a saved snapshot when available'),
+    private_network: z.boolean().default(true).describe('Connect guests of one environment on a private network'),
+    username: z.string().min(1).optional().describe('Guest user to log in as'),
+    qemu_binary: z.string().min(1).optional().describe('Default qemu-system-x86_64, or $LISA_QEMU_BINARY'),
+    profile: z
+      .enum(['default', 'cis', 'secure_boot'])
+      .default('default')
+      .describe(
+        'Built-in guest variant: default, cis (a CIS Level 1 hardened reference image), or secure_boot (UEFI, a signed UKI, Secure Boot enforcing, TPM 2.0)',
+      ),
+    secure_boot: secureBootSchema.optional().describe('Keys and firmware of the secure_boot profile'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.secure_boot && o.profile !== 'secure_boot')
+      ctx.addIssue({ code: 'custom', path: ['secure_boot'], message: 'is used only with profile: secure_boot' });
+  });
 
 /** The validated `qemu:` section, defaults applied. */
 export type QemuSection = z.output<typeof qemuSchema>;

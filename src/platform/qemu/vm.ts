@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import { buildQemuArgs, type VmSpec } from './args.js';
 import { QmpClient } from './qmp.js';
+import { startSwtpm } from './secure-boot/swtpm.js';
 import { removeVmRecord, writeVmRecord, type VmRecord } from './registry.js';
 
 export interface VmLaunch {
@@ -75,6 +76,8 @@ export class QemuVm {
       startedAt: new Date().toISOString(),
     };
     writeVmRecord(launch.runDir, record);
+    // swtpm ends itself when QEMU disconnects, but not if QEMU never connected: killed on a failed start.
+    const tpm = launch.spec.uefi?.tpmDir ? await startSwtpm(launch.spec.uefi.tpmDir) : undefined;
     const args = buildQemuArgs(launch.spec);
     const errFd = openSync(join(launch.dir, 'qemu.stderr.log'), 'a');
     let proc: ChildProcess;
@@ -98,6 +101,7 @@ export class QemuVm {
       await vm.connectQmp();
     } catch (e) {
       vm.kill();
+      if (tpm) killQuietly(tpm.pid);
       throw e;
     } finally {
       launch.signal?.removeEventListener('abort', onAbort);
@@ -163,5 +167,13 @@ export class QemuVm {
 
   serialTail(lines = 30): string {
     return tail(this.launch.spec.serialLog, lines);
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
   }
 }
