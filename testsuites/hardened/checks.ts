@@ -28,7 +28,8 @@ export const HARDENED_SCRIPT =
     `echo '### secure_boot'; ${efiByte(`SecureBoot-${GLOBAL}`)}`,
     `echo '### setup_mode'; ${efiByte(`SetupMode-${GLOBAL}`)}`,
     // efivarfs files cannot seek: `tail -c +5 FILE` fails there ("Illegal seek"), a pipe does not.
-    `echo '### stub'; [ -r ${EFI}/StubInfo-${STUB_VENDOR} ] && cat ${EFI}/StubInfo-${STUB_VENDOR} | tail -c +5 | tr -d '\\0'`,
+    // The value has no newline of its own; without one the next block's header would join it.
+    `echo '### stub'; [ -r ${EFI}/StubInfo-${STUB_VENDOR} ] && cat ${EFI}/StubInfo-${STUB_VENDOR} | tail -c +5 | tr -d '\\0'; echo`,
     `echo '### db_subjects'; [ -r ${EFI}/db-${IMAGE_SECURITY} ] && grep -a -o 'CN=[^,]*\\|[A-Za-z0-9 ]*Secure Boot[A-Za-z0-9 ]*' ${EFI}/db-${IMAGE_SECURITY} | sort -u; cat ${EFI}/db-${IMAGE_SECURITY} 2>/dev/null | tr -c '[:print:]' '\\n' | grep -E '.{6,}' | sort -u | head -40`,
     'echo \'### tpm\'; for t in /sys/class/tpm/tpm*; do [ -e "$t" ] && echo "$(basename $t) $(cat $t/tpm_version_major 2>/dev/null)"; done',
     'echo \'### event_log\'; for f in /sys/kernel/security/tpm*/binary_bios_measurements; do [ -r "$f" ] && echo "$f $(wc -c < $f)"; done',
