@@ -26,22 +26,34 @@ export class HostCommandError extends Error {
  */
 export class HyperVHost {
   private client: ssh2.Client | undefined;
+  private connecting: Promise<ssh2.Client> | undefined;
   readonly transcript: { step: string; script: string }[] = [];
 
   constructor(readonly login: HostLogin) {}
 
+  /**
+   * The one connection, shared: deploys of parallel VMs call this at the same moment, and each
+   * must get the same client (a second, untracked one would outlive close() and hold the run open).
+   */
   private connect(): Promise<ssh2.Client> {
-    if (this.client) return Promise.resolve(this.client);
-    return new Promise((resolve, reject) => {
+    this.connecting ??= new Promise<ssh2.Client>((resolve, reject) => {
       const c = new Client();
-      c.once('ready', () => {
-        this.client = c;
-        c.once('close', () => {
-          if (this.client === c) this.client = undefined;
-        });
-        resolve(c);
+      this.client = c;
+      c.once('ready', () => resolve(c));
+      c.once('close', () => {
+        if (this.client === c) {
+          this.client = undefined;
+          this.connecting = undefined;
+        }
       });
-      c.once('error', (e) => reject(new Error(`Hyper-V host ${this.login.host}:${this.login.port}: ${e.message}`)));
+      c.once('error', (e) => {
+        if (this.client === c) {
+          this.client = undefined;
+          this.connecting = undefined;
+        }
+        c.end();
+        reject(new Error(`Hyper-V host ${this.login.host}:${this.login.port}: ${e.message}`));
+      });
       c.connect({
         host: this.login.host,
         port: this.login.port,
@@ -52,6 +64,7 @@ export class HyperVHost {
         keepaliveInterval: 10_000,
       });
     });
+    return this.connecting;
   }
 
   /** Runs one step's script; resolves with stdout, rejects with a one-line HostCommandError. */
@@ -112,5 +125,6 @@ export class HyperVHost {
   close(): void {
     this.client?.end();
     this.client = undefined;
+    this.connecting = undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
-import { waitForSshLogin } from '../baremetal/ssh-ready.js';
+import { consolePanic, consoleSize, waitForSshLogin } from '../baremetal/ssh-ready.js';
 import { steps, type VmSpec } from './cmdlets.js';
 import type { HyperVHost } from './host.js';
 
@@ -48,9 +48,10 @@ export class HypervVm {
   }
 
   private async boot(signal: AbortSignal): Promise<void> {
+    const consoleFrom = consoleSize(this.serialLog);
     await this.host.run('Start-VM', steps.startVm(this.name), signal);
     await this.captureConsole();
-    await this.waitReady(signal);
+    await this.waitReady(signal, consoleFrom);
   }
 
   private async captureConsole(): Promise<void> {
@@ -60,11 +61,18 @@ export class HypervVm {
     this.console = await this.host.stream('read COM1', steps.readComPort(this.spec.pipe), (d) => out.write(d));
   }
 
-  private async waitReady(signal: AbortSignal): Promise<void> {
+  /** Address from the adapter, then SSH; a kernel panic on COM1 after `consoleFrom` ends the wait. */
+  private async waitReady(signal: AbortSignal, consoleFrom: number): Promise<void> {
+    const panicked = (): string | undefined => {
+      const p = consolePanic(this.serialLog, consoleFrom);
+      return p && `${this.name}: on COM1: ${p}`;
+    };
     const deadline = Date.now() + this.bootTimeoutMs;
     let address = '';
     while (!address) {
       if (signal.aborted) throw new Error(`${this.name}: aborted while waiting for an address`);
+      const panic = panicked();
+      if (panic) throw new Error(`${panic} (before the VM reported an address)`);
       if (Date.now() > deadline)
         throw new Error(`${this.name}: no IPv4 address on its network adapter within ${this.bootTimeoutMs / 1000} s`);
       address = await this.host.run('Get-VMNetworkAdapter', steps.address(this.name), signal);
@@ -84,6 +92,7 @@ export class HypervVm {
         timeoutMs: Math.max(10_000, deadline - Date.now()),
         signal,
         stage: () => `VM ${this.name} booting at ${address}`,
+        panicked,
       },
     );
   }
@@ -97,9 +106,10 @@ export class HypervVm {
   }
 
   async restart(signal: AbortSignal): Promise<void> {
+    const consoleFrom = consoleSize(this.serialLog);
     await this.host.run('Restart-VM', steps.restartVm(this.name), signal);
     await this.captureConsole();
-    await this.waitReady(signal);
+    await this.waitReady(signal, consoleFrom);
   }
 
   async addDisk(sizeGiB: number): Promise<string> {

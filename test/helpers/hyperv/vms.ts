@@ -70,7 +70,8 @@ export class TestVm {
         '-initrd',
         boot.initrd,
         '-append',
-        'root=/dev/vda rw console=ttyS0,115200',
+        // no_timer_check: on a loaded TCG host the kernel's IO-APIC timer check can fail and panic at boot.
+        'root=/dev/vda rw console=ttyS0,115200 no_timer_check',
         '-netdev',
         `user,id=n0,hostfwd=tcp:${this.ip}:${boot.guestSshPort}-:22`,
         '-device',
