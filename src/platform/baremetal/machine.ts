@@ -77,7 +77,10 @@ export class Machine {
     await this.waitPower('on', signal);
     this.log(`${this.name}: powered on (next boot ${device}); waiting for SSH`);
     await this.waitSsh(signal, fetchedBefore, consoleFrom);
-    this.log(`${this.name}: SSH answered ${((Date.now() - t0) / 1000).toFixed(1)} s after power on`);
+    const fetched = this.fetchedSince(fetchedBefore);
+    this.log(
+      `${this.name}: SSH answered ${((Date.now() - t0) / 1000).toFixed(1)} s after power on${fetched.length ? ` (network boot fetched ${fetched.join(', ')})` : ''}`,
+    );
   }
 
   /** Power cycle through the BMC, then SSH. */
@@ -101,6 +104,11 @@ export class Machine {
     return this.bootServer?.served.filter((s) => s.startsWith(`${this.name}/`)).length ?? 0;
   }
 
+  /** What the boot server handed this machine since the `fetchCount()` taken before power on. */
+  private fetchedSince(before: number): string[] {
+    return this.bootServer?.served.filter((x) => x.startsWith(`${this.name}/`)).slice(before) ?? [];
+  }
+
   private consoleMark(): number {
     return this.console ? consoleSize(this.console.file) : 0;
   }
@@ -115,7 +123,7 @@ export class Machine {
     const stage = (): string => {
       const consoleBytes = this.console ? `, ${this.console.bytes} bytes on the console` : '';
       if (this.config.boot.pxe && this.bootServer) {
-        const got = this.bootServer.served.filter((x) => x.startsWith(`${this.name}/`)).slice(fetchedBefore);
+        const got = this.fetchedSince(fetchedBefore);
         if (got.length === 0)
           return `network boot: the machine never fetched ${this.bootServer.baseUrl}/${this.name}/boot.ipxe${consoleBytes}`;
         return `OS boot: it fetched ${got.join(', ')} but SSH is not up${consoleBytes}`;

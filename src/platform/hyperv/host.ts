@@ -83,6 +83,7 @@ export class HyperVHost {
         stream.on('close', (code: number | null) => {
           signal?.removeEventListener('abort', onAbort);
           if (code === 0) return resolve(out.trim());
+          if (signal?.aborted) return reject(new HostCommandError(this.login.host, step, 'interrupted'));
           const first = errText.split(/\r?\n/).find((l) => l.trim()) ?? `exit code ${code}`;
           reject(new HostCommandError(this.login.host, step, first.trim()));
         });
@@ -105,17 +106,25 @@ export class HyperVHost {
     });
   }
 
-  /** Copies a local file to a host path (SFTP; Windows paths become /C:/...). */
-  async upload(local: string, remoteWindowsPath: string): Promise<void> {
-    this.transcript.push({ step: 'copy image', script: `# sftp put ${local} ${remoteWindowsPath}` });
+  /** Copies a local file to a host path (SFTP; Windows paths become /C:/...); Ctrl-C ends the copy. */
+  async upload(local: string, remoteWindowsPath: string, step = 'copy image', signal?: AbortSignal): Promise<void> {
+    this.transcript.push({ step, script: `# sftp put ${local} ${remoteWindowsPath}` });
     const c = await this.connect();
     const remote = `/${remoteWindowsPath.replace(/\\/g, '/')}`;
     await new Promise<void>((resolve, reject) => {
       c.sftp((err, sftp) => {
-        if (err) return reject(new HostCommandError(this.login.host, 'copy image', err.message));
-        sftp.fastPut(local, remote, (e) => {
+        if (err) return reject(new HostCommandError(this.login.host, step, err.message));
+        const onAbort = (): void => {
           sftp.end();
-          if (e) reject(new HostCommandError(this.login.host, 'copy image', `${remote}: ${e.message}`));
+          reject(new HostCommandError(this.login.host, step, 'interrupted'));
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        sftp.fastPut(local, remote, (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          sftp.end();
+          if (signal?.aborted) reject(new HostCommandError(this.login.host, step, 'interrupted'));
+          else if (e) reject(new HostCommandError(this.login.host, step, `${remote}: ${e.message}`));
           else resolve();
         });
       });

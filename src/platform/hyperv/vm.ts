@@ -35,21 +35,35 @@ export class HypervVm {
     return this.spec.name;
   }
 
+  /** One step on the host, named with this VM so that a refused cmdlet says which VM it was for. */
+  private run(step: string, script: string, signal?: AbortSignal): Promise<string> {
+    return this.host.run(`${step} of ${this.name}`, script, signal);
+  }
+
+  /** Ctrl-C is honoured between steps: a half-run New-VM would leave a VM that cleanup cannot see. */
+  private checkAborted(signal: AbortSignal, after: string): void {
+    if (signal.aborted) throw new Error(`${this.name}: interrupted after ${after}`);
+  }
+
   /** Copies the image, creates and starts the VM, captures COM1, and waits for SSH. */
   async create(signal: AbortSignal): Promise<void> {
-    await this.host.run('New-Item (VM directory)', steps.makeDir(this.spec.dir), signal);
+    this.checkAborted(signal, 'nothing');
     this.created = true;
+    await this.run('New-Item (VM directory)', steps.makeDir(this.spec.dir));
+    this.checkAborted(signal, 'New-Item');
     const t = Date.now();
-    await this.host.upload(this.image, this.spec.vhd);
+    await this.host.upload(this.image, this.spec.vhd, `copy image to ${this.name}`, signal);
     this.log(`${this.name}: copied ${basename(this.image)} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    if (signal.aborted) throw new Error(`${this.name}: aborted after copying the image`);
-    await this.host.run('New-VM', steps.newVm(this.spec), signal);
+    this.checkAborted(signal, 'copying the image');
+    await this.run('New-VM', steps.newVm(this.spec));
+    this.checkAborted(signal, 'New-VM');
     await this.boot(signal);
   }
 
   private async boot(signal: AbortSignal): Promise<void> {
     const consoleFrom = consoleSize(this.serialLog);
-    await this.host.run('Start-VM', steps.startVm(this.name), signal);
+    await this.run('Start-VM', steps.startVm(this.name));
+    this.checkAborted(signal, 'Start-VM');
     await this.captureConsole();
     await this.waitReady(signal, consoleFrom);
   }
@@ -58,7 +72,9 @@ export class HypervVm {
     this.console?.stop();
     this.out ??= createWriteStream(this.serialLog, { flags: 'a' });
     const out = this.out;
-    this.console = await this.host.stream('read COM1', steps.readComPort(this.spec.pipe), (d) => out.write(d));
+    this.console = await this.host.stream(`read COM1 of ${this.name}`, steps.readComPort(this.spec.pipe), (d) =>
+      out.write(d),
+    );
   }
 
   /** Address from the adapter, then SSH; a kernel panic on COM1 after `consoleFrom` ends the wait. */
@@ -75,7 +91,7 @@ export class HypervVm {
       if (panic) throw new Error(`${panic} (before the VM reported an address)`);
       if (Date.now() > deadline)
         throw new Error(`${this.name}: no IPv4 address on its network adapter within ${this.bootTimeoutMs / 1000} s`);
-      address = await this.host.run('Get-VMNetworkAdapter', steps.address(this.name), signal);
+      address = await this.run('Get-VMNetworkAdapter', steps.address(this.name), signal);
       if (!address) await new Promise((r) => setTimeout(r, 2_000));
     }
     this.address = address;
@@ -98,7 +114,7 @@ export class HypervVm {
   }
 
   async stop(graceful: boolean): Promise<void> {
-    await this.host.run('Stop-VM', steps.stopVm(this.name, graceful));
+    await this.run('Stop-VM', steps.stopVm(this.name, graceful));
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -107,7 +123,8 @@ export class HypervVm {
 
   async restart(signal: AbortSignal): Promise<void> {
     const consoleFrom = consoleSize(this.serialLog);
-    await this.host.run('Restart-VM', steps.restartVm(this.name), signal);
+    await this.run('Restart-VM', steps.restartVm(this.name));
+    this.checkAborted(signal, 'Restart-VM');
     await this.captureConsole();
     await this.waitReady(signal, consoleFrom);
   }
@@ -115,7 +132,7 @@ export class HypervVm {
   async addDisk(sizeGiB: number): Promise<string> {
     const id = `data${++this.diskCounter}`;
     const path = `${this.spec.dir}\\${this.name}-${id}.vhdx`;
-    await this.host.run('New-VHD + Add-VMHardDiskDrive', steps.addDisk(this.name, path, sizeGiB));
+    await this.run('New-VHD + Add-VMHardDiskDrive', steps.addDisk(this.name, path, sizeGiB));
     this.disks.push({ id, path, sizeGiB });
     return id;
   }
@@ -123,7 +140,7 @@ export class HypervVm {
   async removeDisk(id: string): Promise<void> {
     const i = this.disks.findIndex((d) => d.id === id);
     if (i < 0) throw new Error(`no data disk ${id} on ${this.name}`);
-    await this.host.run('Remove-VMHardDiskDrive', steps.removeDisk(this.name, this.disks[i]!.path));
+    await this.run('Remove-VMHardDiskDrive', steps.removeDisk(this.name, this.disks[i]!.path));
     this.disks.splice(i, 1);
   }
 
@@ -131,7 +148,7 @@ export class HypervVm {
   async remove(): Promise<void> {
     this.console?.stop();
     this.console = undefined;
-    if (this.created) await this.host.run('Remove-VM', steps.removeVm(this.name, this.spec.dir));
+    if (this.created) await this.run('Remove-VM', steps.removeVm(this.name, this.spec.dir));
     this.created = false;
     await new Promise<void>((r) => (this.out ? this.out.end(() => r()) : r()));
     this.out = undefined;
