@@ -4,13 +4,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
+import { buildImage } from '../../src/platform/qemu/index.js';
 import { runCliAsync } from '../helpers/baremetal-lab.js';
 import { onlyRunDir, readEvents, repoRoot, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
 import { startHypervTestHost, type HostOptions, type HypervTestHost } from '../helpers/hyperv/host.js';
+import { TEST_IMAGE_CACHE } from '../helpers/qemu.js';
 
 /**
  * The Hyper-V platform when the host says no, and on Ctrl-C, through the CLI against the loopback
- * stand-in host. Neither reaches Start-VM, so the "image" is a small blank VHDX and no guest boots.
+ * stand-in host. The "image" is a small blank VHDX: only the last case boots a kernel, one that
+ * panics at once.
  */
 describe('Hyper-V failures through the CLI', { timeout: 5 * 60_000 }, () => {
   let host: HypervTestHost | undefined;
@@ -23,12 +26,14 @@ describe('Hyper-V failures through the CLI', { timeout: 5 * 60_000 }, () => {
     const dir = tempDir('lisa-hvfail-');
     const vhdx = join(dir, 'image.vhdx');
     execFileSync('qemu-img', ['create', '-q', '-f', 'vhdx', vhdx, '64M']);
-    writeFileSync(join(dir, 'guest_key'), 'never used: no guest boots in these tests\n');
+    // The guest never gets as far as SSH in these tests: placeholder key files.
+    writeFileSync(join(dir, 'guest_key'), 'not a key\n');
+    writeFileSync(join(dir, 'guest_key.pub'), 'not a key\n');
     host = await startHypervTestHost({
       root: join(dir, 'host'),
       kernel: join(dir, 'no-kernel'),
       initrd: join(dir, 'no-initrd'),
-      publicKeyFile: join(dir, 'no-key.pub'),
+      publicKeyFile: join(dir, 'guest_key.pub'),
       guestSshPort: 9,
       ...options,
     });
@@ -51,9 +56,9 @@ testcase:
       'run',
       file,
       ...['-v', `host_port:${host.port}`, '-v', `s:host_password:${host.password}`, '-v', `image:${vhdx}`],
-      ...['-v', `guest_key:${join(dir, 'guest_key')}`],
+      ...['-v', `guest_key:${join(dir, 'guest_key')}`, '-v', 'guest_port:9'],
     ];
-    return { args, runs, host };
+    return { args, runs, host, dir };
   }
 
   /** Nothing of the run is left on the host: no VM, no file below C:\lisa. */
@@ -104,6 +109,31 @@ testcase:
     // The VM New-VM made was seen by cleanup and removed, with its files.
     assert.ok(h.scripts.some((s) => s.includes('Remove-VM -Name')));
     assert.ok(!h.scripts.some((s) => s.includes('Start-VM')), 'no VM is started after Ctrl-C');
+    assertHostClean(h);
+  });
+
+  it('a VM whose kernel panics during boot fails at once with the console line, not after boot_timeout', async () => {
+    const image = await buildImage({ cacheDir: TEST_IMAGE_CACHE });
+    // No initramfs init and no root device: the kernel panics a few seconds in.
+    const {
+      args,
+      runs,
+      host: h,
+    } = await setUp({
+      kernel: image.kernel,
+      initrd: image.initrd,
+      append: 'console=ttyS0,115200 no_timer_check rdinit=/no-such-init root=/dev/no-such-disk panic=0',
+    });
+    const started = Date.now();
+    const r = await runCliAsync(args, 4 * 60_000);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    // boot_timeout is 600 s; the panic is seen on COM1 long before.
+    assert.ok(Date.now() - started < 200_000, `took ${Math.round((Date.now() - started) / 1000)} s`);
+    const events: RunEvent[] = readEvents(onlyRunDir(runs));
+    const ends = events.filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end');
+    assert.ok(ends.length >= 1);
+    for (const e of ends)
+      assert.match(e.message, /lisa-[a-z0-9]+-\d+: on COM1: Kernel panic - not syncing: VFS: Unable to mount root fs/);
     assertHostClean(h);
   });
 });
