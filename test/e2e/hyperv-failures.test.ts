@@ -133,7 +133,10 @@ testcase:
     const ends = events.filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end');
     assert.ok(ends.length >= 1);
     for (const e of ends)
-      assert.match(e.message, /lisa-[a-z0-9]+-\d+: on COM1: Kernel panic - not syncing: VFS: Unable to mount root fs/);
+      assert.match(
+        e.message,
+        /^environment deploy failed: lisa-[a-z0-9]+-\d+: the kernel panicked (\d+ s into the boot, before SSH answered on [\d.:]+|before the VM reported an address); COM1 shows: Kernel panic - not syncing: VFS: Unable to mount root fs/,
+      );
     assertHostClean(h);
   });
 });

@@ -117,7 +117,7 @@ export class Machine {
     const file = this.console?.file;
     const panicked = (): string | undefined => {
       const p = file ? consolePanic(file, consoleFrom) : undefined;
-      return p && `on the serial console: ${p}`;
+      return p && `the serial console shows: ${p}`;
     };
     const s = this.config.ssh;
     const stage = (): string => {

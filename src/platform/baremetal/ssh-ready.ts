@@ -89,7 +89,7 @@ export async function waitForSshLogin(
     const panic = options.panicked?.();
     if (panic)
       throw new Error(
-        `the kernel panicked ${Math.round((Date.now() - started) / 1000)} s into the boot, before SSH answered on ${login.host}:${login.port}: ${panic}`,
+        `the kernel panicked ${Math.round((Date.now() - started) / 1000)} s into the boot, before SSH answered on ${login.host}:${login.port}; ${panic}`,
       );
     try {
       return await tryLogin(login, Math.min(20_000, Math.max(2_000, deadline - Date.now())));

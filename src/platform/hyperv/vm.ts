@@ -81,14 +81,14 @@ export class HypervVm {
   private async waitReady(signal: AbortSignal, consoleFrom: number): Promise<void> {
     const panicked = (): string | undefined => {
       const p = consolePanic(this.serialLog, consoleFrom);
-      return p && `${this.name}: on COM1: ${p}`;
+      return p && `COM1 shows: ${p}`;
     };
     const deadline = Date.now() + this.bootTimeoutMs;
     let address = '';
     while (!address) {
       if (signal.aborted) throw new Error(`${this.name}: aborted while waiting for an address`);
       const panic = panicked();
-      if (panic) throw new Error(`${panic} (before the VM reported an address)`);
+      if (panic) throw new Error(`${this.name}: the kernel panicked before the VM reported an address; ${panic}`);
       if (Date.now() > deadline)
         throw new Error(`${this.name}: no IPv4 address on its network adapter within ${this.bootTimeoutMs / 1000} s`);
       address = await this.run('Get-VMNetworkAdapter', steps.address(this.name), signal);
@@ -96,21 +96,25 @@ export class HypervVm {
     }
     this.address = address;
     const g = this.guest;
-    this.hostKey = await waitForSshLogin(
-      {
-        host: address,
-        port: g.port,
-        username: g.username,
-        privateKey: g.privateKeyFile ? readFileSync(g.privateKeyFile, 'utf8') : undefined,
-        password: g.password,
-      },
-      {
-        timeoutMs: Math.max(10_000, deadline - Date.now()),
-        signal,
-        stage: () => `VM ${this.name} booting at ${address}`,
-        panicked,
-      },
-    );
+    try {
+      this.hostKey = await waitForSshLogin(
+        {
+          host: address,
+          port: g.port,
+          username: g.username,
+          privateKey: g.privateKeyFile ? readFileSync(g.privateKeyFile, 'utf8') : undefined,
+          password: g.password,
+        },
+        {
+          timeoutMs: Math.max(10_000, deadline - Date.now()),
+          signal,
+          stage: () => `VM ${this.name} booting at ${address}`,
+          panicked,
+        },
+      );
+    } catch (e) {
+      throw new Error(`${this.name}: ${(e as Error).message}`);
+    }
   }
 
   async stop(graceful: boolean): Promise<void> {
