@@ -8,7 +8,7 @@ echo default >"$LAB/next-boot"
 if [ "$next" = pxe ]; then
   set -- -boot n
 else
-  set -- -kernel "$LAB/boot/vmlinuz" -initrd "$LAB/boot/initrd.img" -append "root=/dev/vda rw console=ttyS0,115200"
+  set -- -kernel "$LAB/boot/vmlinuz" -initrd "$LAB/boot/initrd.img" -append "root=/dev/vda rw console=ttyS0,115200 no_timer_check"
 fi
 exec qemu-system-x86_64 -accel tcg,thread=multi,tb-size=128 -cpu max -machine pc -m "$LAB_MEMORY_MB" -smp "$LAB_CORES" \
   -name "lisa-lab-$LAB_NAME" -display none -nodefaults -no-user-config \

@@ -3,7 +3,7 @@ import { BmcError, type Bmc, type PowerState } from './bmc.js';
 import type { BootServer } from './boot-server.js';
 import { ConsoleCapture } from './console-capture.js';
 import type { MachineConfig } from './schema.js';
-import { waitForSshLogin } from './ssh-ready.js';
+import { consolePanic, consoleSize, waitForSshLogin } from './ssh-ready.js';
 
 const POWER_SETTLE_MS = 60_000;
 
@@ -71,12 +71,16 @@ export class Machine {
     const device = this.config.boot.pxe ? 'pxe' : 'disk';
     await this.bmc.setBootDevice(device, signal);
     const fetchedBefore = this.fetchCount();
+    const consoleFrom = this.consoleMark();
     const t0 = Date.now();
     await this.bmc.powerOn(signal);
     await this.waitPower('on', signal);
     this.log(`${this.name}: powered on (next boot ${device}); waiting for SSH`);
-    await this.waitSsh(signal, fetchedBefore);
-    this.log(`${this.name}: SSH answered ${((Date.now() - t0) / 1000).toFixed(1)} s after power on`);
+    await this.waitSsh(signal, fetchedBefore, consoleFrom);
+    const fetched = this.fetchedSince(fetchedBefore);
+    this.log(
+      `${this.name}: SSH answered ${((Date.now() - t0) / 1000).toFixed(1)} s after power on${fetched.length ? ` (network boot fetched ${fetched.join(', ')})` : ''}`,
+    );
   }
 
   /** Power cycle through the BMC, then SSH. */
@@ -84,9 +88,10 @@ export class Machine {
     this.stoppedOnPurpose = false;
     await this.bmc.setBootDevice(this.config.boot.pxe ? 'pxe' : 'disk', signal);
     const fetchedBefore = this.fetchCount();
+    const consoleFrom = this.consoleMark();
     await this.bmc.powerCycle(signal);
     await this.waitPower('on', signal);
-    await this.waitSsh(signal, fetchedBefore);
+    await this.waitSsh(signal, fetchedBefore, consoleFrom);
   }
 
   async powerDown(signal?: AbortSignal): Promise<void> {
@@ -99,12 +104,26 @@ export class Machine {
     return this.bootServer?.served.filter((s) => s.startsWith(`${this.name}/`)).length ?? 0;
   }
 
-  private async waitSsh(signal: AbortSignal, fetchedBefore: number): Promise<void> {
+  /** What the boot server handed this machine since the `fetchCount()` taken before power on. */
+  private fetchedSince(before: number): string[] {
+    return this.bootServer?.served.filter((x) => x.startsWith(`${this.name}/`)).slice(before) ?? [];
+  }
+
+  private consoleMark(): number {
+    return this.console ? consoleSize(this.console.file) : 0;
+  }
+
+  private async waitSsh(signal: AbortSignal, fetchedBefore: number, consoleFrom: number): Promise<void> {
+    const file = this.console?.file;
+    const panicked = (): string | undefined => {
+      const p = file ? consolePanic(file, consoleFrom) : undefined;
+      return p && `the serial console shows: ${p}`;
+    };
     const s = this.config.ssh;
     const stage = (): string => {
       const consoleBytes = this.console ? `, ${this.console.bytes} bytes on the console` : '';
       if (this.config.boot.pxe && this.bootServer) {
-        const got = this.bootServer.served.filter((x) => x.startsWith(`${this.name}/`)).slice(fetchedBefore);
+        const got = this.fetchedSince(fetchedBefore);
         if (got.length === 0)
           return `network boot: the machine never fetched ${this.bootServer.baseUrl}/${this.name}/boot.ipxe${consoleBytes}`;
         return `OS boot: it fetched ${got.join(', ')} but SSH is not up${consoleBytes}`;
@@ -119,7 +138,7 @@ export class Machine {
           privateKey: s.private_key_file ? readFileSync(s.private_key_file, 'utf8') : undefined,
           password: s.password,
         },
-        { timeoutMs: this.bootTimeoutMs, signal, stage },
+        { timeoutMs: this.bootTimeoutMs, signal, stage, panicked },
       );
     } catch (e) {
       throw new Error(`machine ${this.name}: ${(e as Error).message}`);

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import ssh2 from 'ssh2';
 
 const { Client } = ssh2;
@@ -44,19 +45,52 @@ function tryLogin(login: SshLogin, timeoutMs: number): Promise<string> {
   });
 }
 
+/** Bytes in a console log so far: where to start looking for a panic of the boot to come. */
+export function consoleSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The first fatal panic line a console log shows after byte `from`, if any. Only "Kernel panic -
+ * not syncing" counts: a warning or call trace during boot does not stop a machine from coming up.
+ */
+export function consolePanic(file: string, from: number): string | undefined {
+  const size = consoleSize(file);
+  if (size <= from) return undefined;
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(size - from, 4 << 20));
+    const n = readSync(fd, buf, 0, buf.length, size - buf.length);
+    const m = /Kernel panic - not syncing:[^\r\n]*/.exec(buf.subarray(0, n).toString('latin1'));
+    return m?.[0].trim();
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Logs in over SSH until it works or `timeoutMs` passes. `stage()` says what the machine is doing
- * (from the boot server and the console), so a timeout names where the boot stopped.
+ * (from the boot server and the console), so a timeout names where the boot stopped; `panicked()`
+ * (the console) ends the wait at once when the kernel died on the way up.
  */
 export async function waitForSshLogin(
   login: SshLogin,
-  options: { timeoutMs: number; signal?: AbortSignal; stage: () => string },
+  options: { timeoutMs: number; signal?: AbortSignal; stage: () => string; panicked?: () => string | undefined },
 ): Promise<string> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
   let last = 'no attempt';
   while (Date.now() < deadline) {
     if (options.signal?.aborted) throw new Error(`aborted while waiting for SSH (${options.stage()})`);
+    const panic = options.panicked?.();
+    if (panic)
+      throw new Error(
+        `the kernel panicked ${Math.round((Date.now() - started) / 1000)} s into the boot, before SSH answered on ${login.host}:${login.port}; ${panic}`,
+      );
     try {
       return await tryLogin(login, Math.min(20_000, Math.max(2_000, deadline - Date.now())));
     } catch (e) {

@@ -26,22 +26,34 @@ export class HostCommandError extends Error {
  */
 export class HyperVHost {
   private client: ssh2.Client | undefined;
+  private connecting: Promise<ssh2.Client> | undefined;
   readonly transcript: { step: string; script: string }[] = [];
 
   constructor(readonly login: HostLogin) {}
 
+  /**
+   * The one connection, shared: deploys of parallel VMs call this at the same moment, and each
+   * must get the same client (a second, untracked one would outlive close() and hold the run open).
+   */
   private connect(): Promise<ssh2.Client> {
-    if (this.client) return Promise.resolve(this.client);
-    return new Promise((resolve, reject) => {
+    this.connecting ??= new Promise<ssh2.Client>((resolve, reject) => {
       const c = new Client();
-      c.once('ready', () => {
-        this.client = c;
-        c.once('close', () => {
-          if (this.client === c) this.client = undefined;
-        });
-        resolve(c);
+      this.client = c;
+      c.once('ready', () => resolve(c));
+      c.once('close', () => {
+        if (this.client === c) {
+          this.client = undefined;
+          this.connecting = undefined;
+        }
       });
-      c.once('error', (e) => reject(new Error(`Hyper-V host ${this.login.host}:${this.login.port}: ${e.message}`)));
+      c.once('error', (e) => {
+        if (this.client === c) {
+          this.client = undefined;
+          this.connecting = undefined;
+        }
+        c.end();
+        reject(new Error(`Hyper-V host ${this.login.host}:${this.login.port}: ${e.message}`));
+      });
       c.connect({
         host: this.login.host,
         port: this.login.port,
@@ -52,6 +64,7 @@ export class HyperVHost {
         keepaliveInterval: 10_000,
       });
     });
+    return this.connecting;
   }
 
   /** Runs one step's script; resolves with stdout, rejects with a one-line HostCommandError. */
@@ -70,6 +83,7 @@ export class HyperVHost {
         stream.on('close', (code: number | null) => {
           signal?.removeEventListener('abort', onAbort);
           if (code === 0) return resolve(out.trim());
+          if (signal?.aborted) return reject(new HostCommandError(this.login.host, step, 'interrupted'));
           const first = errText.split(/\r?\n/).find((l) => l.trim()) ?? `exit code ${code}`;
           reject(new HostCommandError(this.login.host, step, first.trim()));
         });
@@ -92,17 +106,25 @@ export class HyperVHost {
     });
   }
 
-  /** Copies a local file to a host path (SFTP; Windows paths become /C:/...). */
-  async upload(local: string, remoteWindowsPath: string): Promise<void> {
-    this.transcript.push({ step: 'copy image', script: `# sftp put ${local} ${remoteWindowsPath}` });
+  /** Copies a local file to a host path (SFTP; Windows paths become /C:/...); Ctrl-C ends the copy. */
+  async upload(local: string, remoteWindowsPath: string, step = 'copy image', signal?: AbortSignal): Promise<void> {
+    this.transcript.push({ step, script: `# sftp put ${local} ${remoteWindowsPath}` });
     const c = await this.connect();
     const remote = `/${remoteWindowsPath.replace(/\\/g, '/')}`;
     await new Promise<void>((resolve, reject) => {
       c.sftp((err, sftp) => {
-        if (err) return reject(new HostCommandError(this.login.host, 'copy image', err.message));
-        sftp.fastPut(local, remote, (e) => {
+        if (err) return reject(new HostCommandError(this.login.host, step, err.message));
+        const onAbort = (): void => {
           sftp.end();
-          if (e) reject(new HostCommandError(this.login.host, 'copy image', `${remote}: ${e.message}`));
+          reject(new HostCommandError(this.login.host, step, 'interrupted'));
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        sftp.fastPut(local, remote, (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          sftp.end();
+          if (signal?.aborted) reject(new HostCommandError(this.login.host, step, 'interrupted'));
+          else if (e) reject(new HostCommandError(this.login.host, step, `${remote}: ${e.message}`));
           else resolve();
         });
       });
@@ -112,5 +134,6 @@ export class HyperVHost {
   close(): void {
     this.client?.end();
     this.client = undefined;
+    this.connecting = undefined;
   }
 }

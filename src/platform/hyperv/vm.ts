@@ -1,6 +1,6 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
-import { waitForSshLogin } from '../baremetal/ssh-ready.js';
+import { consolePanic, consoleSize, waitForSshLogin } from '../baremetal/ssh-ready.js';
 import { steps, type VmSpec } from './cmdlets.js';
 import type { HyperVHost } from './host.js';
 
@@ -35,61 +35,90 @@ export class HypervVm {
     return this.spec.name;
   }
 
+  /** One step on the host, named with this VM so that a refused cmdlet says which VM it was for. */
+  private run(step: string, script: string, signal?: AbortSignal): Promise<string> {
+    return this.host.run(`${step} of ${this.name}`, script, signal);
+  }
+
+  /** Ctrl-C is honoured between steps: a half-run New-VM would leave a VM that cleanup cannot see. */
+  private checkAborted(signal: AbortSignal, after: string): void {
+    if (signal.aborted) throw new Error(`${this.name}: interrupted after ${after}`);
+  }
+
   /** Copies the image, creates and starts the VM, captures COM1, and waits for SSH. */
   async create(signal: AbortSignal): Promise<void> {
-    await this.host.run('New-Item (VM directory)', steps.makeDir(this.spec.dir), signal);
+    this.checkAborted(signal, 'nothing');
     this.created = true;
+    await this.run('New-Item (VM directory)', steps.makeDir(this.spec.dir));
+    this.checkAborted(signal, 'New-Item');
     const t = Date.now();
-    await this.host.upload(this.image, this.spec.vhd);
+    await this.host.upload(this.image, this.spec.vhd, `copy image to ${this.name}`, signal);
     this.log(`${this.name}: copied ${basename(this.image)} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    if (signal.aborted) throw new Error(`${this.name}: aborted after copying the image`);
-    await this.host.run('New-VM', steps.newVm(this.spec), signal);
+    this.checkAborted(signal, 'copying the image');
+    await this.run('New-VM', steps.newVm(this.spec));
+    this.checkAborted(signal, 'New-VM');
     await this.boot(signal);
   }
 
   private async boot(signal: AbortSignal): Promise<void> {
-    await this.host.run('Start-VM', steps.startVm(this.name), signal);
+    const consoleFrom = consoleSize(this.serialLog);
+    await this.run('Start-VM', steps.startVm(this.name));
+    this.checkAborted(signal, 'Start-VM');
     await this.captureConsole();
-    await this.waitReady(signal);
+    await this.waitReady(signal, consoleFrom);
   }
 
   private async captureConsole(): Promise<void> {
     this.console?.stop();
     this.out ??= createWriteStream(this.serialLog, { flags: 'a' });
     const out = this.out;
-    this.console = await this.host.stream('read COM1', steps.readComPort(this.spec.pipe), (d) => out.write(d));
+    this.console = await this.host.stream(`read COM1 of ${this.name}`, steps.readComPort(this.spec.pipe), (d) =>
+      out.write(d),
+    );
   }
 
-  private async waitReady(signal: AbortSignal): Promise<void> {
+  /** Address from the adapter, then SSH; a kernel panic on COM1 after `consoleFrom` ends the wait. */
+  private async waitReady(signal: AbortSignal, consoleFrom: number): Promise<void> {
+    const panicked = (): string | undefined => {
+      const p = consolePanic(this.serialLog, consoleFrom);
+      return p && `COM1 shows: ${p}`;
+    };
     const deadline = Date.now() + this.bootTimeoutMs;
     let address = '';
     while (!address) {
       if (signal.aborted) throw new Error(`${this.name}: aborted while waiting for an address`);
+      const panic = panicked();
+      if (panic) throw new Error(`${this.name}: the kernel panicked before the VM reported an address; ${panic}`);
       if (Date.now() > deadline)
         throw new Error(`${this.name}: no IPv4 address on its network adapter within ${this.bootTimeoutMs / 1000} s`);
-      address = await this.host.run('Get-VMNetworkAdapter', steps.address(this.name), signal);
+      address = await this.run('Get-VMNetworkAdapter', steps.address(this.name), signal);
       if (!address) await new Promise((r) => setTimeout(r, 2_000));
     }
     this.address = address;
     const g = this.guest;
-    this.hostKey = await waitForSshLogin(
-      {
-        host: address,
-        port: g.port,
-        username: g.username,
-        privateKey: g.privateKeyFile ? readFileSync(g.privateKeyFile, 'utf8') : undefined,
-        password: g.password,
-      },
-      {
-        timeoutMs: Math.max(10_000, deadline - Date.now()),
-        signal,
-        stage: () => `VM ${this.name} booting at ${address}`,
-      },
-    );
+    try {
+      this.hostKey = await waitForSshLogin(
+        {
+          host: address,
+          port: g.port,
+          username: g.username,
+          privateKey: g.privateKeyFile ? readFileSync(g.privateKeyFile, 'utf8') : undefined,
+          password: g.password,
+        },
+        {
+          timeoutMs: Math.max(10_000, deadline - Date.now()),
+          signal,
+          stage: () => `VM ${this.name} booting at ${address}`,
+          panicked,
+        },
+      );
+    } catch (e) {
+      throw new Error(`${this.name}: ${(e as Error).message}`);
+    }
   }
 
   async stop(graceful: boolean): Promise<void> {
-    await this.host.run('Stop-VM', steps.stopVm(this.name, graceful));
+    await this.run('Stop-VM', steps.stopVm(this.name, graceful));
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -97,15 +126,17 @@ export class HypervVm {
   }
 
   async restart(signal: AbortSignal): Promise<void> {
-    await this.host.run('Restart-VM', steps.restartVm(this.name), signal);
+    const consoleFrom = consoleSize(this.serialLog);
+    await this.run('Restart-VM', steps.restartVm(this.name));
+    this.checkAborted(signal, 'Restart-VM');
     await this.captureConsole();
-    await this.waitReady(signal);
+    await this.waitReady(signal, consoleFrom);
   }
 
   async addDisk(sizeGiB: number): Promise<string> {
     const id = `data${++this.diskCounter}`;
     const path = `${this.spec.dir}\\${this.name}-${id}.vhdx`;
-    await this.host.run('New-VHD + Add-VMHardDiskDrive', steps.addDisk(this.name, path, sizeGiB));
+    await this.run('New-VHD + Add-VMHardDiskDrive', steps.addDisk(this.name, path, sizeGiB));
     this.disks.push({ id, path, sizeGiB });
     return id;
   }
@@ -113,7 +144,7 @@ export class HypervVm {
   async removeDisk(id: string): Promise<void> {
     const i = this.disks.findIndex((d) => d.id === id);
     if (i < 0) throw new Error(`no data disk ${id} on ${this.name}`);
-    await this.host.run('Remove-VMHardDiskDrive', steps.removeDisk(this.name, this.disks[i]!.path));
+    await this.run('Remove-VMHardDiskDrive', steps.removeDisk(this.name, this.disks[i]!.path));
     this.disks.splice(i, 1);
   }
 
@@ -121,7 +152,7 @@ export class HypervVm {
   async remove(): Promise<void> {
     this.console?.stop();
     this.console = undefined;
-    if (this.created) await this.host.run('Remove-VM', steps.removeVm(this.name, this.spec.dir));
+    if (this.created) await this.run('Remove-VM', steps.removeVm(this.name, this.spec.dir));
     this.created = false;
     await new Promise<void>((r) => (this.out ? this.out.end(() => r()) : r()));
     this.out = undefined;

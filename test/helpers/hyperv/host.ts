@@ -28,6 +28,8 @@ export interface HostOptions extends GuestBoot {
   root: string;
   /** Cmdlets this host refuses (e.g. a host without rights to New-VM). */
   refuse?: string[];
+  /** Milliseconds a cmdlet takes before it acts (New-VM on a real host takes seconds). */
+  slow?: Record<string, number>;
 }
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
@@ -81,6 +83,8 @@ export async function startHypervTestHost(options: HostOptions): Promise<HypervT
     if (options.refuse?.includes(cmd))
       throw new Error(`${cmd} : You do not have the required permission to complete this task.`);
     const p = params(l);
+    const delay = options.slow?.[cmd];
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const m = /^if \(Get-VM -Name '((?:[^']|'')*)' -ErrorAction SilentlyContinue\) \{$/.exec(l);
     if (m) return void (ctx.skip = !vms.has(m[1]!.replace(/''/g, "'")));
     if (l.startsWith('$pipe = New-Object System.IO.Pipes.NamedPipeClientStream')) {
