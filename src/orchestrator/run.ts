@@ -201,6 +201,7 @@ async function runCombination(
     masker: shared.masker,
     signal: shared.signal,
     environmentConfig: rb.environments,
+    jumpHosts: rb.jumpHosts,
   };
   let platform: Platform | undefined;
   try {

@@ -49,6 +49,15 @@ export function resolveRunbook(
     exitOnFirstFailure: data.exit_on_first_failure ?? false,
     exitWithFailedCount: data.exit_with_failed_count ?? true,
     runRoot: path.resolve(ctx.cwd, data.log_path ?? 'runtime/runs'),
+    jumpHosts: (data.dev?.jump_boxes ?? []).map((box, i) => ({
+      address: box.address,
+      port: box.port ?? 22,
+      username: box.username,
+      ...(box.password !== undefined ? { password: box.password } : {}),
+      ...(box.private_key_file
+        ? { privateKeyFile: fromFile(box.private_key_file, ['dev', 'jump_boxes', i, 'private_key_file']) }
+        : {}),
+    })),
   };
 }
 

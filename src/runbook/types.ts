@@ -114,6 +114,17 @@ export interface ResolvedRunbook {
   exitWithFailedCount?: boolean;
   /** Where runs are written (default `runtime/runs`), absolute. */
   runRoot: string;
+  /** LISA `dev.jump_boxes`: SSH hosts every remote node is reached through, in order. */
+  jumpHosts: JumpBoxConfig[];
+}
+
+/** One `dev.jump_boxes` entry, the key file absolute (the shape of src/node's JumpHost). */
+export interface JumpBoxConfig {
+  address: string;
+  port: number;
+  username: string;
+  password?: string;
+  privateKeyFile?: string;
 }
 
 export interface LoadOptions {
