@@ -9,6 +9,8 @@ import type { GitBisectConfig } from './combinators/sources.js';
 export interface VariableValue {
   value: unknown;
   isSecret: boolean;
+  /** Whether test cases get it in `ctx.variables` (LISA `is_case_visible`; see docs/lisa-compatibility.md). */
+  isCaseVisible: boolean;
   /** Where it came from, for messages: `cli`, `env:LISA_x`, `runbooks/a.yml:12`, `combinator`. */
   source: string;
 }

@@ -67,7 +67,10 @@ export const variableEntrySchema = z.union([
     name: z.string().regex(/^[\w-]+$/, 'variable names may contain letters, digits, `_` and `-` only'),
     value: z.unknown().optional().describe('Any YAML value; `$(other)` references are resolved when used'),
     is_secret: z.boolean().optional().describe('Mask the value in every log and report'),
-    is_case_visible: z.boolean().optional().describe('Accepted for LISA compatibility'),
+    is_case_visible: z
+      .boolean()
+      .optional()
+      .describe('LISA: whether test cases see the variable (see docs/lisa-compatibility.md for the default)'),
     mask: z
       .enum(['guid', 'headtail', 'url', 'filename'])
       .optional()

@@ -138,3 +138,57 @@ test('criteria regexes are case-insensitive; select_action none only sets settin
   );
   assert.equal(sel.excluded[0]!.info.id, 'net.dns');
 });
+
+test('is_case_visible: without LISA model every variable reaches cases; with it only visible ones and the run`s own', async () => {
+  const plain = await load({ 'runbook.yml': 'variable:\n  - name: a\n    value: 1\n' }, ['b:2'], { LISA_c: '3' });
+  const p = plain.combinations[0]!.variables;
+  assert.deepEqual(
+    ['a', 'b', 'c'].map((n) => p[n]!.isCaseVisible),
+    [true, true, true],
+  );
+  const lisa = await load(
+    {
+      'runbook.yml': `variable:
+  - name: shown
+    value: 1
+    is_case_visible: true
+  - name: internal
+    value: 2
+  - name: Hidden
+    value: 3
+    is_case_visible: false
+`,
+    },
+    ['cli_set:4', 'hidden:5'],
+    { LISA_env_plain: '6', S_LISA_env_secret: 'sec-ret', CV_LISA_env_cv: '7' },
+  );
+  const v = lisa.combinations[0]!.variables;
+  const visible = Object.keys(v)
+    .filter((n) => v[n]!.isCaseVisible)
+    .sort();
+  // `hidden` stays hidden although -v set its value: a declared visibility sticks, like a secret.
+  assert.deepEqual(visible, ['cli_set', 'env_cv', 'shown']);
+  assert.equal(v.Hidden?.value ?? v.hidden?.value, 5);
+});
+
+test('every mask style (guid, headtail, url, filename) makes the variable a secret masked whole', async () => {
+  const { SecretMasker } = await import('../../../src/logging/secrets.js');
+  const values = {
+    guid: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    headtail: 'abcdefghijkl',
+    url: 'https://user:pw@storage.internal/container?sig=xyz',
+    filename: '/home/me/.ssh/id_secret_key',
+  };
+  const yaml = Object.entries(values)
+    .map(([style, value]) => `  - name: v_${style}\n    value: "${value}"\n    mask: ${style}\n`)
+    .join('');
+  const loaded = await load({ 'runbook.yml': `variable:\n${yaml}` });
+  const masker = new SecretMasker();
+  for (const s of loaded.secrets) masker.add(s);
+  for (const [style, value] of Object.entries(values)) {
+    assert.ok(loaded.secrets.includes(value), style);
+    assert.equal(loaded.combinations[0]!.variables[`v_${style}`]!.isSecret, true);
+    // No head, tail, host or base name survives: a secret never appears in any form.
+    assert.equal(masker.mask(`value ${value} end`), 'value ****** end', style);
+  }
+});
