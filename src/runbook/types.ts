@@ -25,6 +25,8 @@ export interface CaseCriteria {
   priority?: number[];
   /** A case matches when it has every listed tag. */
   tags?: string[];
+  /** LISA maturity levels; naming one lets an include rule select non-stable cases. */
+  maturity?: ('experimental' | 'preview' | 'stable' | 'deprecated')[];
 }
 
 export interface TestCaseRule {
@@ -112,7 +114,10 @@ export interface ResolvedRunbook {
   notifier: NotifierConfig[];
   concurrency?: number;
   exitOnFirstFailure: boolean;
-  /** LISA `exit_with_failed_count`: false makes a run whose cases failed exit 0. */
+  /**
+   * LISA `exit_with_failed_count`: true makes the exit code the number of failed cases (at most
+   * 255), false makes a run whose cases failed exit 0; absent, a failed case exits 1.
+   */
   exitWithFailedCount?: boolean;
   /** Where runs are written (default `runtime/runs`), absolute. */
   runRoot: string;

@@ -126,3 +126,32 @@ testcase:
   assert.match(runbook(true), /deliberate failure mentioning tok-visible-42/);
   assert.match(runbook(false), /expected undefined|deliberate failure mentioning undefined/);
 });
+
+test('exit_with_failed_count: true exits with the number of failed cases, as LISA; absent exits 1; false exits 0', () => {
+  const work = tempDir('lisa-compat-exit-');
+  const codeWith = (setting: string) => {
+    const file = join(work, `exit-${setting || 'absent'}.yml`);
+    writeFileSync(
+      file,
+      `name: exit
+log_path: ${join(work, 'runs')}
+extension:
+  - ${join(repoRoot, 'test/fixtures/suites/e2e')}
+${setting}
+environment:
+  environments:
+    - nodes:
+        - type: local
+platform:
+  - type: ready
+testcase:
+  - criteria:
+      name: ^e2e\\.(fail_message|secret_echo|pass_echo)$
+`,
+    );
+    return runCli(['run', file]).code;
+  };
+  assert.equal(codeWith('exit_with_failed_count: true'), 2);
+  assert.equal(codeWith(''), 1);
+  assert.equal(codeWith('exit_with_failed_count: false'), 0);
+});

@@ -131,6 +131,8 @@ export const combinatorSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+const maturityLevel = z.enum(['experimental', 'preview', 'stable', 'deprecated']);
+
 const criteriaShape = {
   name: regex.optional().describe('Regex matched against the case name and `suite.case` id'),
   area: regex.optional().describe('Regex matched against the suite area'),
@@ -143,6 +145,10 @@ const criteriaShape = {
     .union([z.string(), z.array(z.string())])
     .optional()
     .describe('The case must have every listed tag'),
+  maturity: z
+    .union([maturityLevel, z.array(maturityLevel)])
+    .optional()
+    .describe('LISA: experimental, preview, stable or deprecated; only stable cases run unless a rule names another'),
 };
 
 const testcaseRuleSchema = z

@@ -192,3 +192,47 @@ test('every mask style (guid, headtail, url, filename) makes the variable a secr
     assert.equal(masker.mask(`value ${value} end`), 'value ****** end', style);
   }
 });
+
+test('maturity: LISA`s stable gate, opened by criteria naming a maturity and by forceInclude; forceExclude wins', async () => {
+  const cases = [
+    info('m.stable'),
+    info('m.preview', { maturity: 'preview' }),
+    info('m.experimental', { maturity: 'experimental' }),
+    info('m.deprecated', { maturity: 'deprecated' }),
+  ];
+  const rulesOf = async (testcase: string) =>
+    (await load({ 'runbook.yml': `testcase:\n${testcase}` })).combinations[0]!.testcase;
+  const run = async (testcase: string) =>
+    selectCases(cases, await rulesOf(testcase))
+      .selected.map((s) => s.info.id)
+      .sort();
+  // (1) no maturity in the runbook: only stable, also when no rule is written.
+  assert.deepEqual(
+    selectCases(cases, []).selected.map((s) => s.info.id),
+    ['m.stable'],
+  );
+  assert.deepEqual(await run('  - criteria:\n      name: ^m\\.\n'), ['m.stable']);
+  // (2) criteria maturity: [preview], include: preview joins, experimental stays out.
+  assert.deepEqual(await run('  - criteria:\n      name: ^m\\.\n  - criteria:\n      maturity: [preview]\n'), [
+    'm.preview',
+    'm.stable',
+  ]);
+  // (3) forceInclude of a case without a maturity key runs it; (4) forceExclude always wins.
+  assert.deepEqual(
+    await run(
+      '  - criteria:\n      name: experimental|deprecated\n    select_action: forceInclude\n' +
+        '  - criteria:\n      name: stable\n    select_action: forceExclude\n',
+    ),
+    ['m.deprecated', 'm.experimental'],
+  );
+  const gated = selectCases(cases, []).excluded.find((e) => e.info.id === 'm.preview');
+  assert.match(gated!.reason, /maturity is preview: only stable cases run unless .*maturity preview/);
+  // A maturity outside LISA's four is a runbook error naming the key.
+  await assert.rejects(
+    load({ 'runbook.yml': 'testcase:\n  - criteria:\n      maturity: beta\n' }),
+    (e: Error & { formatOne(): string }) => {
+      assert.match(e.formatOne(), /runbook\.yml:3:\d+: testcase\[0\]\.criteria\.maturity: must be one of/);
+      return true;
+    },
+  );
+});
