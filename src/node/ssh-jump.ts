@@ -39,7 +39,8 @@ export function hopName(hops: readonly JumpHost[], index: number): string {
 export async function openJumpChain(req: JumpRequest): Promise<JumpChain> {
   const clients: ssh2.Client[] = [];
   const close = (): void => {
-    for (const c of clients.reverse()) c.end();
+    // destroy, not end: the connection through them is gone, nothing is left to flush.
+    for (const c of clients.reverse()) c.destroy();
     clients.length = 0;
   };
   const deadline = Date.now() + req.timeoutMs;
@@ -139,7 +140,12 @@ function forward(
       if (err) {
         const what = index + 1 < req.hops.length ? hopName(req.hops, index + 1) : `${to.address}:${to.port}`;
         reject(new Error(`${hopName(req.hops, index)} cannot open a connection to ${what}: ${err.message}`));
-      } else resolve(channel);
+        return;
+      }
+      // The far end closed the TCP connection (the node's sshd died, or the next hop's): OpenSSH
+      // only half-closes the channel, and the SSH client on it would wait for keepalives to fail.
+      channel.once('end', () => channel.destroy());
+      resolve(channel);
     });
   });
 }

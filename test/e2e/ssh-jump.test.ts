@@ -23,7 +23,7 @@ import {
   tempDir,
   writeRunbook,
 } from '../helpers/cli.js';
-import { freePort, killTree } from '../helpers/ssh-proc.js';
+import { descendants, freePort, killTree } from '../helpers/ssh-proc.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { NOPASSWD_USER } from '../helpers/ssh-users.js';
 
@@ -43,6 +43,8 @@ interface IsolatedLab {
   /** Remote ports of the connections the jump host accepted, in order. */
   jumpPeers: number[];
   key: string;
+  /** Kills the target's session processes: every SSH connection to the node drops. */
+  dropTargetSessions(): number;
   jumpLog(): string;
   stop(): void;
 }
@@ -128,6 +130,11 @@ async function startIsolatedLab(): Promise<IsolatedLab> {
     jumpPort,
     jumpPeers,
     key: join(dir, 'id_ed25519'),
+    dropTargetSessions: () => {
+      const sessions = descendants(target.pid!);
+      for (const pid of sessions) process.kill(pid, 'SIGKILL');
+      return sessions.length;
+    },
     jumpLog: () => readFileSync(join(dir, 'jump.log'), 'utf8'),
     stop: () => {
       server.close();
@@ -163,6 +170,12 @@ function nodeThrough(
     connectTimeoutMs,
   });
   return { node, lines: sink.lines };
+}
+
+/** How many established TCP connections this process holds to loopback `port`. */
+function ownConnectionsTo(port: number): number {
+  const out = execFileSync('ss', ['-tnpH', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(`pid=${process.pid},`)).length;
 }
 
 /** The process that owns the local end of the TCP connection from `port` on loopback. */
@@ -231,6 +244,24 @@ describe('SSH through jump hosts (dev.jump_boxes), to a node only the jump host 
     assert.equal(ownerOfLocalPort(lab.jumpPeers.at(-1)!), 'sshd');
     assert.match(readFileSync(join(bastion.dir, 'sshd.log'), 'utf8'), /Accepted password for lisatest/);
     await node.close();
+  });
+
+  it('reconnects through both hops after the connection drops, leaving no hop connection behind', async () => {
+    const { node } = nodeThrough(lab, [first(), jump()]);
+    await node.execute('true', { expectedExitCode: 0 });
+    assert.equal(ownConnectionsTo(bastion.port), 1);
+    assert.ok(lab.dropTargetSessions() > 0);
+    // The hops see the node's TCP connection close and close their channels: the whole chain goes
+    // at once, not after keepalives time out (15 s).
+    for (let i = 0; i < 30 && ownConnectionsTo(bastion.port) !== 0; i++) await sleep(100);
+    assert.equal(ownConnectionsTo(bastion.port), 0, 'the dropped chain was closed within 3 s');
+    // The next command opens the whole chain again.
+    const again = await node.execute('readlink /proc/self/ns/net', { expectedExitCode: 0 });
+    assert.equal(again.stdout.trim(), lab.netns);
+    assert.equal(ownConnectionsTo(bastion.port), 1);
+    await node.close();
+    for (let i = 0; i < 50 && ownConnectionsTo(bastion.port) !== 0; i++) await sleep(100);
+    assert.equal(ownConnectionsTo(bastion.port), 0, 'close() closes every hop');
   });
 
   it('a rejected credential names the hop and fails at once', async () => {
