@@ -14,6 +14,7 @@ export async function runFromCli(
   try {
     const result = await runRunbook(runbook, {
       ...options,
+      exitWithFailedCount: options.exitWithFailedCount ?? runbook.combinations[0]?.exitWithFailedCount === true,
       out: process.stdout,
       err: process.stderr,
       signal: interrupt.signal,

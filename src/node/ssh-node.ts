@@ -78,6 +78,7 @@ export class SshNode extends BaseNode {
     this.knownHostKey = options.connection.hostKey;
     options.masker?.add(options.connection.password);
     options.masker?.add(options.connection.sudoPassword);
+    for (const hop of options.connection.jumpHosts ?? []) options.masker?.add(hop.password);
   }
 
   /** base64 of the raw host key: the configured one, else the one seen on first connect. */

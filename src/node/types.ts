@@ -47,6 +47,20 @@ export interface SshConnectionInfo {
   sudoPassword?: string;
   /** Known host key (base64 of the raw key) to verify; recorded on first connect when absent. */
   hostKey?: string;
+  /** SSH hosts to pass through, in order (like `ssh -J`); `address` is then resolved by the last. */
+  jumpHosts?: readonly JumpHost[];
+}
+
+/** One SSH host passed through on the way to a node (LISA's `dev.jump_boxes` entry). */
+export interface JumpHost {
+  address: string;
+  port: number;
+  username: string;
+  password?: string;
+  privateKeyFile?: string;
+  privateKey?: string | Buffer;
+  /** Known host key (base64 of the raw key); any key is accepted when absent, as LISA does. */
+  hostKey?: string;
 }
 
 /** What a node provides, read from the node itself (or declared by the platform). */

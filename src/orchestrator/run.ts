@@ -194,13 +194,19 @@ async function runCombination(
     bus.emit({ type: 'combination.end', combination: name });
     return;
   }
-  const variables = Object.fromEntries(Object.entries(rb.variables).map(([k, v]) => [k, v.value]));
+  // Only case-visible variables reach cases (LISA's is_case_visible).
+  const variables = Object.fromEntries(
+    Object.entries(rb.variables)
+      .filter(([, v]) => v.isCaseVisible)
+      .map(([k, v]) => [k, v.value]),
+  );
   const pctx: PlatformContext = {
     runDir: shared.runDir.root,
     log: log.child(`platform:${rb.platform.type}`),
     masker: shared.masker,
     signal: shared.signal,
     environmentConfig: rb.environments,
+    jumpHosts: rb.jumpHosts,
   };
   let platform: Platform | undefined;
   try {

@@ -33,6 +33,7 @@ function matches(rule: TestCaseRule, c: TestCaseInfo): boolean {
   if (k.category && !re(k.category).test(c.category)) return false;
   if (k.priority && k.priority.length > 0 && !k.priority.includes(c.priority)) return false;
   if (k.tags && !k.tags.every((t) => c.tags.includes(t))) return false;
+  if (k.maturity && !k.maturity.includes(c.maturity ?? 'stable')) return false;
   return true;
 }
 
@@ -42,12 +43,21 @@ function matches(rule: TestCaseRule, c: TestCaseInfo): boolean {
  * Without rules every case is selected.
  */
 export function selectCases(cases: TestCaseInfo[], rules: TestCaseRule[]): Selection {
-  type State = { in: boolean; forced: boolean; settings: CaseSettings; by: string; reason: string };
+  type State = {
+    in: boolean;
+    forced: boolean;
+    /** An include rule naming the case's maturity selected it: LISA's stable gate lets it pass. */
+    maturityNamed: boolean;
+    settings: CaseSettings;
+    by: string;
+    reason: string;
+  };
   const state = new Map<string, State>();
   for (const c of cases) {
     state.set(c.id, {
       in: rules.length === 0,
       forced: false,
+      maturityNamed: false,
       settings: { times: 1, retry: 0, timeoutMs: c.timeoutMs, useNewEnvironment: false, ignoreFailure: false },
       by: 'default',
       reason: 'no testcase rule matches it',
@@ -66,6 +76,8 @@ export function selectCases(cases: TestCaseInfo[], rules: TestCaseRule[]): Selec
       if (s.forced && !force && !none) continue;
       if (!none) s.in = include;
       s.forced = s.forced || force;
+      if (include && rule.criteria.maturity) s.maturityNamed = true;
+      else if (!include && !none) s.maturityNamed = false;
       if (include || none) {
         if (!none) s.by = rule.where;
         if (rule.times !== undefined) s.settings.times = rule.times;
@@ -81,6 +93,12 @@ export function selectCases(cases: TestCaseInfo[], rules: TestCaseRule[]): Selec
   const selection: Selection = { selected: [], excluded: [] };
   for (const c of cases) {
     const s = state.get(c.id)!;
+    // LISA's implicit stable gate, applied last: forceInclude and a rule naming the maturity pass it.
+    const maturity = c.maturity ?? 'stable';
+    if (s.in && maturity !== 'stable' && !s.forced && !s.maturityNamed) {
+      s.in = false;
+      s.reason = `its maturity is ${maturity}: only stable cases run unless a rule's criteria name maturity ${maturity} or force-include it`;
+    }
     if (s.in) selection.selected.push({ info: c, settings: s.settings, selectedBy: s.by });
     else selection.excluded.push({ info: c, reason: s.reason });
   }

@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { SecretMasker } from '../logging/secrets.js';
+import type { JumpHost } from '../node/ssh-jump.js';
 import type { Node, NodeCapability } from '../node/types.js';
 import type { Requirement } from '../testing/types.js';
 
@@ -44,6 +45,8 @@ export interface PlatformContext {
   signal: AbortSignal;
   /** The runbook's `environment` section, variables already substituted. */
   environmentConfig: unknown;
+  /** SSH hosts to reach remote nodes through (`dev.jump_boxes`), in order; none when absent. */
+  jumpHosts?: readonly JumpHost[];
 }
 
 /**

@@ -47,8 +47,18 @@ export function resolveRunbook(
     }),
     concurrency: data.concurrency,
     exitOnFirstFailure: data.exit_on_first_failure ?? false,
-    exitWithFailedCount: data.exit_with_failed_count ?? true,
+    // Absent: lisa-ts exit codes (1 when a case failed); true counts failures as LISA does.
+    ...(data.exit_with_failed_count !== undefined ? { exitWithFailedCount: data.exit_with_failed_count } : {}),
     runRoot: path.resolve(ctx.cwd, data.log_path ?? 'runtime/runs'),
+    jumpHosts: (data.dev?.jump_boxes ?? []).map((box, i) => ({
+      address: box.address,
+      port: box.port ?? 22,
+      username: box.username,
+      ...(box.password !== undefined ? { password: box.password } : {}),
+      ...(box.private_key_file
+        ? { privateKeyFile: fromFile(box.private_key_file, ['dev', 'jump_boxes', i, 'private_key_file']) }
+        : {}),
+    })),
   };
 }
 
@@ -125,6 +135,7 @@ function ruleOf(rule: RuleData, pos: { file: string; line: number }): TestCaseRu
   if (c.category !== undefined) criteria.category = c.category;
   if (c.priority !== undefined) criteria.priority = Array.isArray(c.priority) ? c.priority : [c.priority];
   if (c.tags !== undefined) criteria.tags = Array.isArray(c.tags) ? c.tags : [c.tags];
+  if (c.maturity !== undefined) criteria.maturity = Array.isArray(c.maturity) ? c.maturity : [c.maturity];
   return {
     criteria,
     selectAction: rule.select_action ?? 'include',

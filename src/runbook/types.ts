@@ -9,6 +9,8 @@ import type { GitBisectConfig } from './combinators/sources.js';
 export interface VariableValue {
   value: unknown;
   isSecret: boolean;
+  /** Whether test cases get it in `ctx.variables` (LISA `is_case_visible`; see docs/lisa-compatibility.md). */
+  isCaseVisible: boolean;
   /** Where it came from, for messages: `cli`, `env:LISA_x`, `runbooks/a.yml:12`, `combinator`. */
   source: string;
 }
@@ -23,6 +25,8 @@ export interface CaseCriteria {
   priority?: number[];
   /** A case matches when it has every listed tag. */
   tags?: string[];
+  /** LISA maturity levels; naming one lets an include rule select non-stable cases. */
+  maturity?: ('experimental' | 'preview' | 'stable' | 'deprecated')[];
 }
 
 export interface TestCaseRule {
@@ -110,10 +114,24 @@ export interface ResolvedRunbook {
   notifier: NotifierConfig[];
   concurrency?: number;
   exitOnFirstFailure: boolean;
-  /** LISA `exit_with_failed_count`: false makes a run whose cases failed exit 0. */
+  /**
+   * LISA `exit_with_failed_count`: true makes the exit code the number of failed cases (at most
+   * 255), false makes a run whose cases failed exit 0; absent, a failed case exits 1.
+   */
   exitWithFailedCount?: boolean;
   /** Where runs are written (default `runtime/runs`), absolute. */
   runRoot: string;
+  /** LISA `dev.jump_boxes`: SSH hosts every remote node is reached through, in order. */
+  jumpHosts: JumpBoxConfig[];
+}
+
+/** One `dev.jump_boxes` entry, the key file absolute (the shape of src/node's JumpHost). */
+export interface JumpBoxConfig {
+  address: string;
+  port: number;
+  username: string;
+  password?: string;
+  privateKeyFile?: string;
 }
 
 export interface LoadOptions {

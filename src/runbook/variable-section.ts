@@ -27,7 +27,13 @@ export async function readVariableSection(
     if ('name' in entry) {
       // LISA's `mask:` styles show part of a secret; lisa-ts masks it whole, but it is a secret.
       const isSecret = entry.is_secret ?? entry.mask !== undefined;
-      defs.push({ name: entry.name, value: entry.value ?? '', isSecret, source });
+      defs.push({
+        name: entry.name,
+        value: entry.value ?? '',
+        isSecret,
+        source,
+        ...(entry.is_case_visible !== undefined ? { caseVisible: entry.is_case_visible } : {}),
+      });
       continue;
     }
     const use = { pos: where.pos, path: ['variable', i, 'file'] };

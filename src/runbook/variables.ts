@@ -13,7 +13,12 @@ export interface VarDef {
   source: string;
   /** The text as typed, used inside longer strings so `-v kernel:6.10` never turns into `6.1`. */
   text?: string;
+  /** LISA `is_case_visible` (or `CV_LISA_`), when the definition says; see VariableTable.caseVisible. */
+  caseVisible?: boolean;
 }
+
+/** Sources the run itself sets (command line, combinator, transformer outputs): never hidden by default. */
+const RUN_SOURCES = new Set(['cli', 'combinator', 'transformer', 'run']);
 
 /** Where a `$(name)` was written, for the undefined-variable message. */
 export interface Use {
@@ -67,6 +72,7 @@ export function envVariables(env: Record<string, string | undefined>): VarDef[] 
       text,
       isSecret,
       source: `env:${isSecret ? 'S_LISA_' + name : key}`,
+      ...(prefix[1] === 'CV_' ? { caseVisible: true } : {}),
     });
   }
   return defs;
@@ -76,6 +82,8 @@ export class VariableTable {
   private readonly defs = new Map<string, VarDef>();
   private readonly secretNames = new Set<string>();
   private readonly secretValues = new Set<string>();
+  /** Visibility declared for a name by any layer; a higher layer setting the value keeps it. */
+  private readonly declaredVisible = new Map<string, boolean>();
 
   /**
    * `layers` from lowest to highest precedence: a later definition of a name wins. `budget` is
@@ -93,7 +101,24 @@ export class VariableTable {
         this.secretNames.add(def.name.toLowerCase());
         addSecret(this.secretValues, def.value);
       }
+      if (def.caseVisible !== undefined) this.declaredVisible.set(def.name.toLowerCase(), def.caseVisible);
     }
+  }
+
+  /**
+   * Whether test cases see the variable. A declared `is_case_visible` decides. Otherwise, once the
+   * runbook uses LISA's model (some variable declared `is_case_visible: true` or set by
+   * `CV_LISA_`), the runbook's and the environment's other variables stay out of cases as in
+   * LISA; the command line, combinators and transformer outputs always reach them. Without that
+   * model every variable reaches cases (lisa-ts suites are configured through variables).
+   */
+  caseVisible(name: string): boolean {
+    const key = name.toLowerCase();
+    const declared = this.declaredVisible.get(key);
+    if (declared !== undefined) return declared;
+    const def = this.defs.get(key);
+    const lisaModel = [...this.declaredVisible.values()].some(Boolean);
+    return !lisaModel || (def !== undefined && RUN_SOURCES.has(def.source.split(' ')[0]!));
   }
 
   with(extra: readonly VarDef[]): VariableTable {
@@ -167,7 +192,12 @@ export class VariableTable {
       } catch {
         // Only an error where it is used.
       }
-      out[def.name] = { value, isSecret: this.secretNames.has(name), source: def.source };
+      out[def.name] = {
+        value,
+        isSecret: this.secretNames.has(name),
+        isCaseVisible: this.caseVisible(name),
+        source: def.source,
+      };
     }
     return out;
   }

@@ -91,6 +91,7 @@ export function expandSuite(suite: TestSuiteDefinition, source: string): TestCas
       timeoutMs: def.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       tags: [...new Set([...(suite.tags ?? []), ...(def.tags ?? [])])],
       owner: suite.owner ?? '',
+      maturity: def.maturity ?? suite.maturity ?? 'stable',
       requirement: { ...suite.requirement, ...def.requirement },
       source,
       definition: def,

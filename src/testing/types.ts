@@ -74,9 +74,17 @@ export interface CaseHooks {
   hookTimeoutMs?: number;
 }
 
+/**
+ * LISA's test maturity: only `stable` cases run unless a runbook rule names the maturity in its
+ * criteria or force-includes the case.
+ */
+export type Maturity = 'experimental' | 'preview' | 'stable' | 'deprecated';
+
 export interface TestCaseDefinition {
   name: string;
   description?: string;
+  /** Default: the suite's, else `stable`. */
+  maturity?: Maturity;
   /** 0 is the most important; selection by `priority` uses it. Default 2. */
   priority?: Priority;
   /** Milliseconds; default 3,600,000. */
@@ -94,6 +102,8 @@ export interface TestSuiteDefinition extends CaseHooks {
   description?: string;
   tags?: string[];
   owner?: string;
+  /** Default maturity of every case (LISA `TestSuiteMetadata.maturity`); default `stable`. */
+  maturity?: Maturity;
   /** Default requirement of every case; a case's own fields override it. */
   requirement?: Requirement;
   cases: TestCaseDefinition[];
@@ -112,6 +122,7 @@ export interface TestCaseInfo {
   timeoutMs: number;
   tags: string[];
   owner: string;
+  maturity: Maturity;
   requirement: Requirement;
   /** Where the suite was loaded from. */
   source: string;

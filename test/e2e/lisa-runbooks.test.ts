@@ -89,3 +89,69 @@ test('LISA command lines: lisa -r runs, list -t case -a, list of an unavailable 
   assert.equal(piped.stderr, '');
   assert.match(piped.stdout, /^CASE/);
 });
+
+test('is_case_visible through lisa run: a case sees a visible variable, not a hidden one', () => {
+  const work = tempDir('lisa-compat-visible-');
+  const runbook = (visible: boolean) => {
+    const file = join(work, `visible-${visible}.yml`);
+    writeFileSync(
+      file,
+      `name: visible-${visible}
+log_path: ${join(work, `runs-${visible}`)}
+extension:
+  - ${join(repoRoot, 'test/fixtures/suites/e2e')}
+variable:
+  - name: token
+    value: tok-visible-42
+    is_case_visible: ${visible}
+  - name: other
+    value: x
+    is_case_visible: true
+environment:
+  environments:
+    - nodes:
+        - type: local
+platform:
+  - type: ready
+testcase:
+  - criteria:
+      name: ^e2e\\.secret_echo$
+`,
+    );
+    const r = runCli(['run', file]);
+    assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+    return r.stdout + r.stderr;
+  };
+  // secret_echo fails on purpose, naming ctx.variables.token.
+  assert.match(runbook(true), /deliberate failure mentioning tok-visible-42/);
+  assert.match(runbook(false), /expected undefined|deliberate failure mentioning undefined/);
+});
+
+test('exit_with_failed_count: true exits with the number of failed cases, as LISA; absent exits 1; false exits 0', () => {
+  const work = tempDir('lisa-compat-exit-');
+  const codeWith = (setting: string) => {
+    const file = join(work, `exit-${setting || 'absent'}.yml`);
+    writeFileSync(
+      file,
+      `name: exit
+log_path: ${join(work, 'runs')}
+extension:
+  - ${join(repoRoot, 'test/fixtures/suites/e2e')}
+${setting}
+environment:
+  environments:
+    - nodes:
+        - type: local
+platform:
+  - type: ready
+testcase:
+  - criteria:
+      name: ^e2e\\.(fail_message|secret_echo|pass_echo)$
+`,
+    );
+    return runCli(['run', file]).code;
+  };
+  assert.equal(codeWith('exit_with_failed_count: true'), 2);
+  assert.equal(codeWith(''), 1);
+  assert.equal(codeWith('exit_with_failed_count: false'), 0);
+});

@@ -183,6 +183,7 @@ export class AzurePlatform implements Platform {
               port: 22,
               username: o.adminUsername,
               privateKeyFile: this.privateKeyFile,
+              ...(ctx.jumpHosts?.length ? { jumpHosts: ctx.jumpHosts } : {}),
             },
           }),
       );

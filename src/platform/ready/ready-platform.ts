@@ -51,7 +51,7 @@ export class ReadyPlatform implements Platform {
       const nodes = cfg.nodes.map((n, j) => {
         const name = n.name ?? (n.type === 'local' ? 'local' : `${n.address}:${n.port}`);
         const log = ctx.log.child(name, [new FileSink(`${ctx.runDir}/nodes/${id}-${j + 1}.log`)], { quiet: true });
-        return createConfiguredNode(n, name, log, ctx.masker);
+        return createConfiguredNode(n, name, log, ctx.masker, ctx.jumpHosts);
       });
       return { env: new ReadyEnvironment(id, nodes, []), os: [], leased: false };
     });

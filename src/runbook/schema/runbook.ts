@@ -67,7 +67,10 @@ export const variableEntrySchema = z.union([
     name: z.string().regex(/^[\w-]+$/, 'variable names may contain letters, digits, `_` and `-` only'),
     value: z.unknown().optional().describe('Any YAML value; `$(other)` references are resolved when used'),
     is_secret: z.boolean().optional().describe('Mask the value in every log and report'),
-    is_case_visible: z.boolean().optional().describe('Accepted for LISA compatibility'),
+    is_case_visible: z
+      .boolean()
+      .optional()
+      .describe('LISA: whether test cases see the variable (see docs/lisa-compatibility.md for the default)'),
     mask: z
       .enum(['guid', 'headtail', 'url', 'filename'])
       .optional()
@@ -128,6 +131,8 @@ export const combinatorSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+const maturityLevel = z.enum(['experimental', 'preview', 'stable', 'deprecated']);
+
 const criteriaShape = {
   name: regex.optional().describe('Regex matched against the case name and `suite.case` id'),
   area: regex.optional().describe('Regex matched against the suite area'),
@@ -140,6 +145,10 @@ const criteriaShape = {
     .union([z.string(), z.array(z.string())])
     .optional()
     .describe('The case must have every listed tag'),
+  maturity: z
+    .union([maturityLevel, z.array(maturityLevel)])
+    .optional()
+    .describe('LISA: experimental, preview, stable or deprecated; only stable cases run unless a rule names another'),
 };
 
 const testcaseRuleSchema = z

@@ -138,3 +138,101 @@ test('criteria regexes are case-insensitive; select_action none only sets settin
   );
   assert.equal(sel.excluded[0]!.info.id, 'net.dns');
 });
+
+test('is_case_visible: without LISA model every variable reaches cases; with it only visible ones and the run`s own', async () => {
+  const plain = await load({ 'runbook.yml': 'variable:\n  - name: a\n    value: 1\n' }, ['b:2'], { LISA_c: '3' });
+  const p = plain.combinations[0]!.variables;
+  assert.deepEqual(
+    ['a', 'b', 'c'].map((n) => p[n]!.isCaseVisible),
+    [true, true, true],
+  );
+  const lisa = await load(
+    {
+      'runbook.yml': `variable:
+  - name: shown
+    value: 1
+    is_case_visible: true
+  - name: internal
+    value: 2
+  - name: Hidden
+    value: 3
+    is_case_visible: false
+`,
+    },
+    ['cli_set:4', 'hidden:5'],
+    { LISA_env_plain: '6', S_LISA_env_secret: 'sec-ret', CV_LISA_env_cv: '7' },
+  );
+  const v = lisa.combinations[0]!.variables;
+  const visible = Object.keys(v)
+    .filter((n) => v[n]!.isCaseVisible)
+    .sort();
+  // `hidden` stays hidden although -v set its value: a declared visibility sticks, like a secret.
+  assert.deepEqual(visible, ['cli_set', 'env_cv', 'shown']);
+  assert.equal(v.Hidden?.value ?? v.hidden?.value, 5);
+});
+
+test('every mask style (guid, headtail, url, filename) makes the variable a secret masked whole', async () => {
+  const { SecretMasker } = await import('../../../src/logging/secrets.js');
+  const values = {
+    guid: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    headtail: 'abcdefghijkl',
+    url: 'https://user:pw@storage.internal/container?sig=xyz',
+    filename: '/home/me/.ssh/id_secret_key',
+  };
+  const yaml = Object.entries(values)
+    .map(([style, value]) => `  - name: v_${style}\n    value: "${value}"\n    mask: ${style}\n`)
+    .join('');
+  const loaded = await load({ 'runbook.yml': `variable:\n${yaml}` });
+  const masker = new SecretMasker();
+  for (const s of loaded.secrets) masker.add(s);
+  for (const [style, value] of Object.entries(values)) {
+    assert.ok(loaded.secrets.includes(value), style);
+    assert.equal(loaded.combinations[0]!.variables[`v_${style}`]!.isSecret, true);
+    // No head, tail, host or base name survives: a secret never appears in any form.
+    assert.equal(masker.mask(`value ${value} end`), 'value ****** end', style);
+  }
+});
+
+test('maturity: LISA`s stable gate, opened by criteria naming a maturity and by forceInclude; forceExclude wins', async () => {
+  const cases = [
+    info('m.stable'),
+    info('m.preview', { maturity: 'preview' }),
+    info('m.experimental', { maturity: 'experimental' }),
+    info('m.deprecated', { maturity: 'deprecated' }),
+  ];
+  const rulesOf = async (testcase: string) =>
+    (await load({ 'runbook.yml': `testcase:\n${testcase}` })).combinations[0]!.testcase;
+  const run = async (testcase: string) =>
+    selectCases(cases, await rulesOf(testcase))
+      .selected.map((s) => s.info.id)
+      .sort();
+  // (1) no maturity in the runbook: only stable, also when no rule is written.
+  assert.deepEqual(
+    selectCases(cases, []).selected.map((s) => s.info.id),
+    ['m.stable'],
+  );
+  assert.deepEqual(await run('  - criteria:\n      name: ^m\\.\n'), ['m.stable']);
+  // (2) criteria maturity: [preview], include: preview joins, experimental stays out.
+  assert.deepEqual(await run('  - criteria:\n      name: ^m\\.\n  - criteria:\n      maturity: [preview]\n'), [
+    'm.preview',
+    'm.stable',
+  ]);
+  // (3) forceInclude of a case without a maturity key runs it; (4) forceExclude always wins.
+  assert.deepEqual(
+    await run(
+      '  - criteria:\n      name: experimental|deprecated\n    select_action: forceInclude\n' +
+        '  - criteria:\n      name: stable\n    select_action: forceExclude\n',
+    ),
+    ['m.deprecated', 'm.experimental'],
+  );
+  const gated = selectCases(cases, []).excluded.find((e) => e.info.id === 'm.preview');
+  assert.match(gated!.reason, /maturity is preview: only stable cases run unless .*maturity preview/);
+  // A maturity outside LISA's four is a runbook error naming the key.
+  await assert.rejects(
+    load({ 'runbook.yml': 'testcase:\n  - criteria:\n      maturity: beta\n' }),
+    (e: Error & { formatOne(): string }) => {
+      assert.match(e.formatOne(), /runbook\.yml:3:\d+: testcase\[0\]\.criteria\.maturity: must be one of/);
+      return true;
+    },
+  );
+});
