@@ -86,7 +86,8 @@ export class QemuPlatform implements Platform {
     this.accel = chooseAccel(readAccelFacts(), o.accel);
     ctx.log.info(`qemu: using ${this.accel.accel.toUpperCase()} because ${this.accel.reason}`);
     if (o.image === 'builtin') {
-      if (o.kernel && !existsSync(o.kernel)) throw new Error(`runbook platform qemu.kernel: file not found: ${o.kernel}`);
+      if (o.kernel && !existsSync(o.kernel))
+        throw new Error(`runbook platform qemu.kernel: file not found: ${o.kernel}`);
       const built = await buildImage({
         cacheDir: o.cacheDir,
         username: o.username,
