@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { withLock } from '../../platform/qemu/image/lock.js';
 import { defineTransformer, TransformerStepError, type TransformerContext } from '../types.js';
@@ -134,8 +134,8 @@ async function build(
   },
 ): Promise<Manifest> {
   const started = Date.now();
-  const buildDir = join(ctx.workDir, 'build');
-  await rm(buildDir, { recursive: true, force: true });
+  // Kept when a build fails or is interrupted: the next run with the same key goes on from there.
+  const buildDir = join(dirname(b.entry), 'build', b.key);
   await mkdir(buildDir, { recursive: true });
   const o = { logFile: b.logFile, signal: ctx.signal };
   ctx.log.info(`building ${b.tree.describe} (key ${b.key}); log: ${b.logFile}`);

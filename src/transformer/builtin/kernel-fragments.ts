@@ -77,7 +77,8 @@ CONFIG_NET=y
 CONFIG_PACKET=y
 CONFIG_UNIX=y
 CONFIG_INET=y
-CONFIG_IPV6=y
+# IPv4 only: sshd and networkd do without IPv6, and the build is smaller.
+# CONFIG_IPV6 is not set
 CONFIG_NETDEVICES=y
 CONFIG_NET_CORE=y
 CONFIG_VIRTIO_NET=y
