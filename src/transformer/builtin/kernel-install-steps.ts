@@ -71,6 +71,16 @@ export async function installKernel(
     return;
   }
   const pm = await packageManagerFor(node);
+  // Images often ship without a package index (the builtin guest drops apt's lists): fetch it first.
+  ctx.log.info(`${node.name}: ${pm.name}: refreshing the package index`);
+  try {
+    await pm.refresh();
+  } catch (e) {
+    throw new TransformerStepError(
+      'package index',
+      `${pm.name} could not refresh the package index on ${node.name} (can it reach its mirror?): ${(e as Error).message}`,
+    );
+  }
   ctx.log.info(`${node.name}: ${pm.name} install ${source.packages!.join(' ')}`);
   try {
     await pm.install(source.packages!);
