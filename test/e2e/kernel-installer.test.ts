@@ -93,7 +93,7 @@ testcase:
       // The guest reached Debian's mirror (the index refresh passed); the package is what is missing.
       assert.match(
         e.message,
-        /^transformer "kernel_installer" \(kernel_installer, environment_connected\) failed: not installed: apt could not install linux-image-lisa-does-not-exist on qemu\d+-node0: [^]*Unable to locate package linux-image-lisa-does-not-exist/,
+        /^transformer "kernel_installer" \(kernel_installer, environment_connected\) failed: not installed: apt could not install linux-image-lisa-does-not-exist on qemu\d+-node0 \(exit code 100\)[^]*Unable to locate package linux-image-lisa-does-not-exist/,
       );
     }
   },

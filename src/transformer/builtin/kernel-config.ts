@@ -98,7 +98,8 @@ export async function makeConfig(
   await checkConfig(join(buildDir, '.config'), fragments);
 }
 
-async function checkConfig(configFile: string, fragments: Fragment[]): Promise<void> {
+/** Throws naming every option a fragment asks for that the final .config does not have. */
+export async function checkConfig(configFile: string, fragments: Fragment[]): Promise<void> {
   const final = requested(await readFile(configFile, 'utf8'));
   const want = new Map<string, { value: string; from: string }>();
   for (const f of fragments) for (const [k, v] of requested(f.text)) want.set(k, { value: v, from: f.from });

@@ -85,10 +85,8 @@ export async function installKernel(
   try {
     await pm.install(source.packages!);
   } catch (e) {
-    throw new TransformerStepError(
-      'not installed',
-      `${pm.name} could not install ${source.packages!.join(', ')} on ${node.name}: ${(e as Error).message}`,
-    );
+    // The package manager's message names the manager, the packages, the node and its output.
+    throw new TransformerStepError('not installed', (e as Error).message);
   }
 }
 

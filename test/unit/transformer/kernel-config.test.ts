@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { TransformerStepError } from '../../../src/transformer/types.js';
-import { isMakeTarget, readFragments, requested } from '../../../src/transformer/builtin/kernel-config.js';
+import { checkConfig, isMakeTarget, readFragments, requested } from '../../../src/transformer/builtin/kernel-config.js';
 
 test('a fragment asks for y, m, strings and "is not set" options; comments and blanks are ignored', () => {
   const want = requested(
@@ -52,4 +55,20 @@ test('a base config is a make target (tinyconfig, x86_64_defconfig) unless it is
   assert.equal(isMakeTarget('x86_64_defconfig'), true);
   assert.equal(isMakeTarget('./my.config'), false);
   assert.equal(isMakeTarget('configs/base.config'), false);
+});
+
+test('an option Kconfig dropped from the final .config fails the config step naming it and its fragment', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'lisa-kconfig-')), '.config');
+  writeFileSync(file, 'CONFIG_A=y\nCONFIG_B=m\n# CONFIG_C is not set\n');
+  await checkConfig(file, [{ from: 'a.config', text: 'CONFIG_A=y\n# CONFIG_C is not set\n# CONFIG_Z is not set\n' }]);
+  await assert.rejects(
+    checkConfig(file, [
+      { from: 'a.config', text: 'CONFIG_A=y\nCONFIG_B=y\n' },
+      { from: 'builtin:qemu-guest', text: 'CONFIG_C=y\n' },
+    ]),
+    (e: unknown) =>
+      e instanceof TransformerStepError &&
+      e.step === 'config' &&
+      /CONFIG_B=y \(from a\.config\) is m\nCONFIG_C=y \(from builtin:qemu-guest\) is not set$/.test(e.message),
+  );
 });
