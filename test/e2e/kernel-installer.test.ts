@@ -46,9 +46,9 @@ test(
     const ends = events.filter((e): e is RunEventOf<'case.end'> => e.type === 'case.end');
     assert.ok(
       ends.length >= 4 && ends.every((e) => e.status === 'PASSED'),
-      JSON.stringify(ends.map((e) => [e.case.name, e.status])),
+      JSON.stringify(ends.map((e) => [e.case.caseId, e.status])),
     );
-    assert.ok(ends.some((e) => e.case.name === 'kernel.expected_kernel'));
+    assert.ok(ends.some((e) => e.case.caseId === 'kernel.expected_kernel'));
     const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as {
       transformers: { name: string; outputs: Record<string, unknown> }[];
     };
