@@ -89,6 +89,8 @@ export class QemuPlatform implements Platform {
     this.accel = chooseAccel(readAccelFacts(), o.accel);
     ctx.log.info(`qemu: using ${this.accel.accel.toUpperCase()} because ${this.accel.reason}`);
     if (o.image === 'builtin') {
+      if (o.kernel && !existsSync(o.kernel))
+        throw new Error(`runbook platform qemu.kernel: file not found: ${o.kernel}`);
       const built = await buildImage({
         cacheDir: o.cacheDir,
         username: o.username,
@@ -104,8 +106,9 @@ export class QemuPlatform implements Platform {
       this.image = {
         path: built.imagePath,
         format: 'qcow2',
-        kernel: built.kernel,
-        initrd: built.initrd,
+        // qemu.kernel boots another kernel (e.g. one kernel_builder made) on the builtin disk.
+        kernel: o.kernel ?? built.kernel,
+        initrd: o.kernel ? o.initrd : built.initrd,
         append: o.append ?? (o.profile === 'cis' ? `${DEFAULT_APPEND} ${CIS_APPEND}` : undefined),
         key: built.key,
       };

@@ -71,14 +71,22 @@ export async function installKernel(
     return;
   }
   const pm = await packageManagerFor(node);
+  // Images often ship without a package index (the builtin guest drops apt's lists): fetch it first.
+  ctx.log.info(`${node.name}: ${pm.name}: refreshing the package index`);
+  try {
+    await pm.refresh();
+  } catch (e) {
+    throw new TransformerStepError(
+      'package index',
+      `${pm.name} could not refresh the package index on ${node.name} (can it reach its mirror?): ${(e as Error).message}`,
+    );
+  }
   ctx.log.info(`${node.name}: ${pm.name} install ${source.packages!.join(' ')}`);
   try {
     await pm.install(source.packages!);
   } catch (e) {
-    throw new TransformerStepError(
-      'not installed',
-      `${pm.name} could not install ${source.packages!.join(', ')} on ${node.name}: ${(e as Error).message}`,
-    );
+    // The package manager's message names the manager, the packages, the node and its output.
+    throw new TransformerStepError('not installed', (e as Error).message);
   }
 }
 
