@@ -153,10 +153,7 @@ function extensionDirs(tree: LNode & { kind: 'map' }, vars: VariableTable): { di
 }
 
 function maskError(err: RunbookError, secrets: string[]): void {
-  const long = secrets.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
-  for (const e of [err, ...err.more]) {
-    for (const s of long) e.message = e.message.split(s).join('******');
-  }
+  err.maskSecrets(secrets);
 }
 
 function only(tree: LNode & { kind: 'map' }, key: string): LNode & { kind: 'map' } {
