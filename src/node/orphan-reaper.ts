@@ -8,28 +8,30 @@ import { killTreeScript } from './kill-tree.js';
 import { OWNER_ENV, ownerIsGone, ownerTag } from './owner-tag.js';
 
 /**
- * Lists `pid tag` for every process whose environment holds LISA_OWNER. One grep reads all the
- * environ files; unreadable ones (other users' processes, processes that just exited) are skipped.
+ * Lists `pid tag` for every process whose environment holds LISA_OWNER, and for every shell whose
+ * command line does: the login shell that runs a command itself (no `exec`) has the tag in its
+ * command line (`export LISA_OWNER=...`), not in the environment it started with. One grep reads
+ * all the files; unreadable ones (other users' processes, processes that just exited) are skipped.
  */
-export const ORPHAN_LIST_SCRIPT = `for f in $(grep -l -a '${OWNER_ENV}=' /proc/[0-9]*/environ 2>/dev/null); do
-  p=\${f#/proc/}; p=\${p%/environ}
-  o=$(tr '\\000' '\\n' < "$f" 2>/dev/null | grep -m1 '^${OWNER_ENV}=') || continue
-  echo "$p \${o#${OWNER_ENV}=}"
+export const ORPHAN_LIST_SCRIPT = `for f in $(grep -l -a '${OWNER_ENV}=' /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null); do
+  p=\${f#/proc/}; p=\${p%/*}
+  o=$( { tr '\\000' '\\n' < "$f"; } 2>/dev/null | grep -o -m1 '${OWNER_ENV}=[0-9a-f.-]*' | head -n 1)
+  [ -n "$o" ] && echo "$p \${o#${OWNER_ENV}=}"
 done
 true`;
 
 /** The processes in the listing that belong to a lisa that is gone (never our own). */
 export function orphansIn(listing: string): { pid: number; tag: string }[] {
   const mine = ownerTag();
-  const out: { pid: number; tag: string }[] = [];
+  const out = new Map<number, string>();
   for (const line of listing.split('\n')) {
     const m = /^(\d+) (\S+)$/.exec(line.trim());
     if (!m) continue;
     const pid = Number(m[1]);
     const tag = m[2]!;
-    if (pid > 1 && tag !== mine && ownerIsGone(tag)) out.push({ pid, tag });
+    if (pid > 1 && tag !== mine && ownerIsGone(tag)) out.set(pid, tag);
   }
-  return out;
+  return [...out].map(([pid, tag]) => ({ pid, tag }));
 }
 
 /** One script that kills every orphan's process group and descendants. */
