@@ -1,4 +1,5 @@
 import { RunbookError } from '../runbook/errors.js';
+import { fsErrorText, isFsError } from '../logging/fs-errors.js';
 import { ResultsSourceError } from '../results/run-source.js';
 import { SuiteLoadError } from '../testing/loader.js';
 
@@ -14,6 +15,13 @@ export function reportError(e: unknown, debug: boolean, mask: (s: string) => str
   if (e instanceof SuiteLoadError || e instanceof UsageError || e instanceof ResultsSourceError) {
     process.stderr.write(`error: ${mask(e.message)}\n`);
     return 2;
+  }
+  if (isFsError(e) && !debug) {
+    // Node's text ("ENOENT: no such file or directory, mkdir '/x'") in words, with the path first.
+    const dest = (e as { dest?: string }).dest;
+    const where = e.path ? ` ${e.path}${dest ? ` -> ${dest}` : ''}` : '';
+    process.stderr.write(`error: cannot ${e.syscall ?? 'access'}${where}: ${mask(fsErrorText(e))}\n`);
+    return 1;
   }
   const err = e instanceof Error ? e : new Error(String(e));
   process.stderr.write(`error: ${mask(err.message)}\n`);

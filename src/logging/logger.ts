@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fsErrorText } from './fs-errors.js';
 import type { SecretMasker } from './secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -48,8 +49,32 @@ export class Logger {
   private emit(level: LogLevel, message: string): void {
     const masked = this.masker.mask(message);
     const time = new Date();
-    for (const sink of this.sinks) sink.write(level, this.source, masked, time);
+    for (const sink of this.sinks) {
+      try {
+        sink.write(level, this.source, masked, time);
+      } catch (e) {
+        this.sinkFailed(sink, e, time);
+      }
+    }
   }
+
+  /** A log that cannot be written (full disk) is said once on the other sinks; the run goes on. */
+  private sinkFailed(failed: LogSink, e: unknown, time: Date): void {
+    const message = this.masker.mask(e instanceof SinkWriteError ? e.message : `a log sink failed: ${fsErrorText(e)}`);
+    for (const sink of this.sinks) {
+      if (sink === failed) continue;
+      try {
+        sink.write('error', this.source, message, time);
+      } catch {
+        // That one is broken too; it has said so (or will) on its own first failure.
+      }
+    }
+  }
+}
+
+/** A file log's first failed write: the message names the file and says what went wrong. */
+export class SinkWriteError extends Error {
+  override name = 'SinkWriteError';
 }
 
 /**
@@ -58,6 +83,8 @@ export class Logger {
  */
 export class FileSink implements LogSink {
   private fd: number | undefined;
+  /** Set by the first write that failed: later lines are dropped, not retried line by line. */
+  private failure: string | undefined;
 
   constructor(
     readonly path: string,
@@ -65,9 +92,19 @@ export class FileSink implements LogSink {
   ) {}
 
   write(level: LogLevel, source: string, message: string, time: Date): void {
-    if (ORDER[level] < ORDER[this.minLevel]) return;
-    this.fd ??= this.open();
-    writeSync(this.fd, `${time.toISOString()} ${level.toUpperCase().padEnd(5)} [${source}] ${message}\n`);
+    if (ORDER[level] < ORDER[this.minLevel] || this.failure) return;
+    try {
+      this.fd ??= this.open();
+      writeSync(this.fd, `${time.toISOString()} ${level.toUpperCase().padEnd(5)} [${source}] ${message}\n`);
+    } catch (e) {
+      this.failure = `cannot write ${this.path}: ${fsErrorText(e)}; this log stops here`;
+      throw new SinkWriteError(this.failure);
+    }
+  }
+
+  /** Why this log stopped being written, if it did. */
+  get writeError(): string | undefined {
+    return this.failure;
   }
 
   /** The directory is made only when the first open finds it missing: one syscall less per case. */

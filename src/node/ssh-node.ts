@@ -8,6 +8,8 @@ import { untilAborted } from './abortable.js';
 import { ChannelLimiter } from './channel-limiter.js';
 import { shellInvocation, stdinFor, type SudoMode } from './command-line.js';
 import { killTreeScript } from './kill-tree.js';
+import { reapOrphans } from './orphan-reaper.js';
+import { ownerAssignment } from './owner-tag.js';
 import { PID_MARKER } from './pid-marker.js';
 import { openExec, runOnChannel, type OpenChannel } from './ssh-channel.js';
 import { connectWithRetry, target } from './ssh-connect.js';
@@ -119,7 +121,38 @@ export class SshNode extends BaseNode {
     });
     this.conn = conn;
     this.log.debug(`ssh connected to ${target(info)} in ${Math.round(performance.now() - started)} ms`);
+    // Once per node: what a killed earlier run left running here is stopped before this one starts.
+    this.orphanSweep ??= this.sweepOrphans(conn).catch((e: Error) => {
+      this.log.warn(`could not look for processes left by killed runs on ${this.name}: ${e.message}`);
+      return [];
+    });
+    await this.orphanSweep;
     return conn;
+  }
+
+  private orphanSweep: Promise<number[]> | undefined;
+
+  /** Kills the processes killed lisa runs left on this node (`lisa reap`); returns their pids. */
+  async reapOrphans(): Promise<number[]> {
+    await this.connection();
+    return (await this.orphanSweep) ?? [];
+  }
+
+  private async sweepOrphans(conn: Connection): Promise<number[]> {
+    const killed = await reapOrphans(async (script) => {
+      const out = await runOnChannel(await openExec(conn.client, script), {
+        stdin: undefined,
+        timeoutMs: KILL_TIMEOUT_MS * 3,
+        signal: undefined,
+        kill: async () => {},
+        onKillError: () => {},
+      });
+      return out.stdout.toString();
+    });
+    if (killed.length) {
+      this.log.info(`${this.name}: killed ${killed.length} process(es) left by a killed lisa run: ${killed.join(' ')}`);
+    }
+    return killed;
   }
 
   protected async sudoMode(): Promise<SudoMode> {
@@ -148,9 +181,10 @@ export class SshNode extends BaseNode {
         if (posix === undefined) return ABORTED;
         direct = posix;
       }
+      // The owner tag lets a later run reap what this one leaves if it is killed (./orphan-reaper.ts).
       const remote = direct
-        ? `echo ${PID_MARKER}$$;${run.stdin ? '' : ' exec </dev/null;'}\n${run.body}`
-        : `echo ${PID_MARKER}$$; exec ${shellInvocation(run.body, run.sudo)}${run.stdin ? '' : ' </dev/null'}`;
+        ? `echo ${PID_MARKER}$$; export ${ownerAssignment()};${run.stdin ? '' : ' exec </dev/null;'}\n${run.body}`
+        : `echo ${PID_MARKER}$$; export ${ownerAssignment()}; exec ${shellInvocation(run.body, run.sudo)}${run.stdin ? '' : ' </dev/null'}`;
       const opened = await untilAborted(this.openChannel(remote), run.signal, (late) => late.channel.channel.close());
       if (!opened) return ABORTED;
       const { conn, channel } = opened;

@@ -48,12 +48,16 @@ export class ReportFile {
     return Math.max(byInterval, byBudget);
   }
 
+  private failing = false;
+
   private tryWrite(): void {
     try {
       this.write();
+      this.failing = false;
     } catch (err) {
-      // Mid-run a failed write (disk full) is reported and retried at the next case; the run goes on.
-      this.log.warn(`cannot write ${this.path}: ${(err as Error).message}`);
+      // Mid-run a failed write (disk full) is reported once and retried at the next case; the run goes on.
+      if (!this.failing) this.log.warn(`${(err as Error).message}; retried as cases finish`);
+      this.failing = true;
     }
   }
 

@@ -138,12 +138,16 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
   const status = interrupted ? 'INTERRUPTED' : failed || fatal ? 'FAILED' : 'PASSED';
   bus.emit({ type: 'run.end', status, summary: s, durationMs: Date.now() - started });
   await bus.flush();
+  let reportsUnwritten = false;
   for (const n of notifiers) {
-    await n.finish().catch((e: Error) => log.warn(`notifier ${n.type} could not finish: ${e.message}`));
+    await n.finish().catch((e: Error) => {
+      reportsUnwritten = true;
+      log.error(`notifier ${n.type} could not finish: ${e.message}`);
+    });
   }
   if (fatal) throw fatal;
   // Results that could not be saved (a full disk) are not a pass, whatever the cases did.
-  const unsaved = bus.writeError !== undefined;
+  const unsaved = bus.writeError !== undefined || reportsUnwritten;
   const failedCode = options.exitWithFailedCount
     ? Math.max(Math.min(s.failed + transformerFailures, 255), unsaved ? 1 : 0)
     : failed || unsaved

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { describeThrown, guardedImport } from './guarded-import.js';
 import { patchRequire, registerLisaHook } from './resolve-lisa.js';
 
 let typeScriptHooks: Promise<void> | undefined;
@@ -8,7 +9,8 @@ let lisaHook = false;
  * Imports an extension module (suite, platform, notifier) from anywhere on disk. TypeScript goes
  * through tsx's global hooks; a .ts file is loaded as an ES module even outside a "type": "module"
  * package (see ./resolve-hook.ts), so extensions share this process's one copy of lisa, and
- * `lisa-ts` resolves to the running lisa from any directory.
+ * `lisa-ts` resolves to the running lisa from any directory. The import runs under a time limit
+ * with process.exit guarded (./guarded-import.ts): its failures are ExtensionImportErrors.
  */
 export async function importModule(file: string): Promise<Record<string, unknown>> {
   patchRequire();
@@ -26,12 +28,16 @@ export async function importModule(file: string): Promise<Record<string, unknown
     registerLisaHook();
     lisaHook = true;
   }
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const href = pathToFileURL(file).href;
+  return guardedImport(() => import(href) as Promise<Record<string, unknown>>);
 }
 
-/** The first lines of a load error: esbuild puts the file:line:column of a syntax error there. */
+/**
+ * The first lines of a load error: esbuild puts the file:line:column of a syntax error there. A
+ * module may throw anything (a number, null, an object without a prototype): all become text.
+ */
 export function loadErrorDetail(e: unknown): string {
-  return String(e instanceof Error ? e.message : e)
+  return describeThrown(e)
     .split('\n')
     .filter((l) => l.trim())
     .slice(0, 4)

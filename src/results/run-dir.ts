@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsErrorText } from '../logging/fs-errors.js';
 
 type Mask = (text: string) => string;
 
@@ -13,14 +14,14 @@ export class RunDirectory {
     readonly root: string,
     private readonly mask: Mask = (text) => text,
   ) {
-    mkdirSync(join(root, 'cases'), { recursive: true });
-    mkdirSync(join(root, 'nodes'), { recursive: true });
+    makeDir(join(root, 'cases'));
+    makeDir(join(root, 'nodes'));
   }
 
   static create(runRoot: string, name: string, now = new Date(), mask: Mask = (text) => text): RunDirectory {
     const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');
     const base = join(runRoot, `${stamp}-${safeName(mask(name))}`);
-    mkdirSync(runRoot, { recursive: true });
+    makeDir(runRoot);
     // Two runs started within the same second get distinct directories.
     let dir = base;
     for (let i = 2; !claimDir(dir); i++) dir = `${base}-${i}`;
@@ -48,13 +49,30 @@ export class RunDirectory {
   }
   platformDir(): string {
     const dir = join(this.root, 'platform');
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     return dir;
   }
 }
 
 export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._=-]+/g, '_').slice(0, 120);
+}
+
+/** A run directory that cannot be made: one line naming it and the key that placed it. */
+export class RunDirError extends Error {
+  override name = 'RunDirError';
+}
+
+function dirError(p: string, e: unknown): RunDirError {
+  return new RunDirError(`cannot create ${p} (below log_path or -l): ${fsErrorText(e)}`, { cause: e });
+}
+
+function makeDir(p: string): void {
+  try {
+    mkdirSync(p, { recursive: true });
+  } catch (e) {
+    throw dirError(p, e);
+  }
 }
 
 /** Creates the directory; false when it already exists (another run took it). */
@@ -64,6 +82,6 @@ function claimDir(p: string): boolean {
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    throw dirError(p, e);
   }
 }

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { displayPath, readYamlFile, type Reference } from './source.js';
+import { RunbookError } from './errors.js';
 import { errorAt, type LEntry, type LNode } from './located.js';
 import { mergeRunbook } from './merge.js';
 import { includeEntrySchema } from './schema/runbook.js';
@@ -38,6 +39,24 @@ export async function loadTree(
   const own = await readVariableSection(map, absFile, cwd, new VariableTable(higher));
   const visible = [...own, ...higher];
   const table = new VariableTable(visible);
+  try {
+    return await loadIncludes(map, absFile, cwd, own, visible, table, chain, loaded);
+  } catch (e) {
+    // An include path made from a secret variable is in the error's message and maybe its file.
+    throw e instanceof RunbookError ? e.maskSecrets(table.secrets()) : e;
+  }
+}
+
+async function loadIncludes(
+  map: LNode & { kind: 'map' },
+  absFile: string,
+  cwd: string,
+  own: VarDef[],
+  visible: VarDef[],
+  table: VariableTable,
+  chain: string[],
+  loaded: Set<string>,
+): Promise<LoadedTree> {
   // `parent:` is LISA's older name of `include:`; its runbooks still use it (local.yml).
   const key = map.entries.has('include') || !map.entries.has('parent') ? 'include' : 'parent';
   const includes = check(includeSchema, map, [key]) ?? [];

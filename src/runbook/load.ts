@@ -12,6 +12,7 @@ import { countCombinations, type Combination } from './combinator.js';
 import { combinatorSources, type CombinatorSources } from './combinators/sources.js';
 import { RUNBOOK_LIMITS } from './limits.js';
 import { RunbookError } from './errors.js';
+import { extensionLoadError } from './errors-extension.js';
 import { loadTree } from './include.js';
 import { errorAt, locate, type LNode } from './located.js';
 import { checkRunbookPaths } from './path-checks.js';
@@ -53,7 +54,12 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
       ...tree,
       entries: new Map([...tree.entries].filter(([k]) => k !== 'combinator' && k !== 'transformer')),
     };
-    if (options.beforeValidate) await options.beforeValidate(extensionDirs(rest, base));
+    if (options.beforeValidate) {
+      const { dirs, part } = extensionDirs(rest, base);
+      await options.beforeValidate(dirs).catch((e: unknown) => {
+        throw extensionLoadError(e, part, dirs);
+      });
+    }
     // Transformer outputs are variables before they have values: placeholders, lowest layer.
     const transformerTree = only(tree, 'transformer');
     const withOutputs = new VariableTable([...placeholders(transformerTree), ...base.layers]);
@@ -139,18 +145,15 @@ function placeholders(transformerTree: LNode & { kind: 'map' }): VarDef[] {
  * The extension directories, found before the rest is validated: their modules may register the
  * platform or notifier types that the rest of the runbook uses.
  */
-function extensionDirs(tree: LNode & { kind: 'map' }, vars: VariableTable): string[] {
+function extensionDirs(tree: LNode & { kind: 'map' }, vars: VariableTable): { dirs: string[]; part: LNode } {
   const part = dropDisabled(substitute(only(tree, 'extension'), vars));
   const value = check(z.object({ extension: extensionSchema.optional() }), part, []).extension;
   const at = locate(part, ['extension']).pos.absFile;
-  return extensionPaths(value).map((e) => path.resolve(path.dirname(at), expandHome(e)));
+  return { dirs: extensionPaths(value).map((e) => path.resolve(path.dirname(at), expandHome(e))), part };
 }
 
 function maskError(err: RunbookError, secrets: string[]): void {
-  const long = secrets.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
-  for (const e of [err, ...err.more]) {
-    for (const s of long) e.message = e.message.split(s).join('******');
-  }
+  err.maskSecrets(secrets);
 }
 
 function only(tree: LNode & { kind: 'map' }, key: string): LNode & { kind: 'map' } {

@@ -32,6 +32,14 @@ export function checkRunbookPaths(
       }
     }),
   );
+  rb.notifier.forEach((n, i) => {
+    const written = n.options.path;
+    if (typeof written !== 'string' || written === '') return;
+    // As the notifiers resolve it (notifiers/options.ts reportPath): relative to the working directory.
+    const file = path.resolve(process.cwd(), written);
+    const problem = writableFileProblem(file);
+    if (problem) fail(['notifier', i, 'path'], `${file}: ${problem}`);
+  });
   const adminKey = rb.platform.adminPrivateKeyFile;
   const adminProblem = adminKey ? readableFileProblem(adminKey) : undefined;
   if (adminKey && adminProblem) fail(['platform', 0, 'admin_private_key_file'], `${adminKey}: ${adminProblem}`);
@@ -58,10 +66,30 @@ export function writableDirProblem(dir: string): string | undefined {
   }
   try {
     accessSync(probe, constants.W_OK | constants.X_OK);
-  } catch {
-    return probe === path.resolve(dir) ? 'is not writable' : `cannot be created: ${probe} is not writable`;
+  } catch (e) {
+    // As root, access() fails only on a read-only file system: say which of the two it is.
+    const why = (e as NodeJS.ErrnoException).code === 'EROFS' ? 'is on a read-only file system' : 'is not writable';
+    return probe === path.resolve(dir) ? why : `cannot be created: ${probe} ${why}`;
   }
   return undefined;
+}
+
+/** Why a report file cannot be written at `file` (its directory is made when missing). */
+export function writableFileProblem(file: string): string | undefined {
+  const st = statOrUndefined(file);
+  if (st?.isDirectory()) return 'is a directory; give a file name';
+  if (st && !st.isFile()) return 'exists and is not a regular file';
+  if (st) {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EROFS' ? 'is on a read-only file system' : 'is not writable';
+    }
+  }
+  const dir = path.dirname(file);
+  const why = writableDirProblem(dir)?.replace(/^cannot be created: /, '');
+  if (!why) return undefined;
+  return `cannot be written: ${why.startsWith('/') ? why : `${dir} ${why}`}`;
 }
 
 function readableFileProblem(file: string): string | undefined {

@@ -1,6 +1,7 @@
 /** Reads a runbook file's `variable:` section, including `{file: vars.yml}` entries. */
 import path from 'node:path';
 import { z } from 'zod';
+import { RunbookError } from './errors.js';
 import { displayPath, readYamlFile } from './source.js';
 import { errorAt, toJS, type LNode } from './located.js';
 import { variableEntrySchema } from './schema/runbook.js';
@@ -39,14 +40,17 @@ export async function readVariableSection(
     const use = { pos: where.pos, path: ['variable', i, 'file'] };
     const rel = String(higher.with(defs).expand(entry.file, use));
     const varsFile = path.resolve(path.dirname(absFile), rel);
-    const tree = await readYamlFile(varsFile, cwd, { ...use, what: 'variable file' });
+    const tree = await readYamlFile(varsFile, cwd, { ...use, what: 'variable file' }).catch((e: unknown) => {
+      throw masked(e, higher.with(defs));
+    });
     if (tree.kind === 'scalar' && tree.value === null) continue;
     if (tree.kind !== 'map') {
-      throw errorAt(tree.pos, [], 'a variable file must be a mapping of name: value');
+      throw masked(errorAt(tree.pos, [], 'a variable file must be a mapping of name: value'), higher.with(defs));
     }
     for (const [name, item] of tree.entries) {
       if (!/^[\w-]+$/.test(name)) {
-        throw errorAt(item.keyPos, [name], 'variable names may contain letters, digits, `_` and `-` only');
+        const e = errorAt(item.keyPos, [name], 'variable names may contain letters, digits, `_` and `-` only');
+        throw masked(e, higher.with(defs));
       }
       const value = toJS(item.node);
       defs.push({
@@ -58,6 +62,11 @@ export async function readVariableSection(
     }
   }
   return defs;
+}
+
+/** A variable-file path made from a secret variable is in the error's message and file name. */
+function masked(e: unknown, table: VariableTable): unknown {
+  return e instanceof RunbookError ? e.maskSecrets(table.secrets()) : e;
 }
 
 function nodeOf(root: LNode, index: number): LNode {

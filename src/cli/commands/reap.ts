@@ -4,27 +4,46 @@ import { SecretMasker } from '../../logging/secrets.js';
 import { loadRunbookAndSuites } from '../load.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
 import { UsageError } from '../errors.js';
+import { reapRemoteNodes } from './reap-remote.js';
 
 /** `lisa reap`: deletes cloud resources that killed runs of this runbook left behind. */
 export function registerReap(program: Command): void {
   addRunbookOptions(program.command('reap'))
-    .description("delete resource groups leaked by runs that were killed (from the run root's ledger and the tags)")
+    .description(
+      "clean up after runs that were killed: delete leaked azure resource groups (from the run root's ledger and the tags), or kill the processes left running on the runbook's remote nodes",
+    )
     .option('--dry-run', 'list what would be deleted; delete nothing')
     .option('--older-than <duration>', 'only groups created longer ago than this, e.g. 2h or 1d')
     .action(async (positional: string | undefined, opts: RunbookArgs & { dryRun?: boolean; olderThan?: string }) => {
       const file = runbookPath(positional, opts);
       const { runbook } = await loadRunbookAndSuites(file, opts.variable);
       const rb = runbook.combinations[0]!;
-      if (rb.platform.type !== 'azure')
-        throw new UsageError(`${file}: lisa reap works on azure runbooks; this one's platform is ${rb.platform.type}`);
-      const { reapAzure, parseDuration } = await import('../../platform/azure/index.js');
       const masker = new SecretMasker();
+      for (const secret of runbook.secrets) masker.add(secret);
       const stderr: LogSink = {
         write: (level, _source, message) => {
           if (level !== 'debug') process.stderr.write(`${level}: ${message}\n`);
         },
       };
       const log = new Logger('reap', [stderr], masker);
+      if (rb.platform.type !== 'azure') {
+        const remote = rb.environments.some((e) => e.nodes.some((n) => n.type === 'remote'));
+        if (!remote) {
+          throw new UsageError(
+            `${file}: lisa reap works on azure runbooks and on runbooks that list remote nodes; this one has neither`,
+          );
+        }
+        const r = await reapRemoteNodes(rb, log, masker);
+        for (const k of r.killed) {
+          process.stdout.write(`${k.node}: ${k.pids.length ? `killed ${k.pids.join(' ')}` : 'nothing left running'}\n`);
+        }
+        for (const u of r.unreachable) process.stdout.write(masker.mask(`${u.node}: not reached: ${u.why}\n`));
+        const total = r.killed.reduce((n, k) => n + k.pids.length, 0);
+        process.stdout.write(`reap: ${total} process(es) left by killed runs killed on ${r.killed.length} node(s)\n`);
+        if (r.unreachable.length) process.exitCode = 1;
+        return;
+      }
+      const { reapAzure, parseDuration } = await import('../../platform/azure/index.js');
       const r = await reapAzure(rb.platform, {
         runRoot: rb.runRoot,
         dryRun: !!opts.dryRun,
