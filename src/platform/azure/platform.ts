@@ -9,7 +9,8 @@ import { ensureRunKey } from '../qemu/keys.js';
 import type { Environment, Match, Platform, PlatformContext } from '../types.js';
 import type { AzureClients } from './clients.js';
 import { checkCredential, createCredential, type AzureConnection } from './credential.js';
-import { deployVms } from './deploy.js';
+import { deployVms, ProvisioningError } from './deploy.js';
+import { AzureSerialConsole } from './serial-console.js';
 import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
 import { withArmRetry } from './errors.js';
 import { GroupKeeper } from './groups.js';
@@ -39,6 +40,7 @@ export class AzurePlatform implements Platform {
   private readonly envs = new Set<AzureEnvironment>();
   private counter = 0;
   private planned = new Set<string>();
+  private ca: string | undefined;
 
   constructor(config: PlatformConfig) {
     this.options = parseAzureOptions(config);
@@ -52,6 +54,7 @@ export class AzurePlatform implements Platform {
           throw new Error(`runbook platform azure.cloud.ca_file: cannot read ${o.caFile}`);
         })
       : undefined;
+    this.ca = ca;
     const conn: AzureConnection = {
       credential: createCredential(o, ca),
       endpoint: o.armEndpoint,
@@ -152,6 +155,18 @@ export class AzurePlatform implements Platform {
     const size = placed.sizes[0]!;
     const started = Date.now();
     const group = await this.groups.create(id, placed.location, this.tags(), ctx.signal);
+    const serialOf = (names: string[]) =>
+      new AzureSerialConsole(
+        this.clients!,
+        names.map((vm) => ({
+          name: `${id}-${vm}`,
+          group,
+          vm,
+          file: join(ctx.runDir, 'azure', id, `${vm}.serial.log`),
+        })),
+        this.ca,
+        ctx.log,
+      );
     try {
       const vms = await deployVms(
         this.clients,
@@ -186,17 +201,62 @@ export class AzurePlatform implements Platform {
             },
           }),
       );
-      const env = new AzureEnvironment(id, group, true, vms, nodes, size);
+      const imageName = `${image.publisher} ${image.offer} ${image.sku} ${image.version}`;
+      const serial = serialOf(vms.map((v) => v.name));
+      const env = new AzureEnvironment(
+        id,
+        group,
+        true,
+        vms,
+        nodes,
+        size,
+        serial,
+        { clients: this.clients, log: ctx.log, bootTimeoutMs: 300_000 },
+        imageName,
+      );
+      env.signal = ctx.signal;
       this.envs.add(env);
+      // The first save holds the whole boot; later ones add what each case printed.
+      await serial.refresh();
+      serial.checkSinceLast();
       ctx.log.info(
         `azure: ${id} ready in ${((Date.now() - started) / 1000).toFixed(1)} s: group ${group}, ${placed.location}, ${size.name}, ` +
-          `${image.publisher} ${image.offer} ${image.sku} ${image.version}, ${vms.map((v) => `${v.name}@${v.address}`).join(' ')}`,
+          `${imageName}, ${vms.map((v) => `${v.name}@${v.address}`).join(' ')}`,
       );
       return env;
     } catch (e) {
+      if (e instanceof ProvisioningError && !ctx.signal.aborted)
+        throw await this.failedProvisioning(e, serialOf, group, ctx);
       await this.groups.delete(group, { wait: true, timeoutMs: o.deleteTimeoutMs });
       throw e;
     }
+  }
+
+  /**
+   * A VM that failed to provision: its serial log is saved to the run directory and scanned, so the
+   * error names a kernel panic when there was one; then the group is deleted (or kept when
+   * `keep_environment: failed`).
+   */
+  private async failedProvisioning(
+    e: ProvisioningError,
+    serialOf: (names: string[]) => AzureSerialConsole,
+    group: string,
+    ctx: PlatformContext,
+  ): Promise<Error> {
+    const serial = serialOf([e.vmName]);
+    await serial.refresh();
+    const panic = serial.scan(0).panics[0];
+    const where = serial.logFiles()[0]!;
+    const message =
+      `azure: VM ${e.vmName} failed to provision${e.code ? ` (${e.code})` : ''}: ${e.message.replace(/^azure: /, '')}` +
+      (panic ? `\nkernel panic on its serial console:\n${panic}` : '') +
+      `\nserial log: ${where}`;
+    const mode = this.options.keepEnvironment;
+    if (mode === 'always' || mode === 'failed') {
+      this.groups!.keep(group);
+      ctx.log.info(`azure: keeping resource group ${group} of the failed deployment (keep_environment: ${mode})`);
+    } else await this.groups!.delete(group, { wait: true, timeoutMs: this.options.deleteTimeoutMs });
+    return new Error(message);
   }
 
   private tags(): Record<string, string> {
@@ -207,6 +267,7 @@ export class AzurePlatform implements Platform {
     const e = env as AzureEnvironment;
     this.envs.delete(e);
     await Promise.all(e.nodes.map((n) => n.close().catch(() => {})));
+    if (!ctx.signal.aborted) await e.serial.refresh();
     const mode = this.options.keepEnvironment;
     if (mode === 'always' || (mode === 'failed' && (outcome.failed || !!e.broken))) {
       this.groups!.keep(e.group);

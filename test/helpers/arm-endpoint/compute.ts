@@ -5,9 +5,12 @@ import { armFail, ok, type Reply } from './http.js';
 import { addressOfNic } from './network.js';
 import type { Ctx } from './resources.js';
 import type { GroupState, VmState } from './store.js';
+import { updateVm, vmAction, vmRoute } from './vm-actions.js';
 
 export interface GuestBackend {
   start(r: GuestRequest, signal: AbortSignal): Promise<RunningGuest>;
+  /** Where the guest of request `id` writes its serial console (kept after a failed boot). */
+  serialLogPath?(id: string): string;
 }
 
 export interface ComputeOptions {
@@ -95,6 +98,9 @@ export function compute(c: Ctx, o: ComputeOptions): Reply | undefined {
       })),
     );
   }
+  const action = vmRoute(c);
+  if (action && !('g' in action)) return action;
+  if (action && c.method === 'POST') return vmAction(c, action.vm, action.action!);
   m =
     /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i.exec(
       p,
@@ -114,6 +120,7 @@ export function compute(c: Ctx, o: ComputeOptions): Reply | undefined {
     return ok(vmBody(c, g, vm, /instanceview/i.test(c.url.searchParams.get('$expand') ?? '')));
   }
   if (c.method === 'PUT' && !vm) return createVm(c, g, name, o);
+  if (c.method === 'PUT' && vm) return updateVm(c, g, vm, () => vmBody(c, g, vm, false));
   return undefined;
 }
 
@@ -149,6 +156,7 @@ function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply
     power: 'starting',
     provisioning: 'Creating',
     address,
+    serialLog: o.backend.serialLogPath?.(`${g.name}-${name}`),
   };
   g.vms.set(name.toLowerCase(), vm);
   const op = c.store.startOperation();

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { compute, stopGroupVms, type GuestBackend } from './compute.js';
 import { armFail, send, type Reply } from './http.js';
+import { bootDiagnosticsBlob } from './vm-actions.js';
 import { networkResources, releaseGroupAddresses } from './network.js';
 import { asyncOperations, operationResults, resourceGroups, type Ctx } from './resources.js';
 import { ArmStore, type GroupState } from './store.js';
@@ -84,6 +85,12 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
     const raw = await readBody(req);
     if (tokens.handle(req, res, url, raw, base)) return;
     const method = req.method ?? 'GET';
+    const blob = await bootDiagnosticsBlob(method, url);
+    if (blob) {
+      store.requests.push({ method, path: url.pathname, status: blob.status });
+      send(res, blob);
+      return;
+    }
     let reply: Reply;
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!auth || !tokens.issued.has(auth)) {

@@ -7,7 +7,11 @@ export interface VmState {
   group: string;
   body: Record<string, any>;
   guest?: RunningGuest;
-  power: 'starting' | 'running' | 'deallocated' | 'stopped';
+  power: 'starting' | 'running' | 'stopping' | 'deallocated' | 'stopped';
+  /** A long-running operation (update, power action) is in flight: further writes get a 409. */
+  busy?: boolean;
+  /** The guest's serial console file, kept after the guest is gone (boot diagnostics serve it). */
+  serialLog?: string;
   provisioning: 'Creating' | 'Updating' | 'Succeeded' | 'Failed' | 'Deleting';
   /** Public IP resource id that the VM's NIC uses, resolved at boot. */
   address?: string;
