@@ -57,7 +57,7 @@ testcase:
 
 export interface EndpointState {
   resourceGroups: { name: string; tags: Record<string, string> }[];
-  vms: { name: string; pid?: number; power: string }[];
+  vms: { group: string; name: string; pid?: number; power: string }[];
   requests: { method: string; path: string; status: number }[];
 }
 

@@ -2,7 +2,9 @@
 import { guestShape, IMAGE_VERSIONS, SIZES, skuList, usageList } from './catalog.js';
 import type { GuestRequest, RunningGuest } from './guests.js';
 import { armFail, ok, type Reply } from './http.js';
-import { addressOfNic } from './network.js';
+import { addressOfNic, privateAddressOfNic } from './network.js';
+import { privateMac } from '../../../src/platform/qemu/args.js';
+import { freeLoopbackPort, releasePort } from '../../../src/platform/qemu/ports.js';
 import type { Ctx } from './resources.js';
 import type { GroupState, VmState } from './store.js';
 import { updateVm, vmAction, vmRoute } from './vm-actions.js';
@@ -73,7 +75,7 @@ export function usedCores(c: Ctx, location: string): { total: number; family: Ma
 }
 
 /** SKUs, usages, marketplace image versions, and VM create/get. */
-export function compute(c: Ctx, o: ComputeOptions): Reply | undefined {
+export async function compute(c: Ctx, o: ComputeOptions): Promise<Reply | undefined> {
   const p = c.path;
   if (c.method === 'GET' && /^\/subscriptions\/[^/]+\/providers\/microsoft\.compute\/skus$/i.test(p)) {
     const loc = /location eq '([^']+)'/.exec(c.url.searchParams.get('$filter') ?? '')?.[1] ?? 'westus3';
@@ -119,12 +121,31 @@ export function compute(c: Ctx, o: ComputeOptions): Reply | undefined {
       );
     return ok(vmBody(c, g, vm, /instanceview/i.test(c.url.searchParams.get('$expand') ?? '')));
   }
-  if (c.method === 'PUT' && !vm) return createVm(c, g, name, o);
+  if (c.method === 'PUT' && !vm) return await createVm(c, g, name, o);
   if (c.method === 'PUT' && vm) return updateVm(c, g, vm, () => vmBody(c, g, vm, false));
   return undefined;
 }
 
-function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply {
+let vnetSeed = 0;
+
+/** The group's virtual network: one QEMU multicast group, so its VMs reach each other privately. */
+async function groupVnet(g: GroupState): Promise<NonNullable<GroupState['vnet']>> {
+  if (!g.vnet) {
+    const port = await freeLoopbackPort();
+    const seed = (vnetSeed = (vnetSeed % 250) + 1);
+    g.vnet = { mcast: `230.78.${process.pid % 250}.${seed}:${port}`, port, seed, nics: 0 };
+  }
+  return g.vnet;
+}
+
+/** Gives back the port of a deleted group's virtual network. */
+export function releaseGroupVnet(g: GroupState): void {
+  if (g.vnet) releasePort(g.vnet.port);
+}
+
+async function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Promise<Reply> {
+  // The only wait, first: the checks and the record below happen without yielding, as one write.
+  const vnet = await groupVnet(g);
   if (g.deleting) return armFail(409, 'ResourceGroupBeingDeleted', `The resource group '${g.name}' is being deleted.`);
   const props = c.body?.properties ?? {};
   const size: string = props.hardwareProfile?.vmSize ?? '';
@@ -146,6 +167,7 @@ function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply
   const nicId: string | undefined = props.networkProfile?.networkInterfaces?.[0]?.id;
   const address = nicId ? addressOfNic(g.resources, nicId) : undefined;
   if (!address) return armFail(400, 'InvalidParameter', 'The VM needs a network interface with a public IP address.');
+  const privateIp = nicId ? privateAddressOfNic(g.resources, nicId) : undefined;
   const keys: string[] = (props.osProfile?.linuxConfiguration?.ssh?.publicKeys ?? []).map((k: any) =>
     String(k.keyData),
   );
@@ -169,6 +191,9 @@ function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply
         adminUsername: props.osProfile?.adminUsername ?? 'azureuser',
         publicKeys: keys,
         address,
+        privateNet: privateIp
+          ? { mcast: vnet.mcast, mac: privateMac(vnet.seed, ++vnet.nics), ip: privateIp, prefix: 24 }
+          : undefined,
       },
       abort.signal,
     )

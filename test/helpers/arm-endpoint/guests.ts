@@ -18,6 +18,8 @@ export interface GuestRequest {
   publicKeys: string[];
   /** The public IP's address (allocated with the public IP resource). */
   address: string;
+  /** The NIC's private address on the group's virtual network (a QEMU multicast socket). */
+  privateNet?: { mcast: string; mac: string; ip: string; prefix: number };
 }
 
 /** A running "VM": its own loopback address with SSH on port 22. */
@@ -112,6 +114,7 @@ export class QemuGuestBackend {
       kernel: image.kernel,
       initrd: image.initrd,
       fwCfg: [{ name: 'opt/lisa/authorized_keys', file: key.publicKeyFile }],
+      privateNet: r.privateNet && { mcast: r.privateNet.mcast, mac: r.privateNet.mac },
     };
     const guest = new QemuGuest({
       id: r.id,
@@ -133,8 +136,9 @@ export class QemuGuestBackend {
       bootUsername: 'root',
       key,
       bootTimeoutMs: 300_000,
+      privateNet: r.privateNet && { ip: r.privateNet.ip, prefix: r.privateNet.prefix, mac: r.privateNet.mac },
     });
-    const shapeKey = `${r.cores}-${r.memoryMiB}`;
+    const shapeKey = `${r.cores}-${r.memoryMiB}-${r.privateNet ? 'vnet' : 'nonet'}`;
     let warm = this.warm.get(shapeKey);
     if (!warm) {
       warm = ensureWarmTemplate({

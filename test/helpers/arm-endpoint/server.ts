@@ -2,7 +2,7 @@ import { createServer as createHttp, type IncomingMessage, type Server, type Ser
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { compute, stopGroupVms, type GuestBackend } from './compute.js';
+import { compute, releaseGroupVnet, stopGroupVms, type GuestBackend } from './compute.js';
 import { armFail, send, type Reply } from './http.js';
 import { bootDiagnosticsBlob } from './vm-actions.js';
 import { networkResources, releaseGroupAddresses } from './network.js';
@@ -78,6 +78,7 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
   const deleteGroup = async (g: GroupState): Promise<void> => {
     await stopGroupVms(g);
     releaseGroupAddresses(g.resources);
+    releaseGroupVnet(g);
   };
   let base = '';
   const handleArm = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -124,7 +125,7 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
           operationResults(c) ??
           asyncOperations(c) ??
           (await networkResources(c)) ??
-          compute(c, { backend: o.backend, coresLimit: o.coresLimit ?? 40, restricted }) ??
+          (await compute(c, { backend: o.backend, coresLimit: o.coresLimit ?? 40, restricted })) ??
           armFail(404, 'NoRegisteredProviderFound', `No route for ${method} ${url.pathname} in the test endpoint.`);
       }
     }

@@ -25,6 +25,8 @@ export interface GroupState {
   resources: Map<string, Record<string, any>>;
   vms: Map<string, VmState>;
   deleting: boolean;
+  /** The group's virtual network as a QEMU multicast socket (`addr:port`), made at its first VM. */
+  vnet?: { mcast: string; port: number; seed: number; nics: number };
 }
 
 export interface Operation {
