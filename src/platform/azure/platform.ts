@@ -1,5 +1,6 @@
 import type { ResourceSku } from '@azure/arm-compute';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join } from 'node:path';
 import { FileSink } from '../../logging/logger.js';
 import { SshNode } from '../../node/ssh-node.js';
@@ -12,7 +13,8 @@ import { checkCredential, createCredential, type AzureConnection } from './crede
 import { deployVms, ProvisioningError } from './deploy.js';
 import { AzureSerialConsole } from './serial-console.js';
 import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
-import { withArmRetry } from './errors.js';
+import { CAPACITY, withArmRetry } from './errors.js';
+import { quotaVerdict, readUsages, type Usage } from './quota.js';
 import { GroupKeeper } from './groups.js';
 import { resolveMarketplaceImage } from './image.js';
 import { Ledger } from './ledger.js';
@@ -20,10 +22,17 @@ import { parseAzureOptions, type AzureOptions } from './options.js';
 import { printPlan } from './plan.js';
 import { chooseSizes, sizesIn, type VmSizeInfo } from './sizes.js';
 
-interface Placement {
+interface Candidate {
   location: string;
-  sizes: VmSizeInfo[];
+  size: VmSizeInfo;
 }
+
+interface Placement {
+  candidates: Candidate[];
+}
+
+/** How often a deploy waiting for quota or capacity looks again. */
+const CAPACITY_POLL_MS = 10_000;
 
 /**
  * Azure through the real SDK: one resource group per environment, recorded in a ledger and tagged
@@ -37,6 +46,7 @@ export class AzurePlatform implements Platform {
   private publicKey = '';
   private privateKeyFile = '';
   private readonly skus = new Map<string, Promise<ResourceSku[]>>();
+  private readonly limits = new Map<string, Promise<Usage[]>>();
   private readonly envs = new Set<AzureEnvironment>();
   private counter = 0;
   private planned = new Set<string>();
@@ -99,7 +109,11 @@ export class AzurePlatform implements Platform {
     return p;
   }
 
-  /** The first location (in runbook order) with sizes that fit, and those sizes, smallest first. */
+  /**
+   * Every (location, size) that fits the requirement, in the order tried: locations as the runbook
+   * lists them, sizes smallest first (or as listed). Sizes whose quota limit is below what the
+   * environment needs are dropped here, since no wait can help them.
+   */
   private async place(req: Requirement): Promise<Placement | { unmet: string }> {
     const need = {
       cores: Math.max(req.minCores ?? 0, this.options.minCores, 1),
@@ -107,13 +121,34 @@ export class AzurePlatform implements Platform {
       dataDisks: req.minDataDisks ?? 0,
       nics: 1,
     };
+    const nodes = req.nodes ?? 1;
+    const candidates: Candidate[] = [];
     let unmet = '';
     for (const location of this.options.locations) {
       const r = chooseSizes(sizesIn(await this.skusOf(location), location), need, this.options.vmSizes);
-      if ('sizes' in r) return { location, sizes: r.sizes };
-      unmet ||= `${r.unmet} in ${location}`;
+      if (!('sizes' in r)) {
+        unmet ||= `${r.unmet} in ${location}`;
+        continue;
+      }
+      const usages = await this.limitsOf(location);
+      for (const size of r.sizes) {
+        const q = quotaVerdict(usages, size.family, size.cores * nodes);
+        if (!q.ok && q.kind === 'limit') unmet ||= `quota for ${size.name} in ${location} (${q.reason})`;
+        else candidates.push({ location, size });
+      }
     }
-    return { unmet };
+    return candidates.length ? { candidates } : { unmet };
+  }
+
+  /** Quota limits change rarely (a support request), so one read per location serves every match. */
+  private limitsOf(location: string): Promise<Usage[]> {
+    let p = this.limits.get(location);
+    if (!p) {
+      p = readUsages(this.clients!, location).then((u) => u.map((x) => ({ ...x, current: 0 })));
+      p.catch(() => this.limits.delete(location));
+      this.limits.set(location, p);
+    }
+    return p;
   }
 
   async match(req: Requirement): Promise<Match> {
@@ -128,13 +163,19 @@ export class AzurePlatform implements Platform {
       const key = JSON.stringify(req);
       if (!this.planned.has(key)) {
         this.planned.add(key);
+        const first = placed.candidates[0]!;
         const image = await resolveMarketplaceImage(
           this.clients!.compute,
-          placed.location,
+          first.location,
           this.options.image,
           new AbortController().signal,
         );
-        await printPlan(this.clients!, { ...placed, image, nodes: req.nodes ?? 1 });
+        await printPlan(this.clients!, {
+          location: first.location,
+          sizes: placed.candidates.filter((c) => c.location === first.location).map((c) => c.size),
+          image,
+          nodes: req.nodes ?? 1,
+        });
       }
       return { ok: false, unmet: 'dry_run: nothing is deployed (plan printed above)' };
     }
@@ -145,16 +186,72 @@ export class AzurePlatform implements Platform {
     return 8;
   }
 
+  /**
+   * Tries each (location, size) in order. Quota in use and capacity errors (SkuNotAvailable,
+   * AllocationFailed, quota exceeded) move on to the next; when every candidate is waiting for
+   * capacity, the deploy waits up to `wait_resource_timeout` minutes and tries them all again.
+   */
   async deploy(req: Requirement, ctx: PlatformContext): Promise<Environment | undefined> {
     if (!this.clients || !this.groups) throw new Error('platform azure: deploy() before prepare()');
-    const o = this.options;
     const placed = await this.place(req);
     if ('unmet' in placed) throw new Error(`azure: no VM size fits: ${placed.unmet}`);
     const id = `azure${++this.counter}`;
-    const image = await resolveMarketplaceImage(this.clients.compute, placed.location, o.image, ctx.signal);
-    const size = placed.sizes[0]!;
+    const nodes = req.nodes ?? 1;
+    const deadline = Date.now() + this.options.waitResourceTimeoutMs;
+    let attempt = 0;
+    for (let round = 1; ; round++) {
+      const reasons: string[] = [];
+      let waitable = false;
+      for (const cand of placed.candidates) {
+        const what = `${cand.size.name} in ${cand.location}`;
+        const q = quotaVerdict(
+          await readUsages(this.clients, cand.location, ctx.signal),
+          cand.size.family,
+          cand.size.cores * nodes,
+        );
+        if (!q.ok) {
+          reasons.push(`${what}: ${q.reason}`);
+          waitable ||= q.kind === 'in-use';
+          continue;
+        }
+        try {
+          return await this.deployOn(id, ++attempt, cand, req, ctx);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (ctx.signal.aborted || !(e instanceof ProvisioningError) || !CAPACITY.has(code ?? '')) throw e;
+          reasons.push(`${what}: ${code}`);
+          waitable ||= code !== 'SkuNotAvailable';
+          ctx.log.warn(`azure: ${id}: ${code} for ${what}; trying the next size or location`);
+        }
+      }
+      const left = deadline - Date.now();
+      if (!waitable || left <= 0)
+        throw new Error(
+          `azure: no capacity for ${id}: ${reasons.join('; ')}` +
+            (waitable ? ` (waited ${this.options.waitResourceTimeoutMs / 60_000} min: wait_resource_timeout)` : ''),
+        );
+      if (round === 1)
+        ctx.log.info(`azure: ${id} waits for capacity (${reasons.join('; ')}), up to ${Math.ceil(left / 1000)} s`);
+      await sleep(Math.min(CAPACITY_POLL_MS, left), undefined, { signal: ctx.signal });
+    }
+  }
+
+  /** One attempt: a new resource group, its network and VMs; on failure the group is deleted. */
+  private async deployOn(
+    id: string,
+    attempt: number,
+    cand: Candidate,
+    req: Requirement,
+    ctx: PlatformContext,
+  ): Promise<Environment> {
+    const o = this.options;
+    const placed = { location: cand.location };
+    const size = cand.size;
+    const clients = this.clients!;
+    const groups = this.groups!;
+    const image = await resolveMarketplaceImage(clients.compute, placed.location, o.image, ctx.signal);
     const started = Date.now();
-    const group = await this.groups.create(id, placed.location, this.tags(), ctx.signal);
+    const group = await groups.create(attempt > 1 ? `${id}-${attempt}` : id, placed.location, this.tags(), ctx.signal);
     const serialOf = (names: string[]) =>
       new AzureSerialConsole(
         this.clients!,
@@ -169,7 +266,7 @@ export class AzurePlatform implements Platform {
       );
     try {
       const vms = await deployVms(
-        this.clients,
+        clients,
         {
           group,
           location: placed.location,
@@ -211,7 +308,7 @@ export class AzurePlatform implements Platform {
         nodes,
         size,
         serial,
-        { clients: this.clients, log: ctx.log, bootTimeoutMs: 300_000 },
+        { clients, log: ctx.log, bootTimeoutMs: 300_000 },
         imageName,
       );
       env.signal = ctx.signal;
@@ -225,9 +322,10 @@ export class AzurePlatform implements Platform {
       );
       return env;
     } catch (e) {
-      if (e instanceof ProvisioningError && !ctx.signal.aborted)
+      const capacity = e instanceof ProvisioningError && CAPACITY.has(e.code ?? '');
+      if (e instanceof ProvisioningError && !capacity && !ctx.signal.aborted)
         throw await this.failedProvisioning(e, serialOf, group, ctx);
-      await this.groups.delete(group, { wait: true, timeoutMs: o.deleteTimeoutMs });
+      await groups.delete(group, { wait: true, timeoutMs: o.deleteTimeoutMs });
       throw e;
     }
   }

@@ -19,6 +19,20 @@ export interface ComputeOptions {
   backend: GuestBackend;
   coresLimit: number;
   restricted: Set<string>;
+  faults: ComputeFaults;
+}
+
+/** Compute-level faults a test sets on the endpoint and may change while a run waits. */
+export interface ComputeFaults {
+  /** vCPUs held by someone else in every location: quota "in use" until the test frees it. */
+  reservedCores: number;
+  /** `location/size` (lower case) answering a VM create with 409 SkuNotAvailable (no capacity now). */
+  unavailable: Set<string>;
+  /**
+   * What the next VM creates do instead of provisioning: `panic` boots the guest, crashes its kernel
+   * (the panic goes to the serial console) and fails with OSProvisioningTimedOut; `hang` never ends.
+   */
+  provisioning: ('panic' | 'hang')[];
 }
 
 /** A VM boot in flight, so a group delete can stop it. */
@@ -84,7 +98,7 @@ export async function compute(c: Ctx, o: ComputeOptions): Promise<Reply | undefi
   let m = /^\/subscriptions\/[^/]+\/providers\/microsoft\.compute\/locations\/([^/]+)\/usages$/i.exec(p);
   if (m && c.method === 'GET') {
     const used = usedCores(c, m[1]!);
-    return ok(usageList(used.total, o.coresLimit, used.family));
+    return ok(usageList(used.total + o.faults.reservedCores, o.coresLimit, used.family));
   }
   m =
     /^\/subscriptions\/[^/]+\/providers\/microsoft\.compute\/locations\/([^/]+)\/publishers\/([^/]+)\/artifacttypes\/vmimage\/offers\/([^/]+)\/skus\/([^/]+)\/versions$/i.exec(
@@ -157,7 +171,13 @@ async function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions):
       'SkuNotAvailable',
       `The requested VM size '${size}' is currently not available in location '${location}'. Please try another size or deploy to a different location or different zone.`,
     );
-  const used = usedCores(c, location).total;
+  if (o.faults.unavailable.has(`${location}/${size}`.toLowerCase()))
+    return armFail(
+      409,
+      'SkuNotAvailable',
+      `The requested VM size '${size}' is currently not available in location '${location}'. Please try another size or deploy to a different location or different zone.`,
+    );
+  const used = usedCores(c, location).total + o.faults.reservedCores;
   if (used + shape.cores > o.coresLimit)
     return armFail(
       409,
@@ -183,25 +203,38 @@ async function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions):
   g.vms.set(name.toLowerCase(), vm);
   const op = c.store.startOperation();
   const abort = new AbortController();
-  const done = o.backend
-    .start(
-      {
-        id: `${g.name}-${name}`,
-        ...shape,
-        adminUsername: props.osProfile?.adminUsername ?? 'azureuser',
-        publicKeys: keys,
-        address,
-        privateNet: privateIp
-          ? { mcast: vnet.mcast, mac: privateMac(vnet.seed, ++vnet.nics), ip: privateIp, prefix: 24 }
-          : undefined,
-      },
-      abort.signal,
-    )
+  const fault = o.faults.provisioning.shift();
+  const request: GuestRequest = {
+    id: `${g.name}-${name}`,
+    ...shape,
+    adminUsername: props.osProfile?.adminUsername ?? 'azureuser',
+    publicKeys: keys,
+    address,
+    privateNet: privateIp
+      ? { mcast: vnet.mcast, mac: privateMac(vnet.seed, ++vnet.nics), ip: privateIp, prefix: 24 }
+      : undefined,
+  };
+  const boot =
+    fault === 'hang'
+      ? new Promise<never>((_, reject) =>
+          abort.signal.addEventListener('abort', () => reject(new Error('deleted while provisioning'))),
+        )
+      : o.backend.start(request, abort.signal);
+  const done = boot
     .then(
-      (guest) => {
+      async (guest) => {
         if (abort.signal.aborted) return guest.stop();
         vm.guest = guest;
         vm.power = 'running';
+        if (fault === 'panic') {
+          await guest.crashKernel();
+          vm.provisioning = 'Failed';
+          c.store.finish(op, {
+            code: 'OSProvisioningTimedOut',
+            message: `OS Provisioning for VM '${name}' did not finish in the allotted time. The VM may still finish provisioning successfully. Please check provisioning state later.`,
+          });
+          return;
+        }
         vm.provisioning = 'Succeeded';
         c.store.finish(op);
       },

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildImage } from '../../../src/platform/qemu/image/build.js';
 import { Logger, type LogSink } from '../../../src/logging/logger.js';
@@ -40,6 +40,8 @@ export interface RunningGuest {
   attachDisk(lun: number, sizeGiB: number): Promise<void>;
   /** Hot-unplugs it (device_del, waiting for the guest to let go) and deletes its file. */
   detachDisk(lun: number): Promise<void>;
+  /** Crashes the guest kernel (sysrq c) and waits until the panic is on the serial console. */
+  crashKernel(): Promise<void>;
 }
 
 /** Addresses in use by this process; other processes are detected by trying to bind :22. */
@@ -219,6 +221,21 @@ function runningGuest(guest: QemuGuest, address: string): RunningGuest {
         throw e;
       }
       guest.disks.push({ id, serial, file, sizeGiB });
+    },
+    async crashKernel() {
+      const ssh = await guest.waitSsh(AbortSignal.timeout(60_000), 60_000);
+      // The command never returns: the kernel dies under it.
+      void ssh.exec('echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger', 30_000).catch(() => {});
+      try {
+        for (let i = 0; i < 600; i++) {
+          const text = await readFile(guest.serialLog, 'utf8').catch(() => '');
+          if (/Kernel panic - not syncing/.test(text)) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`no kernel panic on the serial console of ${guest.init.name} within 60 s`);
+      } finally {
+        ssh.close();
+      }
     },
     async detachDisk(lun) {
       const id = diskId(lun);
