@@ -43,7 +43,7 @@ describe('azure faults (loopback ARM endpoint)', { timeout: 30 * 60_000 }, () =>
     assert.equal(r.ends[0]!.status, 'SKIPPED');
     assert.match(
       r.ends[0]!.message ?? '',
-      /quota for Standard_B2ts_v2 in westus3 \(regional vCPU quota is 3, 4 needed\)/,
+      /quota for Standard_B2ts_v2 in westus3 \(standardBsv2Family vCPU quota is 3, 4 needed\)/,
     );
     await clean();
   });
