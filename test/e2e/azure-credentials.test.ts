@@ -69,7 +69,7 @@ describe('azure credential types (loopback token service)', { timeout: 5 * 60_00
     ]);
     writeFileSync(
       join(other, 'app.pem'),
-      readFileSync(join(other, 'k.pem'), 'utf8') + readFileSync(join(other, 'c.pem')),
+      readFileSync(join(other, 'k.pem'), 'utf8') + readFileSync(join(other, 'c.pem'), 'utf8'),
     );
     await assert.rejects(
       authenticate({ type: 'certificate', ...app(), cert_path: join(other, 'app.pem') }),
