@@ -1,4 +1,3 @@
-import type { ResourceSku } from '@azure/arm-compute';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join } from 'node:path';
@@ -13,23 +12,14 @@ import { checkCredential, createCredential, type AzureConnection } from './crede
 import { deployVms, ProvisioningError } from './deploy.js';
 import { AzureSerialConsole } from './serial-console.js';
 import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
-import { CAPACITY, withArmRetry } from './errors.js';
-import { quotaVerdict, readUsages, type Usage } from './quota.js';
+import { CAPACITY } from './errors.js';
+import { quotaVerdict, readUsages } from './quota.js';
 import { GroupKeeper } from './groups.js';
 import { resolveMarketplaceImage } from './image.js';
 import { Ledger } from './ledger.js';
 import { parseAzureOptions, type AzureOptions } from './options.js';
 import { printPlan } from './plan.js';
-import { chooseSizes, sizesIn, type VmSizeInfo } from './sizes.js';
-
-interface Candidate {
-  location: string;
-  size: VmSizeInfo;
-}
-
-interface Placement {
-  candidates: Candidate[];
-}
+import { Placer, type Candidate, type Placement } from './placement.js';
 
 /** How often a deploy waiting for quota or capacity looks again. */
 const CAPACITY_POLL_MS = 10_000;
@@ -45,8 +35,7 @@ export class AzurePlatform implements Platform {
   private groups: GroupKeeper | undefined;
   private publicKey = '';
   private privateKeyFile = '';
-  private readonly skus = new Map<string, Promise<ResourceSku[]>>();
-  private readonly limits = new Map<string, Promise<Usage[]>>();
+  private placer: Placer | undefined;
   private readonly envs = new Set<AzureEnvironment>();
   private counter = 0;
   private planned = new Set<string>();
@@ -75,6 +64,7 @@ export class AzurePlatform implements Platform {
     await checkCredential(conn, ctx.signal);
     const { createClients } = await import('./clients.js');
     this.clients = createClients(conn, o.subscriptionId);
+    this.placer = new Placer(this.clients, o);
     this.groups = new GroupKeeper(this.clients, Ledger.forUser(), {
       subscription: o.subscriptionId,
       endpoint: o.armEndpoint,
@@ -94,61 +84,8 @@ export class AzurePlatform implements Platform {
     ctx.log.info(`azure: authenticated (${o.credential.type}) at ${o.armEndpoint}, subscription ${o.subscriptionId}`);
   }
 
-  private skusOf(location: string): Promise<ResourceSku[]> {
-    let p = this.skus.get(location);
-    if (!p) {
-      p = withArmRetry(`listing VM sizes in ${location}`, async () => {
-        const out: ResourceSku[] = [];
-        for await (const s of this.clients!.compute.resourceSkus.list({ filter: `location eq '${location}'` }))
-          out.push(s);
-        return out;
-      });
-      p.catch(() => this.skus.delete(location));
-      this.skus.set(location, p);
-    }
-    return p;
-  }
-
-  /**
-   * Every (location, size) that fits the requirement, in the order tried: locations as the runbook
-   * lists them, sizes smallest first (or as listed). Sizes whose quota limit is below what the
-   * environment needs are dropped here, since no wait can help them.
-   */
-  private async place(req: Requirement): Promise<Placement | { unmet: string }> {
-    const need = {
-      cores: Math.max(req.minCores ?? 0, this.options.minCores, 1),
-      memoryMiB: Math.max(req.minMemoryMiB ?? 0, this.options.minMemoryMiB),
-      dataDisks: req.minDataDisks ?? 0,
-      nics: 1,
-    };
-    const nodes = req.nodes ?? 1;
-    const candidates: Candidate[] = [];
-    let unmet = '';
-    for (const location of this.options.locations) {
-      const r = chooseSizes(sizesIn(await this.skusOf(location), location), need, this.options.vmSizes);
-      if (!('sizes' in r)) {
-        unmet ||= `${r.unmet} in ${location}`;
-        continue;
-      }
-      const usages = await this.limitsOf(location);
-      for (const size of r.sizes) {
-        const q = quotaVerdict(usages, size.family, size.cores * nodes);
-        if (!q.ok && q.kind === 'limit') unmet ||= `quota for ${size.name} in ${location} (${q.reason})`;
-        else candidates.push({ location, size });
-      }
-    }
-    return candidates.length ? { candidates } : { unmet };
-  }
-
-  /** Quota limits change rarely (a support request), so one read per location serves every match. */
-  private limitsOf(location: string): Promise<Usage[]> {
-    let p = this.limits.get(location);
-    if (!p) {
-      p = readUsages(this.clients!, location).then((u) => u.map((x) => ({ ...x, current: 0 })));
-      p.catch(() => this.limits.delete(location));
-      this.limits.set(location, p);
-    }
-    return p;
+  private place(req: Requirement): Promise<Placement | { unmet: string }> {
+    return this.placer!.place(req);
   }
 
   async match(req: Requirement): Promise<Match> {
