@@ -1,5 +1,5 @@
 // `npm run bench`: the harness measured against baselines taken in the same run.
-//   node dist/bench/run.js [--cases N] [--rounds R] [--no-qemu]
+//   node dist/bench/run.js [--cases N] [--rounds R] [--no-qemu] [--no-azure]
 // 1. N trivial cases through the whole engine on one loopback sshd node, next to the same N
 //    commands sent with a bare ssh2 loop: the ratio is the harness overhead.
 // 2. 4 nodes running 4N cases, next to 1 node running N: the ratio is the parallel scaling.
@@ -7,6 +7,8 @@
 //    environment without costing anything (ratio about 1).
 // 3. (qemu) boot-to-first-case of the QEMU platform, cold and warm, next to the same image started
 //    by hand, and 1 vs 4 environments in parallel.
+// 4. (azure) see bench/azure-bench.ts: deploy-to-first-command through the Azure platform vs the
+//    loopback ARM endpoint's guest alone, and 50 environments at once on sshd-backed VMs.
 import { cpus } from 'node:os';
 import { startSshd, type Sshd } from '../test/helpers/sshd.js';
 import { runEngineCases } from './engine-bench.js';
@@ -15,6 +17,7 @@ import { bareSsh2Loop } from './ssh-bare.js';
 const args = process.argv.slice(2);
 const count = Number(args[args.indexOf('--cases') + 1]) || 1000;
 const withQemu = !args.includes('--no-qemu');
+const withAzure = !args.includes('--no-azure');
 const rounds = Number(args[args.indexOf('--rounds') + 1]) || 3;
 
 function median(xs: number[]): number {
@@ -101,5 +104,26 @@ async function qemuBench(): Promise<void> {
   if (r.runToFirstCaseMs !== undefined) console.log(row('lisa run start to first case (warm)', r.runToFirstCaseMs));
 }
 
+async function azureBench(): Promise<void> {
+  const { benchAzure } = await import('./azure-bench.js');
+  const { fileURLToPath } = await import('node:url');
+  const r = await benchAzure({
+    guest: withQemu,
+    cli: fileURLToPath(new URL('../src/cli/main.js', import.meta.url)),
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
+  console.log('\nAzure platform benchmark (loopback ARM endpoint, real SDK)');
+  if (r.rawMs !== undefined && r.platformMs !== undefined) {
+    console.log(row('guest booted by the endpoint alone, to SSH', r.rawMs));
+    console.log(row('platform deploy to first command', r.platformMs));
+    console.log(`  ratio platform/endpoint alone: ${(r.platformMs / r.rawMs).toFixed(2)} (target <= 1.2)`);
+  }
+  console.log(row(`${r.environments} environments in parallel (sshd VMs), lisa run`, r.parallelMs));
+  console.log(
+    `  harness peak RSS: ${r.harnessPeakRssMiB.toFixed(0)} MiB; cases passed ${r.cases.passed}/${r.cases.total}`,
+  );
+}
+
 await sshBench();
 if (withQemu) await qemuBench();
+if (withAzure) await azureBench();

@@ -6,7 +6,7 @@ import { startArmEndpoint, type ArmEndpoint } from './arm-endpoint/server.js';
 import { TEST_IMAGE_CACHE } from './qemu.js';
 
 /** The loopback ARM endpoint with QEMU-backed VMs, in this test process. */
-export async function startTestArmEndpoint(): Promise<ArmEndpoint & { dir: string }> {
+export async function startTestArmEndpoint(o: { coresLimit?: number } = {}): Promise<ArmEndpoint & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'lisa-arm-'));
   const backend = new QemuGuestBackend(dir, TEST_IMAGE_CACHE, {
     write: (level, source, message) => {
@@ -14,7 +14,7 @@ export async function startTestArmEndpoint(): Promise<ArmEndpoint & { dir: strin
         process.stderr.write(`# arm-endpoint ${level} [${source}] ${message}\n`);
     },
   });
-  return { ...(await startArmEndpoint({ dir, backend })), dir };
+  return { ...(await startArmEndpoint({ dir, backend, coresLimit: o.coresLimit })), dir };
 }
 
 export interface AzureRunbookOptions {
@@ -22,6 +22,8 @@ export interface AzureRunbookOptions {
   secret?: string;
   extra?: string;
   testcase?: string;
+  /** YAML for `location:`, default westus3. */
+  location?: string;
 }
 
 /** A runbook for `type: azure` aimed at the endpoint, credential type secret. */
@@ -37,7 +39,7 @@ platform:
         min: 2
     azure:
       subscription_id: ${ep.subscriptionId}
-      location: westus3
+      location: ${o.location ?? 'westus3'}
       marketplace_image: canonical ubuntu-24_04-lts server latest
       credential:
         type: secret
@@ -57,7 +59,7 @@ testcase:
 
 export interface EndpointState {
   resourceGroups: { name: string; tags: Record<string, string> }[];
-  vms: { name: string; pid?: number; power: string }[];
+  vms: { group: string; name: string; pid?: number; power: string }[];
   requests: { method: string; path: string; status: number }[];
 }
 

@@ -151,12 +151,22 @@ export async function deployVms(c: AzureClients, p: VmPlan, log: Logger, signal:
       networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
       diagnosticsProfile: { bootDiagnostics: { enabled: true } },
     };
+    // Given up after the timeout: the SDK stops polling too.
+    const giveUp = new AbortController();
+    const vmOptions = { ...o, abortSignal: AbortSignal.any([signal, giveUp.signal]) };
     try {
       await withTimeout(
-        withArmRetry(`creating VM ${name}`, () => c.compute.virtualMachines.createOrUpdate(group, name, vm, o), retry),
+        withArmRetry(
+          `creating VM ${name}`,
+          () => c.compute.virtualMachines.createOrUpdate(group, name, vm, vmOptions),
+          retry,
+        ),
         p.provisionTimeoutMs,
         `VM ${name} did not finish provisioning within ${p.provisionTimeoutMs / 1000} s`,
-      );
+      ).catch((e: unknown) => {
+        giveUp.abort();
+        throw e;
+      });
     } catch (e) {
       throw new ProvisioningError((e as Error).message, name, (e as { code?: string }).code ?? armError(e).code);
     }

@@ -1,5 +1,5 @@
 import type { AzureClients } from './clients.js';
-import { withArmRetry } from './errors.js';
+import { describeQuota, readUsages } from './quota.js';
 import type { MarketplaceImage } from './options.js';
 import type { VmSizeInfo } from './sizes.js';
 
@@ -12,17 +12,7 @@ export interface PlanItem {
 
 /** Free cores of the size's family and of the region, from the location's usages. */
 export async function quotaFor(c: AzureClients, location: string, family: string): Promise<string> {
-  const usages = await withArmRetry(`reading quota in ${location}`, async () => {
-    const out: { name: string; current: number; limit: number }[] = [];
-    for await (const u of c.compute.usage.list(location))
-      out.push({ name: u.name?.value ?? '', current: u.currentValue ?? 0, limit: u.limit ?? 0 });
-    return out;
-  });
-  const show = (name: string): string | undefined => {
-    const u = usages.find((x) => x.name.toLowerCase() === name.toLowerCase());
-    return u ? `${name} ${u.current}/${u.limit} used` : undefined;
-  };
-  return [show(family), show('cores')].filter(Boolean).join(', ') || 'no quota information';
+  return describeQuota(await readUsages(c, location), family);
 }
 
 /** What a deploy would do, one line per environment shape: dry_run's output. */

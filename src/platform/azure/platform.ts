@@ -1,5 +1,5 @@
-import type { ResourceSku } from '@azure/arm-compute';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join } from 'node:path';
 import { FileSink } from '../../logging/logger.js';
 import { SshNode } from '../../node/ssh-node.js';
@@ -9,20 +9,20 @@ import { ensureRunKey } from '../qemu/keys.js';
 import type { Environment, Match, Platform, PlatformContext } from '../types.js';
 import type { AzureClients } from './clients.js';
 import { checkCredential, createCredential, type AzureConnection } from './credential.js';
-import { deployVms } from './deploy.js';
+import { deployVms, ProvisioningError } from './deploy.js';
+import { AzureSerialConsole } from './serial-console.js';
 import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
-import { withArmRetry } from './errors.js';
+import { CAPACITY } from './errors.js';
+import { quotaVerdict, readUsages } from './quota.js';
 import { GroupKeeper } from './groups.js';
 import { resolveMarketplaceImage } from './image.js';
 import { Ledger } from './ledger.js';
 import { parseAzureOptions, type AzureOptions } from './options.js';
 import { printPlan } from './plan.js';
-import { chooseSizes, sizesIn, type VmSizeInfo } from './sizes.js';
+import { Placer, type Candidate, type Placement } from './placement.js';
 
-interface Placement {
-  location: string;
-  sizes: VmSizeInfo[];
-}
+/** How often a deploy waiting for quota or capacity looks again. */
+const CAPACITY_POLL_MS = 10_000;
 
 /**
  * Azure through the real SDK: one resource group per environment, recorded in a ledger and tagged
@@ -35,10 +35,11 @@ export class AzurePlatform implements Platform {
   private groups: GroupKeeper | undefined;
   private publicKey = '';
   private privateKeyFile = '';
-  private readonly skus = new Map<string, Promise<ResourceSku[]>>();
+  private placer: Placer | undefined;
   private readonly envs = new Set<AzureEnvironment>();
   private counter = 0;
   private planned = new Set<string>();
+  private ca: string | undefined;
 
   constructor(config: PlatformConfig) {
     this.options = parseAzureOptions(config);
@@ -52,6 +53,7 @@ export class AzurePlatform implements Platform {
           throw new Error(`runbook platform azure.cloud.ca_file: cannot read ${o.caFile}`);
         })
       : undefined;
+    this.ca = ca;
     const conn: AzureConnection = {
       credential: createCredential(o, ca),
       endpoint: o.armEndpoint,
@@ -62,6 +64,7 @@ export class AzurePlatform implements Platform {
     await checkCredential(conn, ctx.signal);
     const { createClients } = await import('./clients.js');
     this.clients = createClients(conn, o.subscriptionId);
+    this.placer = new Placer(this.clients, o);
     this.groups = new GroupKeeper(this.clients, Ledger.forUser(), {
       subscription: o.subscriptionId,
       endpoint: o.armEndpoint,
@@ -81,36 +84,8 @@ export class AzurePlatform implements Platform {
     ctx.log.info(`azure: authenticated (${o.credential.type}) at ${o.armEndpoint}, subscription ${o.subscriptionId}`);
   }
 
-  private skusOf(location: string): Promise<ResourceSku[]> {
-    let p = this.skus.get(location);
-    if (!p) {
-      p = withArmRetry(`listing VM sizes in ${location}`, async () => {
-        const out: ResourceSku[] = [];
-        for await (const s of this.clients!.compute.resourceSkus.list({ filter: `location eq '${location}'` }))
-          out.push(s);
-        return out;
-      });
-      p.catch(() => this.skus.delete(location));
-      this.skus.set(location, p);
-    }
-    return p;
-  }
-
-  /** The first location (in runbook order) with sizes that fit, and those sizes, smallest first. */
-  private async place(req: Requirement): Promise<Placement | { unmet: string }> {
-    const need = {
-      cores: Math.max(req.minCores ?? 0, this.options.minCores, 1),
-      memoryMiB: Math.max(req.minMemoryMiB ?? 0, this.options.minMemoryMiB),
-      dataDisks: req.minDataDisks ?? 0,
-      nics: 1,
-    };
-    let unmet = '';
-    for (const location of this.options.locations) {
-      const r = chooseSizes(sizesIn(await this.skusOf(location), location), need, this.options.vmSizes);
-      if ('sizes' in r) return { location, sizes: r.sizes };
-      unmet ||= `${r.unmet} in ${location}`;
-    }
-    return { unmet };
+  private place(req: Requirement): Promise<Placement | { unmet: string }> {
+    return this.placer!.place(req);
   }
 
   async match(req: Requirement): Promise<Match> {
@@ -125,13 +100,19 @@ export class AzurePlatform implements Platform {
       const key = JSON.stringify(req);
       if (!this.planned.has(key)) {
         this.planned.add(key);
+        const first = placed.candidates[0]!;
         const image = await resolveMarketplaceImage(
           this.clients!.compute,
-          placed.location,
+          first.location,
           this.options.image,
           new AbortController().signal,
         );
-        await printPlan(this.clients!, { ...placed, image, nodes: req.nodes ?? 1 });
+        await printPlan(this.clients!, {
+          location: first.location,
+          sizes: placed.candidates.filter((c) => c.location === first.location).map((c) => c.size),
+          image,
+          nodes: req.nodes ?? 1,
+        });
       }
       return { ok: false, unmet: 'dry_run: nothing is deployed (plan printed above)' };
     }
@@ -142,19 +123,87 @@ export class AzurePlatform implements Platform {
     return 8;
   }
 
+  /**
+   * Tries each (location, size) in order. Quota in use and capacity errors (SkuNotAvailable,
+   * AllocationFailed, quota exceeded) move on to the next; when every candidate is waiting for
+   * capacity, the deploy waits up to `wait_resource_timeout` minutes and tries them all again.
+   */
   async deploy(req: Requirement, ctx: PlatformContext): Promise<Environment | undefined> {
     if (!this.clients || !this.groups) throw new Error('platform azure: deploy() before prepare()');
-    const o = this.options;
     const placed = await this.place(req);
     if ('unmet' in placed) throw new Error(`azure: no VM size fits: ${placed.unmet}`);
     const id = `azure${++this.counter}`;
-    const image = await resolveMarketplaceImage(this.clients.compute, placed.location, o.image, ctx.signal);
-    const size = placed.sizes[0]!;
+    const nodes = req.nodes ?? 1;
+    const deadline = Date.now() + this.options.waitResourceTimeoutMs;
+    let attempt = 0;
+    for (let round = 1; ; round++) {
+      const reasons: string[] = [];
+      let waitable = false;
+      for (const cand of placed.candidates) {
+        const what = `${cand.size.name} in ${cand.location}`;
+        const q = quotaVerdict(
+          await readUsages(this.clients, cand.location, ctx.signal),
+          cand.size.family,
+          cand.size.cores * nodes,
+        );
+        if (!q.ok) {
+          reasons.push(`${what}: ${q.reason}`);
+          waitable ||= q.kind === 'in-use';
+          continue;
+        }
+        try {
+          return await this.deployOn(id, ++attempt, cand, req, ctx);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (ctx.signal.aborted || !(e instanceof ProvisioningError) || !CAPACITY.has(code ?? '')) throw e;
+          reasons.push(`${what}: ${code}`);
+          waitable ||= code !== 'SkuNotAvailable';
+          ctx.log.warn(`azure: ${id}: ${code} for ${what}; trying the next size or location`);
+        }
+      }
+      const left = deadline - Date.now();
+      if (!waitable || left <= 0)
+        throw new Error(
+          `azure: no capacity for ${id}: ${reasons.join('; ')}` +
+            (waitable ? ` (waited ${this.options.waitResourceTimeoutMs / 60_000} min: wait_resource_timeout)` : ''),
+        );
+      if (round === 1)
+        ctx.log.info(`azure: ${id} waits for capacity (${reasons.join('; ')}), up to ${Math.ceil(left / 1000)} s`);
+      await sleep(Math.min(CAPACITY_POLL_MS, left), undefined, { signal: ctx.signal });
+    }
+  }
+
+  /** One attempt: a new resource group, its network and VMs; on failure the group is deleted. */
+  private async deployOn(
+    id: string,
+    attempt: number,
+    cand: Candidate,
+    req: Requirement,
+    ctx: PlatformContext,
+  ): Promise<Environment> {
+    const o = this.options;
+    const placed = { location: cand.location };
+    const size = cand.size;
+    const clients = this.clients!;
+    const groups = this.groups!;
+    const image = await resolveMarketplaceImage(clients.compute, placed.location, o.image, ctx.signal);
     const started = Date.now();
-    const group = await this.groups.create(id, placed.location, this.tags(), ctx.signal);
+    const group = await groups.create(attempt > 1 ? `${id}-${attempt}` : id, placed.location, this.tags(), ctx.signal);
+    const serialOf = (names: string[]) =>
+      new AzureSerialConsole(
+        this.clients!,
+        names.map((vm) => ({
+          name: `${id}-${vm}`,
+          group,
+          vm,
+          file: join(ctx.runDir, 'azure', id, `${vm}.serial.log`),
+        })),
+        this.ca,
+        ctx.log,
+      );
     try {
       const vms = await deployVms(
-        this.clients,
+        clients,
         {
           group,
           location: placed.location,
@@ -187,17 +236,63 @@ export class AzurePlatform implements Platform {
             },
           }),
       );
-      const env = new AzureEnvironment(id, group, true, vms, nodes, size);
+      const imageName = `${image.publisher} ${image.offer} ${image.sku} ${image.version}`;
+      const serial = serialOf(vms.map((v) => v.name));
+      const env = new AzureEnvironment(
+        id,
+        group,
+        true,
+        vms,
+        nodes,
+        size,
+        serial,
+        { clients, log: ctx.log, bootTimeoutMs: 300_000 },
+        imageName,
+      );
+      env.signal = ctx.signal;
       this.envs.add(env);
+      // The first save holds the whole boot; later ones add what each case printed.
+      await serial.refresh();
+      serial.checkSinceLast();
       ctx.log.info(
         `azure: ${id} ready in ${((Date.now() - started) / 1000).toFixed(1)} s: group ${group}, ${placed.location}, ${size.name}, ` +
-          `${image.publisher} ${image.offer} ${image.sku} ${image.version}, ${vms.map((v) => `${v.name}@${v.address}`).join(' ')}`,
+          `${imageName}, ${vms.map((v) => `${v.name}@${v.address}`).join(' ')}`,
       );
       return env;
     } catch (e) {
-      await this.groups.delete(group, { wait: true, timeoutMs: o.deleteTimeoutMs });
+      const capacity = e instanceof ProvisioningError && CAPACITY.has(e.code ?? '');
+      if (e instanceof ProvisioningError && !capacity && !ctx.signal.aborted)
+        throw await this.failedProvisioning(e, serialOf, group, ctx);
+      await groups.delete(group, { wait: true, timeoutMs: o.deleteTimeoutMs });
       throw e;
     }
+  }
+
+  /**
+   * A VM that failed to provision: its serial log is saved to the run directory and scanned, so the
+   * error names a kernel panic when there was one; then the group is deleted (or kept when
+   * `keep_environment: failed`).
+   */
+  private async failedProvisioning(
+    e: ProvisioningError,
+    serialOf: (names: string[]) => AzureSerialConsole,
+    group: string,
+    ctx: PlatformContext,
+  ): Promise<Error> {
+    const serial = serialOf([e.vmName]);
+    await serial.refresh();
+    const panic = serial.scan(0).panics[0];
+    const where = serial.logFiles()[0]!;
+    const message =
+      `azure: VM ${e.vmName} failed to provision${e.code ? ` (${e.code})` : ''}: ${e.message.replace(/^azure: /, '')}` +
+      (panic ? `\nkernel panic on its serial console:\n${panic}` : '') +
+      `\nserial log: ${where}`;
+    const mode = this.options.keepEnvironment;
+    if (mode === 'always' || mode === 'failed') {
+      this.groups!.keep(group);
+      ctx.log.info(`azure: keeping resource group ${group} of the failed deployment (keep_environment: ${mode})`);
+    } else await this.groups!.delete(group, { wait: true, timeoutMs: this.options.deleteTimeoutMs });
+    return new Error(message);
   }
 
   private tags(): Record<string, string> {
@@ -208,6 +303,7 @@ export class AzurePlatform implements Platform {
     const e = env as AzureEnvironment;
     this.envs.delete(e);
     await Promise.all(e.nodes.map((n) => n.close().catch(() => {})));
+    if (!ctx.signal.aborted) await e.serial.refresh();
     const mode = this.options.keepEnvironment;
     if (mode === 'always' || (mode === 'failed' && (outcome.failed || !!e.broken))) {
       this.groups!.keep(e.group);

@@ -2,18 +2,37 @@
 import { guestShape, IMAGE_VERSIONS, SIZES, skuList, usageList } from './catalog.js';
 import type { GuestRequest, RunningGuest } from './guests.js';
 import { armFail, ok, type Reply } from './http.js';
-import { addressOfNic } from './network.js';
+import { addressOfNic, privateAddressOfNic } from './network.js';
+import { privateMac } from '../../../src/platform/qemu/args.js';
+import { freeLoopbackPort, releasePort } from '../../../src/platform/qemu/ports.js';
 import type { Ctx } from './resources.js';
 import type { GroupState, VmState } from './store.js';
+import { updateVm, vmAction, vmRoute } from './vm-actions.js';
 
 export interface GuestBackend {
   start(r: GuestRequest, signal: AbortSignal): Promise<RunningGuest>;
+  /** Where the guest of request `id` writes its serial console (kept after a failed boot). */
+  serialLogPath?(id: string): string;
 }
 
 export interface ComputeOptions {
   backend: GuestBackend;
   coresLimit: number;
   restricted: Set<string>;
+  faults: ComputeFaults;
+}
+
+/** Compute-level faults a test sets on the endpoint and may change while a run waits. */
+export interface ComputeFaults {
+  /** vCPUs held by someone else in every location: quota "in use" until the test frees it. */
+  reservedCores: number;
+  /** `location/size` (lower case) answering a VM create with 409 SkuNotAvailable (no capacity now). */
+  unavailable: Set<string>;
+  /**
+   * What the next VM creates do instead of provisioning: `panic` boots the guest, crashes its kernel
+   * (the panic goes to the serial console) and fails with OSProvisioningTimedOut; `hang` never ends.
+   */
+  provisioning: ('panic' | 'hang')[];
 }
 
 /** A VM boot in flight, so a group delete can stop it. */
@@ -70,7 +89,7 @@ export function usedCores(c: Ctx, location: string): { total: number; family: Ma
 }
 
 /** SKUs, usages, marketplace image versions, and VM create/get. */
-export function compute(c: Ctx, o: ComputeOptions): Reply | undefined {
+export async function compute(c: Ctx, o: ComputeOptions): Promise<Reply | undefined> {
   const p = c.path;
   if (c.method === 'GET' && /^\/subscriptions\/[^/]+\/providers\/microsoft\.compute\/skus$/i.test(p)) {
     const loc = /location eq '([^']+)'/.exec(c.url.searchParams.get('$filter') ?? '')?.[1] ?? 'westus3';
@@ -79,7 +98,7 @@ export function compute(c: Ctx, o: ComputeOptions): Reply | undefined {
   let m = /^\/subscriptions\/[^/]+\/providers\/microsoft\.compute\/locations\/([^/]+)\/usages$/i.exec(p);
   if (m && c.method === 'GET') {
     const used = usedCores(c, m[1]!);
-    return ok(usageList(used.total, o.coresLimit, used.family));
+    return ok(usageList(used.total + o.faults.reservedCores, o.coresLimit, used.family));
   }
   m =
     /^\/subscriptions\/[^/]+\/providers\/microsoft\.compute\/locations\/([^/]+)\/publishers\/([^/]+)\/artifacttypes\/vmimage\/offers\/([^/]+)\/skus\/([^/]+)\/versions$/i.exec(
@@ -95,6 +114,9 @@ export function compute(c: Ctx, o: ComputeOptions): Reply | undefined {
       })),
     );
   }
+  const action = vmRoute(c);
+  if (action && !('g' in action)) return action;
+  if (action && c.method === 'POST') return vmAction(c, action.vm, action.action!);
   m =
     /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i.exec(
       p,
@@ -113,11 +135,31 @@ export function compute(c: Ctx, o: ComputeOptions): Reply | undefined {
       );
     return ok(vmBody(c, g, vm, /instanceview/i.test(c.url.searchParams.get('$expand') ?? '')));
   }
-  if (c.method === 'PUT' && !vm) return createVm(c, g, name, o);
+  if (c.method === 'PUT' && !vm) return await createVm(c, g, name, o);
+  if (c.method === 'PUT' && vm) return updateVm(c, g, vm, () => vmBody(c, g, vm, false));
   return undefined;
 }
 
-function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply {
+let vnetSeed = 0;
+
+/** The group's virtual network: one QEMU multicast group, so its VMs reach each other privately. */
+async function groupVnet(g: GroupState): Promise<NonNullable<GroupState['vnet']>> {
+  if (!g.vnet) {
+    const port = await freeLoopbackPort();
+    const seed = (vnetSeed = (vnetSeed % 250) + 1);
+    g.vnet = { mcast: `230.78.${process.pid % 250}.${seed}:${port}`, port, seed, nics: 0 };
+  }
+  return g.vnet;
+}
+
+/** Gives back the port of a deleted group's virtual network. */
+export function releaseGroupVnet(g: GroupState): void {
+  if (g.vnet) releasePort(g.vnet.port);
+}
+
+async function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Promise<Reply> {
+  // The only wait, first: the checks and the record below happen without yielding, as one write.
+  const vnet = await groupVnet(g);
   if (g.deleting) return armFail(409, 'ResourceGroupBeingDeleted', `The resource group '${g.name}' is being deleted.`);
   const props = c.body?.properties ?? {};
   const size: string = props.hardwareProfile?.vmSize ?? '';
@@ -129,7 +171,13 @@ function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply
       'SkuNotAvailable',
       `The requested VM size '${size}' is currently not available in location '${location}'. Please try another size or deploy to a different location or different zone.`,
     );
-  const used = usedCores(c, location).total;
+  if (o.faults.unavailable.has(`${location}/${size}`.toLowerCase()))
+    return armFail(
+      409,
+      'SkuNotAvailable',
+      `The requested VM size '${size}' is currently not available in location '${location}'. Please try another size or deploy to a different location or different zone.`,
+    );
+  const used = usedCores(c, location).total + o.faults.reservedCores;
   if (used + shape.cores > o.coresLimit)
     return armFail(
       409,
@@ -139,6 +187,7 @@ function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply
   const nicId: string | undefined = props.networkProfile?.networkInterfaces?.[0]?.id;
   const address = nicId ? addressOfNic(g.resources, nicId) : undefined;
   if (!address) return armFail(400, 'InvalidParameter', 'The VM needs a network interface with a public IP address.');
+  const privateIp = nicId ? privateAddressOfNic(g.resources, nicId) : undefined;
   const keys: string[] = (props.osProfile?.linuxConfiguration?.ssh?.publicKeys ?? []).map((k: any) =>
     String(k.keyData),
   );
@@ -149,26 +198,43 @@ function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions): Reply
     power: 'starting',
     provisioning: 'Creating',
     address,
+    serialLog: o.backend.serialLogPath?.(`${g.name}-${name}`),
   };
   g.vms.set(name.toLowerCase(), vm);
   const op = c.store.startOperation();
   const abort = new AbortController();
-  const done = o.backend
-    .start(
-      {
-        id: `${g.name}-${name}`,
-        ...shape,
-        adminUsername: props.osProfile?.adminUsername ?? 'azureuser',
-        publicKeys: keys,
-        address,
-      },
-      abort.signal,
-    )
+  const fault = o.faults.provisioning.shift();
+  const request: GuestRequest = {
+    id: `${g.name}-${name}`,
+    ...shape,
+    adminUsername: props.osProfile?.adminUsername ?? 'azureuser',
+    publicKeys: keys,
+    address,
+    privateNet: privateIp
+      ? { mcast: vnet.mcast, mac: privateMac(vnet.seed, ++vnet.nics), ip: privateIp, prefix: 24 }
+      : undefined,
+  };
+  const boot =
+    fault === 'hang'
+      ? new Promise<never>((_, reject) =>
+          abort.signal.addEventListener('abort', () => reject(new Error('deleted while provisioning'))),
+        )
+      : o.backend.start(request, abort.signal);
+  const done = boot
     .then(
-      (guest) => {
+      async (guest) => {
         if (abort.signal.aborted) return guest.stop();
         vm.guest = guest;
         vm.power = 'running';
+        if (fault === 'panic') {
+          await guest.crashKernel();
+          vm.provisioning = 'Failed';
+          c.store.finish(op, {
+            code: 'OSProvisioningTimedOut',
+            message: `OS Provisioning for VM '${name}' did not finish in the allotted time. The VM may still finish provisioning successfully. Please check provisioning state later.`,
+          });
+          return;
+        }
         vm.provisioning = 'Succeeded';
         c.store.finish(op);
       },

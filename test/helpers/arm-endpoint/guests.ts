@@ -1,8 +1,9 @@
 import { createServer } from 'node:net';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildImage } from '../../../src/platform/qemu/image/build.js';
 import { Logger, type LogSink } from '../../../src/logging/logger.js';
+import { runCommand } from '../../../src/process/run-command.js';
 import { SecretMasker } from '../../../src/logging/secrets.js';
 import { chooseAccel, readAccelFacts } from '../../../src/platform/qemu/accel.js';
 import { QemuGuest } from '../../../src/platform/qemu/guest.js';
@@ -17,14 +18,30 @@ export interface GuestRequest {
   publicKeys: string[];
   /** The public IP's address (allocated with the public IP resource). */
   address: string;
+  /** The NIC's private address on the group's virtual network (a QEMU multicast socket). */
+  privateNet?: { mcast: string; mac: string; ip: string; prefix: number };
 }
 
 /** A running "VM": its own loopback address with SSH on port 22. */
 export interface RunningGuest {
   address: string;
-  pid: number;
+  /** The QEMU process, or undefined while deallocated. */
+  readonly pid: number | undefined;
   serialLog: string;
+  /** Gone for good: QEMU killed, its disks removed. */
   stop(): Promise<void>;
+  /** Deallocate: power off (ACPI, then quit), keeping the disks. */
+  deallocate(): Promise<void>;
+  /** Boot the kept disks again and wait for SSH. */
+  start(signal: AbortSignal): Promise<void>;
+  /** Hard reset, then wait for SSH. */
+  restart(signal: AbortSignal): Promise<void>;
+  /** Hot-plugs an empty data disk (QMP blockdev-add + device_add); re-attached on every later boot. */
+  attachDisk(lun: number, sizeGiB: number): Promise<void>;
+  /** Hot-unplugs it (device_del, waiting for the guest to let go) and deletes its file. */
+  detachDisk(lun: number): Promise<void>;
+  /** Crashes the guest kernel (sysrq c) and waits until the panic is on the serial console. */
+  crashKernel(): Promise<void>;
 }
 
 /** Addresses in use by this process; other processes are detected by trying to bind :22. */
@@ -81,6 +98,10 @@ export class QemuGuestBackend {
     return { key: this.key, image: this.image };
   }
 
+  serialLogPath(id: string): string {
+    return join(this.dir, 'vms', id, 'serial.log');
+  }
+
   async start(r: GuestRequest, signal: AbortSignal): Promise<RunningGuest> {
     const { key, image } = await this.ready();
     const address = r.address;
@@ -95,6 +116,7 @@ export class QemuGuestBackend {
       kernel: image.kernel,
       initrd: image.initrd,
       fwCfg: [{ name: 'opt/lisa/authorized_keys', file: key.publicKeyFile }],
+      privateNet: r.privateNet && { mcast: r.privateNet.mcast, mac: r.privateNet.mac },
     };
     const guest = new QemuGuest({
       id: r.id,
@@ -108,7 +130,7 @@ export class QemuGuestBackend {
         name: r.id,
         sshPort: 22,
         sshAddress: address,
-        serialLog: join(dir, 'serial.log'),
+        serialLog: this.serialLogPath(r.id),
         qmpSocket: join(dir, 'qmp.sock'),
       },
       base: { path: image.imagePath, format: 'qcow2' },
@@ -116,8 +138,9 @@ export class QemuGuestBackend {
       bootUsername: 'root',
       key,
       bootTimeoutMs: 300_000,
+      privateNet: r.privateNet && { ip: r.privateNet.ip, prefix: r.privateNet.prefix, mac: r.privateNet.mac },
     });
-    const shapeKey = `${r.cores}-${r.memoryMiB}`;
+    const shapeKey = `${r.cores}-${r.memoryMiB}-${r.privateNet ? 'vnet' : 'nonet'}`;
     let warm = this.warm.get(shapeKey);
     if (!warm) {
       warm = ensureWarmTemplate({
@@ -157,11 +180,77 @@ export class QemuGuestBackend {
       await guest.dispose(false);
       throw e;
     }
-    return {
-      address,
-      pid: guest.vm?.pid ?? -1,
-      serialLog: guest.serialLog,
-      stop: () => guest.dispose(false),
-    };
+    return runningGuest(guest, address);
   }
+}
+
+/** A QEMU guest seen as an Azure VM's hypervisor side: power actions and disk hot-plug through QMP. */
+function runningGuest(guest: QemuGuest, address: string): RunningGuest {
+  const live = () => {
+    const qmp = guest.vm?.qmp;
+    if (!qmp || !guest.vm?.running) throw new Error(`VM ${guest.init.name} is not running`);
+    return qmp;
+  };
+  const diskId = (lun: number) => `lun${lun}`;
+  return {
+    address,
+    get pid() {
+      return guest.vm?.running ? guest.vm.pid : undefined;
+    },
+    serialLog: guest.serialLog,
+    stop: () => guest.dispose(false),
+    deallocate: () => guest.stop(true),
+    start: async (signal) => {
+      await guest.start(signal);
+    },
+    restart: async (signal) => {
+      live();
+      await guest.reset(signal);
+    },
+    async attachDisk(lun, sizeGiB) {
+      const qmp = live();
+      const id = diskId(lun);
+      const file = join(guest.init.dir, `${id}.qcow2`);
+      await runCommand('qemu-img', ['create', '-q', '-f', 'qcow2', file, `${sizeGiB}G`]);
+      await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': id, file: { driver: 'file', filename: file } });
+      const serial = `azure-lun${lun}`;
+      try {
+        await qmp.execute('device_add', { driver: 'virtio-blk-pci', id, drive: id, serial });
+      } catch (e) {
+        await qmp.execute('blockdev-del', { 'node-name': id }).catch(() => {});
+        throw e;
+      }
+      guest.disks.push({ id, serial, file, sizeGiB });
+    },
+    async crashKernel() {
+      const ssh = await guest.waitSsh(AbortSignal.timeout(60_000), 60_000);
+      // The command never returns: the kernel dies under it.
+      void ssh.exec('echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger', 30_000).catch(() => {});
+      try {
+        for (let i = 0; i < 600; i++) {
+          const text = await readFile(guest.serialLog, 'utf8').catch(() => '');
+          if (/Kernel panic - not syncing/.test(text)) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`no kernel panic on the serial console of ${guest.init.name} within 60 s`);
+      } finally {
+        ssh.close();
+      }
+    },
+    async detachDisk(lun) {
+      const id = diskId(lun);
+      const i = guest.disks.findIndex((d) => d.id === id);
+      if (i < 0) return;
+      if (guest.vm?.running && guest.vm.qmp) {
+        const qmp = guest.vm.qmp;
+        // DEVICE_DELETED comes twice (virtio backend first); only the one naming the device means it is gone.
+        const deleted = qmp.waitEvent('DEVICE_DELETED', (e) => e.data?.device === id, 60_000);
+        await qmp.execute('device_del', { id });
+        await deleted;
+        await qmp.execute('blockdev-del', { 'node-name': id });
+      }
+      const [d] = guest.disks.splice(i, 1);
+      await rm(d!.file, { force: true });
+    },
+  };
 }

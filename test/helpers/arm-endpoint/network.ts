@@ -82,6 +82,11 @@ export function releaseGroupAddresses(resources: Map<string, Record<string, any>
   for (const r of resources.values()) if (r.properties?.ipAddress) releaseAddress(r.properties.ipAddress);
 }
 
+/** The private address of a NIC (its first IP configuration), on the group's virtual network. */
+export function privateAddressOfNic(resources: Map<string, Record<string, any>>, nicId: string): string | undefined {
+  return resources.get(nicId.toLowerCase())?.properties?.ipConfigurations?.[0]?.properties?.privateIPAddress;
+}
+
 /** The public address of a VM: its NIC's public IP. */
 export function addressOfNic(resources: Map<string, Record<string, any>>, nicId: string): string | undefined {
   const nic = resources.get(nicId.toLowerCase());

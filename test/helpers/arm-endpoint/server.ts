@@ -2,8 +2,9 @@ import { createServer as createHttp, type IncomingMessage, type Server, type Ser
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { compute, stopGroupVms, type GuestBackend } from './compute.js';
+import { compute, releaseGroupVnet, stopGroupVms, type ComputeFaults, type GuestBackend } from './compute.js';
 import { armFail, send, type Reply } from './http.js';
+import { bootDiagnosticsBlob } from './vm-actions.js';
 import { networkResources, releaseGroupAddresses } from './network.js';
 import { asyncOperations, operationResults, resourceGroups, type Ctx } from './resources.js';
 import { ArmStore, type GroupState } from './store.js';
@@ -43,6 +44,8 @@ export interface ArmEndpoint {
   tokens: TokenService;
   faults: FaultRule[];
   restricted: Set<string>;
+  /** Quota held elsewhere, sizes out of capacity, provisioning failures: change them at any time. */
+  computeFaults: ComputeFaults;
   close(): Promise<void>;
 }
 
@@ -74,9 +77,11 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
   });
   const faults: FaultRule[] = [];
   const restricted = new Set<string>();
+  const computeFaults: ComputeFaults = { reservedCores: 0, unavailable: new Set(), provisioning: [] };
   const deleteGroup = async (g: GroupState): Promise<void> => {
     await stopGroupVms(g);
     releaseGroupAddresses(g.resources);
+    releaseGroupVnet(g);
   };
   let base = '';
   const handleArm = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -84,6 +89,12 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
     const raw = await readBody(req);
     if (tokens.handle(req, res, url, raw, base)) return;
     const method = req.method ?? 'GET';
+    const blob = await bootDiagnosticsBlob(method, url);
+    if (blob) {
+      store.requests.push({ method, path: url.pathname, status: blob.status });
+      send(res, blob);
+      return;
+    }
     let reply: Reply;
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!auth || !tokens.issued.has(auth)) {
@@ -117,7 +128,12 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
           operationResults(c) ??
           asyncOperations(c) ??
           (await networkResources(c)) ??
-          compute(c, { backend: o.backend, coresLimit: o.coresLimit ?? 40, restricted }) ??
+          (await compute(c, {
+            backend: o.backend,
+            coresLimit: o.coresLimit ?? 40,
+            restricted,
+            faults: computeFaults,
+          })) ??
           armFail(404, 'NoRegisteredProviderFound', `No route for ${method} ${url.pathname} in the test endpoint.`);
       }
     }
@@ -151,6 +167,7 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
     tokens,
     faults,
     restricted,
+    computeFaults,
     async close() {
       await Promise.all([...store.groups.values()].map((g) => deleteGroup(g)));
       store.groups.clear();

@@ -7,7 +7,11 @@ export interface VmState {
   group: string;
   body: Record<string, any>;
   guest?: RunningGuest;
-  power: 'starting' | 'running' | 'deallocated' | 'stopped';
+  power: 'starting' | 'running' | 'stopping' | 'deallocated' | 'stopped';
+  /** A long-running operation (update, power action) is in flight: further writes get a 409. */
+  busy?: boolean;
+  /** The guest's serial console file, kept after the guest is gone (boot diagnostics serve it). */
+  serialLog?: string;
   provisioning: 'Creating' | 'Updating' | 'Succeeded' | 'Failed' | 'Deleting';
   /** Public IP resource id that the VM's NIC uses, resolved at boot. */
   address?: string;
@@ -21,6 +25,8 @@ export interface GroupState {
   resources: Map<string, Record<string, any>>;
   vms: Map<string, VmState>;
   deleting: boolean;
+  /** The group's virtual network as a QEMU multicast socket (`addr:port`), made at its first VM. */
+  vnet?: { mcast: string; port: number; seed: number; nics: number };
 }
 
 export interface Operation {

@@ -1,12 +1,42 @@
-import { randomBytes } from 'node:crypto';
+import { constants, randomBytes, verify, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface Tenant {
   tenantId: string;
   clientId: string;
   clientSecret: string;
-  /** Any token whose `aud` or body says this: accepted for `client_assertion` flows. */
+  /** Accept `client_assertion` flows: signed by a registered certificate, or a registered federated token. */
   acceptAssertions: boolean;
+}
+
+/** What a `client_assertion` may be: a JWT signed by one of `certificates`, or one of `federated` as is. */
+export interface AssertionTrust {
+  /** PEM certificates registered on the app (ClientCertificateCredential signs with their keys). */
+  certificates: string[];
+  /** Federated tokens (workload identity files, assertions) the app trusts. */
+  federated: Set<string>;
+}
+
+function verifyAssertion(jwt: string, trust: AssertionTrust): boolean {
+  if (trust.federated.has(jwt)) return true;
+  const [head, payload, sig] = jwt.split('.');
+  if (!head || !payload || !sig) return false;
+  let alg = '';
+  try {
+    alg = String((JSON.parse(Buffer.from(head, 'base64url').toString()) as { alg?: string }).alg);
+  } catch {
+    return false;
+  }
+  return trust.certificates.some((pem) => {
+    try {
+      const key = new X509Certificate(pem).publicKey;
+      // MSAL signs with PS256 (RSA-PSS) now, older versions with RS256.
+      const opts = alg === 'PS256' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : key;
+      return verify('sha256', Buffer.from(`${head}.${payload}`), opts, Buffer.from(sig, 'base64url'));
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -16,6 +46,7 @@ export interface Tenant {
  */
 export class TokenService {
   readonly issued = new Set<string>();
+  readonly trust: AssertionTrust = { certificates: [], federated: new Set() };
   requests = 0;
   constructor(readonly tenant: Tenant) {}
 
@@ -50,7 +81,7 @@ export class TokenService {
     const ok =
       form.get('client_id') === this.tenant.clientId &&
       (form.get('client_secret') === this.tenant.clientSecret ||
-        (this.tenant.acceptAssertions && !!form.get('client_assertion')));
+        (this.tenant.acceptAssertions && verifyAssertion(form.get('client_assertion') ?? '', this.trust)));
     if (!ok) {
       send(401, {
         error: 'invalid_client',
