@@ -58,6 +58,8 @@ export interface EnvironmentRecord {
   platform: string;
   combination: string;
   nodes: RunEventOfEnvBegin['nodes'];
+  image?: string;
+  vmSize?: string;
   startedAt: string;
   endedAt?: string;
   broken?: string;
@@ -147,15 +149,19 @@ export class ResultsModel {
         return undefined;
       case 'combination.end':
         return undefined;
-      case 'env.begin':
-        this.envs.set(event.envId, {
+      case 'env.begin': {
+        const env: EnvironmentRecord = {
           envId: event.envId,
           platform: event.platform,
           combination: event.combination,
           nodes: event.nodes,
           startedAt: event.time,
-        });
+        };
+        if (event.image !== undefined) env.image = event.image;
+        if (event.vmSize !== undefined) env.vmSize = event.vmSize;
+        this.envs.set(event.envId, env);
         return undefined;
+      }
       case 'env.end': {
         const env = this.envs.get(event.envId);
         if (env) {
