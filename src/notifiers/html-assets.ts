@@ -4,8 +4,8 @@ export const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.4em;margin:0 0 .3em}h2{font-size:1.15em;margin:1.4em 0 .4em}h3{font-size:1em;margin:0 0 .3em}
 .meta{color:#666}.summary{font-size:1.05em;margin:.6em 0}
-.verdict{padding:.1em .5em;border-radius:4px;color:#fff}.verdict.PASSED{background:#1a7f37}.verdict.FAILED{background:#cf222e}
-.verdict.RUNNING,.verdict.INTERRUPTED{background:#9a6700}
+.verdict{padding:.1em .5em;border-radius:4px}.verdict.PASSED{background:#1a7f37;color:#fff}
+.verdict.FAILED{background:#cf222e;color:#fff}.verdict.RUNNING,.verdict.INTERRUPTED{background:#9a6700;color:#fff}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}
 th{background:#f4f4f4}.num{text-align:right;white-space:nowrap}
 .group-head th{background:#eef2f7}

@@ -48,6 +48,14 @@ export function* renderHtmlChunks(
   for (const c of run.cases) perCase.set(repeatKey(c), (perCase.get(repeatKey(c)) ?? 0) + 1);
   const repeated = (c: CaseResult) => (perCase.get(repeatKey(c)) ?? 0) > 1 || c.iteration > 1;
   const link = (p: string) => files.link(p) ?? '';
+  const runLogs = [
+    ['lisa.log', 'run log'],
+    ['events.jsonl', 'events'],
+  ]
+    .map(([name, text]) => [files.link(name), text] as const)
+    .filter(([href]) => href)
+    .map(([href, text]) => ` &middot; <a href="${esc(href)}">${text}</a>`)
+    .join('');
 
   yield `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -57,7 +65,7 @@ export function* renderHtmlChunks(
 <body>
 <h1>${esc(run.name || 'lisa run')} <span class="verdict ${esc(run.status)}">${esc(run.status)}</span></h1>
 <div class="meta">run ${esc(run.runId)} on ${esc(run.platform)} &middot; ${s.total} cases in
-${esc(formatDuration(run.durationMs))} &middot; started ${esc(run.startedAt ?? '')} &middot; updated ${esc(generatedAt.toISOString())}</div>
+${esc(formatDuration(run.durationMs))} &middot; started ${esc(run.startedAt ?? '')} &middot; updated ${esc(generatedAt.toISOString())}${runLogs}</div>
 <p class="summary" id="summary">${s.passed} passed &middot; ${s.failed} failed &middot; ${s.skipped} skipped &middot; ${s.attempted} attempted${s.unfinished ? ` &middot; ${s.unfinished} unfinished` : ''}</p>
 `;
   yield renderEnvironments(run, files);
