@@ -60,9 +60,7 @@ export class ConsoleNotifier implements Notifier {
   onEvent(event: RunEvent): void {
     const c = this.model.apply(event);
     if (this.liveMode && !this.summaryPrinted) {
-      this.live ??= new LiveStatus(this.ctx.out, this.liveState, (style, text) =>
-        this.paint(style, text),
-      );
+      this.live ??= new LiveStatus(this.ctx.out, this.liveState, (style, text) => this.paint(style, text));
       this.track(event);
     }
     switch (event.type) {

@@ -35,7 +35,7 @@ function screen(bytes: string): string[] {
   const lines: string[] = [''];
   let row = 0;
   let col = 0;
-   
+
   const tokens = bytes.split(/(\u001b\[[0-9;?]*[A-Za-z]|\r|\n)/);
   for (const t of tokens) {
     if (!t) continue;
@@ -95,7 +95,7 @@ describe('console progress: a live status block on a terminal, every case in a C
     });
     assert.equal(r.status, 1, `two cases fail: ${r.stdout}${r.stderr}`);
     const raw = r.stdout;
-     
+
     const plain = raw.replace(/\u001b\[[0-9;]*m/g, '');
     assert.match(raw, /\u001b\[32m/, 'colour on a terminal');
     assert.match(plain, /\d+\/43 done/, 'done/total in the status block');
