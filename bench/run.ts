@@ -1,5 +1,5 @@
 // `npm run bench`: the harness measured against baselines taken in the same run.
-//   node dist/bench/run.js [--cases N] [--rounds R] [--no-qemu] [--no-azure]
+//   node dist/bench/run.js [--cases N] [--rounds R] [--no-qemu] [--no-azure] [--no-results]
 // 1. N trivial cases through the whole engine on one loopback sshd node, next to the same N
 //    commands sent with a bare ssh2 loop: the ratio is the harness overhead.
 // 2. 4 nodes running 4N cases, next to 1 node running N: the ratio is the parallel scaling.
@@ -125,5 +125,10 @@ async function azureBench(): Promise<void> {
 }
 
 await sshBench();
+if (!args.includes('--no-results')) {
+  // 4. Results at scale: 10,000 cases in one lisa process (bench/results-bench.ts).
+  const { benchResults, printResultsBench } = await import('./results-bench.js');
+  printResultsBench(await benchResults(10_000, (l) => process.stderr.write(`${l}\n`)));
+}
 if (withQemu) await qemuBench();
 if (withAzure) await azureBench();

@@ -6,6 +6,7 @@ import { ResultsModel, type CaseResult } from '../results/results-model.js';
 import type { Notifier, NotifierContext } from './types.js';
 import { reportStatus } from '../results/report-status.js';
 import { defineNotifier } from './types.js';
+import { LiveStatus, type LiveState } from './console-live.js';
 
 const CODES = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
 type Style = keyof typeof CODES;
@@ -19,26 +20,49 @@ const STATUS_STYLE: Record<string, Style> = {
   QUEUED: 'dim',
 };
 
+export type ProgressMode = 'auto' | 'live' | 'lines';
+
 /**
- * Live progress for people watching a run: where things run, one line per finished case, and a
- * closing summary that ends with the failures so they are what is left on screen.
+ * Progress for people watching a run, and a closing summary that ends with the failures so they
+ * are what is left on screen. In a CI log (not a terminal) every finished case gets its line; on a
+ * terminal a status block (done/total, counts, each environment's case, elapsed, ETA) is redrawn in
+ * place and only what needs reading stays: failures as they happen, retries, environments.
  */
 export class ConsoleNotifier implements Notifier {
   readonly type = 'console';
   private readonly model = new ResultsModel();
   private readonly color: boolean;
   private summaryPrinted = false;
+  private readonly liveMode: boolean;
+  /** Started with the first event: building a notifier (as `lisa check` does) must not draw. */
+  private live: LiveStatus | undefined;
+  private readonly liveState: LiveState = {
+    total: 0,
+    done: 0,
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    attempted: 0,
+    unfinished: 0,
+    startedAt: Date.now(),
+    environments: new Map(),
+  };
 
   constructor(
     private readonly ctx: NotifierContext,
-    options: { color?: string } = {},
+    options: { color?: string; progress?: ProgressMode } = {},
   ) {
     const mode = options.color ?? 'auto';
     this.color = mode === 'always' || (mode === 'auto' && colorSupported(ctx.out));
+    this.liveMode = liveWanted(options.progress ?? 'auto', ctx);
   }
 
   onEvent(event: RunEvent): void {
     const c = this.model.apply(event);
+    if (this.liveMode && !this.summaryPrinted) {
+      this.live ??= new LiveStatus(this.ctx.out, this.liveState, (style, text) => this.paint(style, text));
+      this.track(event);
+    }
     switch (event.type) {
       case 'run.begin':
         this.line(
@@ -93,7 +117,9 @@ export class ConsoleNotifier implements Notifier {
         }
         return;
       case 'case.end':
-        if (c) this.caseLine(c, event.willRetry === true);
+        // On a terminal only what needs reading stays; the status block counts the rest.
+        if (c && (!this.live || event.willRetry || reportStatus(c) === 'FAILED'))
+          this.caseLine(c, event.willRetry === true);
         return;
       case 'transformer.end': {
         const t = event.transformer;
@@ -154,9 +180,46 @@ export class ConsoleNotifier implements Notifier {
     if (this.ctx.debug && c.logPath) this.line(this.paint('dim', `          log ${this.showPath(c.logPath)}`));
   }
 
+  /** Keeps the status block's figures; counts come from the model, which keeps them per event. */
+  private track(event: RunEvent): void {
+    const st = this.liveState;
+    const m = this.model;
+    st.total = m.summary().total;
+    st.passed = m.count('PASSED');
+    st.failed = m.count('FAILED');
+    st.skipped = m.count('SKIPPED');
+    st.attempted = m.count('ATTEMPTED');
+    st.unfinished = m.count('UNFINISHED');
+    st.done = st.total - m.count('QUEUED') - m.count('RUNNING');
+    if (event.type === 'run.begin') st.startedAt = Date.now();
+    else if (event.type === 'env.begin') {
+      const label = event.combination === 'default' ? '' : ` [${event.combination}]`;
+      st.environments.set(event.envId, { label, since: Date.now() });
+    } else if (event.type === 'env.end') st.environments.delete(event.envId);
+    else if (event.type === 'case.begin') {
+      if (st.firstCaseAt === undefined) {
+        st.firstCaseAt = Date.now();
+        st.doneAtFirstCase = st.done;
+      }
+      const c = m.getCase(event.case.runCaseId);
+      const env = st.environments.get(event.envId) ?? { label: '', since: Date.now() };
+      env.case = c ? this.label(c) : event.case.caseId;
+      env.since = Date.now();
+      st.environments.set(event.envId, env);
+    } else if (event.type === 'case.end' && event.envId) {
+      const env = st.environments.get(event.envId);
+      if (env) {
+        delete env.case;
+        env.since = Date.now();
+      }
+    }
+    this.live?.changed();
+  }
+
   private printSummary(): void {
     if (this.summaryPrinted) return;
     this.summaryPrinted = true;
+    this.live?.stop();
     const s = this.model.summary();
     const state = this.model.state === 'RUNNING' ? 'INTERRUPTED' : this.model.state;
     const stateStyle: Style = state === 'PASSED' ? 'green' : state === 'FAILED' ? 'red' : 'yellow';
@@ -219,8 +282,18 @@ export class ConsoleNotifier implements Notifier {
       .split(/(\u001b\[[0-9;]*m)/)
       .map((part, i) => (i % 2 === 1 ? part : cleanText(part)))
       .join('');
-    this.ctx.out.write(`${safe}\n`);
+    if (this.live) this.live.print([safe]);
+    else this.ctx.out.write(`${safe}\n`);
   }
+}
+
+/** A status block redrawn in place needs a terminal that understands cursor movement. */
+function liveWanted(mode: ProgressMode, ctx: NotifierContext): boolean {
+  if (mode !== 'auto') return mode === 'live';
+  // With --debug every line matters more than a tidy screen.
+  if (ctx.debug) return false;
+  if (process.env['TERM'] === 'dumb') return false;
+  return (ctx.out as { isTTY?: boolean }).isTTY === true;
 }
 
 function colorSupported(out: NodeJS.WritableStream): boolean {
@@ -240,6 +313,12 @@ export const consoleNotifier = defineNotifier({
       .enum(['auto', 'always', 'never'])
       .optional()
       .describe('Colour output; auto: when the stream is a terminal and NO_COLOR is unset'),
+    progress: z
+      .enum(['auto', 'live', 'lines'])
+      .optional()
+      .describe(
+        'auto: a live status block on a terminal, one line per case otherwise (CI logs); live or lines force one',
+      ),
     log_level: z.string().optional().describe("Accepted for LISA compatibility; lisa's console shows results"),
   }),
   create: (options, ctx) => new ConsoleNotifier(ctx, options),

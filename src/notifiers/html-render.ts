@@ -1,7 +1,8 @@
-import { cleanText, formatDuration, linkFrom } from './format.js';
-import type { CaseResult, RunResults } from '../results/results-model.js';
+import { cleanText, formatDuration } from './format.js';
+import type { CaseResult, EnvironmentRecord, RunResults } from '../results/results-model.js';
 import { renderTransformersHtml } from './transformer-report.js';
 import { reportStatus } from '../results/report-status.js';
+import { CSS, SCRIPT } from './html-assets.js';
 
 /** Everything the page shows passes through here: masked upstream, then made inert as HTML text. */
 export function esc(value: string | number | undefined): string {
@@ -15,76 +16,148 @@ export function esc(value: string | number | undefined): string {
 
 const STATUSES = ['FAILED', 'ATTEMPTED', 'SKIPPED', 'PASSED', 'UNFINISHED', 'RUNNING', 'QUEUED'] as const;
 
-/** Interrupted cases get their own filter: their FAILED/SKIPPED says nothing about the image. */
-function shownStatus(c: CaseResult): string {
-  return reportStatus(c);
+/** What the page needs from the run directory: links to files that exist, and the tail of a failed case's log. */
+export interface ReportFiles {
+  /** A link from the report to a file, or undefined when the file does not exist. */
+  link(path: string | undefined): string | undefined;
+  /** The last lines of a log, masked; undefined when it cannot be read. */
+  excerpt(path: string): string | undefined;
+  /** Log files of one environment (node logs, serial consoles) that exist, as [label, path]. */
+  environmentLogs(env: EnvironmentRecord): [string, string][];
 }
 
-const CSS = `
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
-h1{font-size:1.4em;margin:0 0 .3em}.meta{color:#666;margin-bottom:1em}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}
-th{background:#f4f4f4}.num{text-align:right;white-space:nowrap}
-.st{font-weight:600;white-space:nowrap}.PASSED{color:#1a7f37}.FAILED{color:#cf222e}.SKIPPED{color:#9a6700}
-.ATTEMPTED{color:#8250df}.RUNNING,.QUEUED,.UNFINISHED{color:#666}
-.msg{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:12px;margin:0;max-height:20em;overflow:auto}
-.filters label{margin-right:1em;cursor:pointer}.counts span{margin-right:1.2em}
-details{margin-top:.3em}summary{cursor:pointer;color:#555}ul{margin:.2em 0;padding-left:1.2em}
-`;
-
-// Filters only toggle rows that the server already rendered, so the page works without scripts too.
-const SCRIPT = `
-const search = document.getElementById('search');
-function apply() {
-  const shown = new Set([...document.querySelectorAll('.filters input:checked')].map((b) => b.value));
-  const words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
-  for (const row of document.querySelectorAll('tr[data-status]')) {
-    const text = row.textContent.toLowerCase();
-    row.hidden = !shown.has(row.dataset.status) || !words.every((w) => text.includes(w));
-  }
-}
-for (const box of document.querySelectorAll('.filters input')) box.addEventListener('change', apply);
-search.addEventListener('input', apply);
-`;
-
-export function renderHtml(run: RunResults, reportFile: string, runDir: string, generatedAt: Date): string {
+/** The page in pieces, one per case, so that a 10,000-case report is never one string in memory. */
+export function* renderHtmlChunks(
+  run: RunResults,
+  files: ReportFiles,
+  generatedAt: Date,
+  maskCase: (c: CaseResult) => CaseResult,
+): Generator<string> {
   const s = run.summary;
-  const state = run.status;
-  const present = STATUSES.filter((st) => run.cases.some((c) => shownStatus(c) === st));
-  const counts = present
-    .map((st) => `<span class="${st}">${st} ${run.cases.filter((c) => shownStatus(c) === st).length}</span>`)
+  const counts = new Map<string, number>();
+  for (const c of run.cases) counts.set(reportStatus(c), (counts.get(reportStatus(c)) ?? 0) + 1);
+  const present = STATUSES.filter((st) => counts.has(st));
+  const chips = present
+    .map(
+      (st) =>
+        `<label class="chip ${st}"><input type="checkbox" value="${st}" checked> ${st} <b>${counts.get(st)}</b></label>`,
+    )
     .join('');
-  const filters = present.map((st) => `<label><input type="checkbox" value="${st}" checked> ${st}</label>`).join('');
   const combos = run.combinations.length > 1 || run.combinations.some((c) => c.name !== 'default');
   const perCase = new Map<string, number>();
-  for (const c of run.cases)
-    perCase.set(`${c.combination}\0${c.caseId}`, (perCase.get(`${c.combination}\0${c.caseId}`) ?? 0) + 1);
-  // Failures first: they are what the reader came for; the rest keep queue order.
-  const rank = (c: CaseResult) => (shownStatus(c) === 'FAILED' ? 0 : shownStatus(c) === 'ATTEMPTED' ? 1 : 2);
-  const rows = [...run.cases]
-    .sort((a, b) => rank(a) - rank(b))
-    .map((c) => renderRow(c, combos, (perCase.get(`${c.combination}\0${c.caseId}`) ?? 0) > 1, reportFile, runDir))
-    .join('\n');
-  return `<!DOCTYPE html>
+  for (const c of run.cases) perCase.set(repeatKey(c), (perCase.get(repeatKey(c)) ?? 0) + 1);
+  const repeated = (c: CaseResult) => (perCase.get(repeatKey(c)) ?? 0) > 1 || c.iteration > 1;
+  const link = (p: string) => files.link(p) ?? '';
+  const runLogs = [
+    ['lisa.log', 'run log'],
+    ['events.jsonl', 'events'],
+  ]
+    .map(([name, text]) => [files.link(name), text] as const)
+    .filter(([href]) => href)
+    .map(([href, text]) => ` &middot; <a href="${esc(href)}">${text}</a>`)
+    .join('');
+
+  yield `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(run.name)} - lisa report</title>
 <style>${CSS}</style></head>
 <body>
-<h1>${esc(run.name || 'lisa run')} <span class="${esc(state)}">${esc(state)}</span></h1>
+<h1>${esc(run.name || 'lisa run')} <span class="verdict ${esc(run.status)}">${esc(run.status)}</span></h1>
 <div class="meta">run ${esc(run.runId)} on ${esc(run.platform)} &middot; ${s.total} cases in
-${esc(formatDuration(run.durationMs))} &middot; started ${esc(run.startedAt ?? '')} &middot; updated ${esc(generatedAt.toISOString())}</div>
-${combos ? renderCombinations(run) : ''}
-${renderTransformersHtml(run.transformers ?? [], run.bisect, esc, (p) => linkFrom(reportFile, runDir, p))}
-<p class="counts">${counts}</p>
-<p class="filters">Show: ${filters} <input id="search" type="search" placeholder="search cases, messages" aria-label="search"></p>
-<table><thead><tr><th>Status</th><th>Case</th>${combos ? '<th>Combination</th>' : ''}<th class="num">Duration</th><th>Details</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>
+${esc(formatDuration(run.durationMs))} &middot; started ${esc(run.startedAt ?? '')} &middot; updated ${esc(generatedAt.toISOString())}${runLogs}</div>
+<p class="summary" id="summary">${s.passed} passed &middot; ${s.failed} failed &middot; ${s.skipped} skipped &middot; ${s.attempted} attempted${s.unfinished ? ` &middot; ${s.unfinished} unfinished` : ''}</p>
+`;
+  yield renderEnvironments(run, files);
+  if (combos) yield renderCombinations(run);
+  yield renderTransformersHtml(run.transformers ?? [], run.bisect, esc, link);
+
+  // Failures first, each with its message, the end of its log and links: what the reader came for.
+  const failures = run.cases.filter((c) => reportStatus(c) === 'FAILED');
+  if (failures.length) {
+    yield `<h2 id="failures">Failures (${failures.length})</h2>\n`;
+    let excerpts = 0;
+    for (const raw of failures) {
+      const c = maskCase(raw);
+      // Bounded: a run where everything failed must not read thousands of logs per rewrite.
+      const excerpt = c.logPath && excerpts++ < MAX_EXCERPTS ? files.excerpt(c.logPath) : undefined;
+      yield renderFailure(c, combos, repeated(c), files, excerpt);
+    }
+  }
+
+  yield `<h2>Cases</h2>
+<div class="filters">Show: ${chips} <input id="search" type="search" placeholder="search cases, messages" aria-label="search"></div>
+<p id="shown" class="meta"></p>
+<table id="cases"><thead><tr><th>Status</th><th>Case</th>${combos ? '<th>Combination</th>' : ''}<th class="num">Duration</th><th>Details</th></tr></thead>
+`;
+  // Grouped by area and suite, queue order inside a group; failures lead each group.
+  const groups = new Map<string, CaseResult[]>();
+  for (const c of run.cases) {
+    const key = `${c.area} / ${c.suite}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(c);
+  }
+  const rank = (c: CaseResult) => (reportStatus(c) === 'FAILED' ? 0 : reportStatus(c) === 'ATTEMPTED' ? 1 : 2);
+  for (const [name, cases] of groups) {
+    const failed = cases.filter((c) => reportStatus(c) === 'FAILED').length;
+    yield `<tbody class="group"><tr class="group-head"><th colspan="${combos ? 5 : 4}">${esc(name)} <span class="meta">${count(cases.length, 'case')}${failed ? `, <span class="FAILED">${failed} failed</span>` : ''}</span></th></tr>\n`;
+    for (const raw of [...cases].sort((a, b) => rank(a) - rank(b))) {
+      yield `${renderRow(maskCase(raw), combos, repeated(raw), files)}\n`;
+    }
+    yield '</tbody>\n';
+  }
+  yield `</table>
 <script>${SCRIPT}</script>
 </body></html>
 `;
+}
+
+/** The whole page as one string (small runs, tests). */
+export function renderHtml(
+  run: RunResults,
+  files: ReportFiles,
+  generatedAt: Date,
+  maskCase: (c: CaseResult) => CaseResult = (c) => c,
+): string {
+  return [...renderHtmlChunks(run, files, generatedAt, maskCase)].join('');
+}
+
+const MAX_EXCERPTS = 50;
+
+/** What was tested: each environment's nodes (OS, kernel, size), image, its span on a timeline, and its logs. */
+function renderEnvironments(run: RunResults, files: ReportFiles): string {
+  if (run.environments.length === 0) return '';
+  const start = Date.parse(run.startedAt ?? run.environments[0]!.startedAt);
+  const end = Math.max(
+    start + 1,
+    run.endedAt ? Date.parse(run.endedAt) : Date.now(),
+    ...run.environments.map((e) => Date.parse(e.endedAt ?? e.startedAt)),
+  );
+  const rows = run.environments.map((e) => {
+    const facts = e.nodes.map((n) => {
+      const parts = [
+        n.os,
+        n.kernel && `kernel ${n.kernel}`,
+        n.arch,
+        n.cores && `${n.cores} cores`,
+        n.memoryMiB && `${n.memoryMiB} MiB`,
+      ];
+      return `<div><b>${esc(n.name)}</b>${n.address ? ` ${esc(n.address)}` : ''}: ${esc(parts.filter(Boolean).join(', '))}</div>`;
+    });
+    const extra = [e.image && `image ${e.image}`, e.vmSize && `size ${e.vmSize}`].filter(Boolean).join(', ');
+    const from = Date.parse(e.startedAt);
+    const to = e.endedAt ? Date.parse(e.endedAt) : end;
+    const left = ((from - start) / (end - start)) * 100;
+    const width = Math.max(0.5, ((to - from) / (end - start)) * 100);
+    const bar = `<div class="track"><div class="bar${e.broken ? ' broken' : ''}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%" title="${esc(formatDuration(to - from))}"></div></div>`;
+    const logs = files
+      .environmentLogs(e)
+      .map(([label, href]) => `<a href="${esc(href)}">${esc(label)}</a>`)
+      .join(' &middot; ');
+    return `<tr class="env"><td>${esc(e.envId)}${e.combination !== 'default' ? `<div class="meta">${esc(e.combination)}</div>` : ''}</td><td>${esc(e.platform)}${extra ? `<div class="meta">${esc(extra)}</div>` : ''}</td><td>${facts.join('')}</td><td class="num">${esc(formatDuration(to - from))}${e.broken ? `<div class="FAILED">broken: ${esc(e.broken)}</div>` : ''}</td><td class="timeline">${bar}</td><td>${logs}</td></tr>`;
+  });
+  return `<h2>Environments</h2><table id="environments"><thead><tr><th>Environment</th><th>Platform</th><th>Nodes</th><th class="num">Time</th><th>Timeline</th><th>Logs</th></tr></thead><tbody>${rows.join('')}</tbody></table>\n`;
 }
 
 function renderCombinations(run: RunResults): string {
@@ -94,10 +167,35 @@ function renderCombinations(run: RunResults): string {
       .join(', ');
     return `<li><b>${esc(c.name)}</b>${vars ? `: ${vars}` : ''}</li>`;
   });
-  return `<details><summary>${count(run.combinations.length, 'combination')}</summary><ul>${items.join('')}</ul></details>`;
+  return `<details><summary>${count(run.combinations.length, 'combination')}</summary><ul>${items.join('')}</ul></details>\n`;
 }
 
-function renderRow(c: CaseResult, combos: boolean, repeated: boolean, reportFile: string, runDir: string): string {
+function label(c: CaseResult, combos: boolean, repeated: boolean): string {
+  const iteration = repeated ? ` <small>#${esc(c.iteration)}</small>` : '';
+  return `${esc(c.caseId)}${iteration}${combos && c.combination !== 'default' ? ` <span class="meta">(${esc(c.combination)})</span>` : ''}`;
+}
+
+function renderFailure(
+  c: CaseResult,
+  combos: boolean,
+  repeated: boolean,
+  files: ReportFiles,
+  excerpt?: string,
+): string {
+  const failedSubs = c.subResults.filter((x) => x.status === 'FAILED');
+  const subs = failedSubs.length
+    ? `<ul class="subs">${failedSubs.map((x) => `<li><span class="st FAILED">FAILED</span> ${esc(x.name)}${x.message ? `: ${esc(x.message)}` : ''}</li>`).join('')}</ul>`
+    : '';
+  const log = files.link(c.logPath);
+  const tail = excerpt
+    ? `<details class="excerpt" open><summary>end of case.log</summary><pre class="msg">${esc(excerpt)}</pre></details>`
+    : '';
+  const attempts = c.attempts.length > 1 ? ` &middot; failed on attempt ${c.attempt} of ${c.attempts.length}` : '';
+  return `<section class="failure" data-case="${esc(c.runCaseId)}"><h3><span class="st FAILED">FAILED</span> ${label(c, combos, repeated)} <span class="meta">${esc(formatDuration(c.durationMs))}${c.envId ? ` on ${esc(c.envId)}` : ''}${attempts}</span></h3>
+<pre class="msg">${esc(c.message)}</pre>${subs}${tail}${log ? `<div class="links"><a href="${esc(log)}">case log</a></div>` : ''}</section>\n`;
+}
+
+function renderRow(c: CaseResult, combos: boolean, repeated: boolean, files: ReportFiles): string {
   const parts: string[] = [];
   if (c.message) parts.push(`<pre class="msg">${esc(c.message)}</pre>`);
   if (c.subResults.length) {
@@ -109,7 +207,7 @@ function renderRow(c: CaseResult, combos: boolean, repeated: boolean, reportFile
       )
       .join('');
     parts.push(
-      `<details${failed ? ' open' : ''}><summary>${count(c.subResults.length, 'sub-result')}${failed ? `, ${failed} failed` : ''}</summary><ul>${items}</ul></details>`,
+      `<details class="subs"${failed ? ' open' : ''}><summary>${count(c.subResults.length, 'sub-result')}${failed ? `, ${failed} failed` : ''}</summary><ul>${items}</ul></details>`,
     );
   }
   if (c.metrics.length) {
@@ -123,30 +221,29 @@ function renderRow(c: CaseResult, combos: boolean, repeated: boolean, reportFile
   }
   if (c.attempts.length > 1) {
     const items = c.attempts
-      .map(
-        (a) =>
-          `<li>attempt ${a.attempt}: <span class="${esc(a.status)}">${esc(a.status)}</span> ${esc(formatDuration(a.durationMs))}${a.message ? ` - ${esc(a.message.split('\n')[0])}` : ''}</li>`,
-      )
+      .map((a) => {
+        const log = files.link(a.logPath);
+        return `<li>attempt ${a.attempt}: <span class="st ${esc(a.status)}">${esc(a.status)}</span> ${esc(formatDuration(a.durationMs))}${a.message ? ` - ${esc(a.message.split('\n')[0])}` : ''}${log ? ` <a href="${esc(log)}">log</a>` : ''}</li>`;
+      })
       .join('');
-    parts.push(`<details><summary>${c.attempts.length} attempts</summary><ul>${items}</ul></details>`);
+    parts.push(`<details class="attempts"><summary>${c.attempts.length} attempts</summary><ol>${items}</ol></details>`);
   }
   const links: string[] = [];
-  if (c.logPath) links.push(`<a href="${esc(hrefOf(linkFrom(reportFile, runDir, c.logPath)))}">log</a>`);
+  const log = files.link(c.logPath);
+  if (log) links.push(`<a href="${esc(log)}">log</a>`);
   if (c.envId) links.push(`env ${esc(c.envId)}`);
   if (links.length) parts.push(`<div class="meta">${links.join(' &middot; ')}</div>`);
-  const iteration = repeated || c.iteration > 1 ? ` <small>#${esc(c.iteration)}</small>` : '';
-  const status = esc(shownStatus(c));
+  const status = esc(reportStatus(c));
   return (
     `<tr data-status="${status}"><td class="st ${status}">${status}</td>` +
-    `<td title="${esc(c.runCaseId)}">${esc(c.caseId)}${iteration}</td>` +
+    `<td title="${esc(c.runCaseId)}">${esc(c.caseId)}${repeated ? ` <small>#${esc(c.iteration)}</small>` : ''}</td>` +
     (combos ? `<td>${esc(c.combination)}</td>` : '') +
     `<td class="num">${esc(formatDuration(c.durationMs))}</td><td>${parts.join('')}</td></tr>`
   );
 }
 
-/** Each segment encoded: case directories may contain `#` or `?`, which would cut a plain URL short. */
-function hrefOf(relativePath: string): string {
-  return relativePath.split('/').map(encodeURIComponent).join('/');
+function repeatKey(c: CaseResult): string {
+  return `${c.combination}\u0000${c.caseId}`;
 }
 
 function count(n: number, word: string): string {

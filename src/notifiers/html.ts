@@ -1,6 +1,11 @@
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { RunEvent } from '../results/events.js';
-import { renderHtml } from './html-render.js';
+import { safeName } from '../results/run-dir.js';
+import type { EnvironmentRecord } from '../results/results-model.js';
+import { linkFrom } from './format.js';
+import { renderHtmlChunks, type ReportFiles } from './html-render.js';
 import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
 import { ResultsModel } from '../results/results-model.js';
@@ -36,10 +41,76 @@ export class HtmlNotifier implements Notifier {
     this.file.flush();
   }
 
-  render(now = new Date()): string {
-    // Masked before escaping (a secret containing `&` would not match once escaped) and after.
-    const run = this.ctx.masker.maskDeep(this.model.view());
-    return this.ctx.masker.mask(renderHtml(run, this.path, this.ctx.runDir, now));
+  /** The page in pieces (see ReportFile): a large run's report is never one string in memory. */
+  *render(now = new Date()): Generator<string> {
+    const masker = this.ctx.masker;
+    const view = this.model.view();
+    // Masked before escaping (a secret containing `&` would not match once escaped) and after;
+    // case by case, so no deep copy of the whole run is made per rewrite.
+    const { cases, ...rest } = view;
+    const run = { ...masker.maskDeep(rest), cases };
+    const files = reportFiles(this.path, view.runDir || this.ctx.runDir, (t) => masker.mask(t));
+    for (const chunk of renderHtmlChunks(run, files, now, (c) => masker.maskDeep(c))) yield masker.mask(chunk);
+  }
+}
+
+const EXCERPT_BYTES = 4096;
+const EXCERPT_LINES = 30;
+
+/** Links from the report to what exists on disk, relative so the run directory can be moved or published. */
+function reportFiles(reportFile: string, runDir: string, mask: (t: string) => string): ReportFiles {
+  const link = (path: string | undefined) => {
+    if (!path || !existsSync(resolve(runDir, path))) return undefined;
+    // Each segment encoded: case directories may contain `#` or `?`, which would cut a plain URL short.
+    return linkFrom(reportFile, runDir, path).split('/').map(encodeURIComponent).join('/');
+  };
+  return {
+    link,
+    excerpt: (path) => tail(resolve(runDir, path), mask),
+    environmentLogs: (env: EnvironmentRecord) => {
+      const logs: [string, string][] = [];
+      for (const n of env.nodes) {
+        const href = link(join(runDir, 'nodes', `${safeName(env.envId)}-${safeName(n.name)}.log`));
+        if (href) logs.push([`${n.name} log`, href]);
+      }
+      // Platform files of this environment (serial consoles): below platform/, named after it.
+      for (const file of platformLogs(join(runDir, 'platform'), env.envId)) {
+        const href = link(file);
+        if (href) logs.push([relative(join(runDir, 'platform'), file).split(sep).join('/'), href]);
+      }
+      return logs;
+    },
+  };
+}
+
+function platformLogs(dir: string, envId: string, depth = 0): string[] {
+  if (depth > 2 || !existsSync(dir)) return [];
+  const found: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) found.push(...platformLogs(p, envId, depth + 1));
+    else if (e.name.endsWith('.log') && p.includes(envId)) found.push(p);
+  }
+  return found.slice(0, 10);
+}
+
+/** The last lines of a log, read from its end only: a case log can be large. */
+function tail(file: string, mask: (t: string) => string): string | undefined {
+  let fd: number | undefined;
+  try {
+    const size = statSync(file).size;
+    const len = Math.min(size, EXCERPT_BYTES);
+    const buf = Buffer.alloc(len);
+    fd = openSync(file, 'r');
+    readSync(fd, buf, 0, len, size - len);
+    let lines = buf.toString('utf8').split('\n');
+    if (len < size) lines = lines.slice(1);
+    const text = lines.slice(-EXCERPT_LINES).join('\n').trimEnd();
+    return text ? mask(text) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

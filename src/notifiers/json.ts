@@ -47,26 +47,38 @@ export class JsonNotifier implements Notifier {
     this.file.flush();
   }
 
-  render(): string {
+  /**
+   * The document in pieces, one per case, so that a 10,000-case report is never one string in
+   * memory. Each piece is masked whole; a secret cannot straddle two pieces because every piece
+   * is a complete JSON value with its key.
+   */
+  *render(): Generator<string> {
     const results = this.model.view();
     const runDir = results.runDir || this.ctx.runDir;
     // Log paths relative to the report: the run directory stays valid when it is moved or archived.
     const link = (p: string | undefined) => (p ? linkFrom(this.path, runDir, p) : undefined);
-    const cases = results.cases.map((c) => ({
-      ...c,
-      status: reportStatus(c),
-      logPath: link(c.logPath),
-      attempts: c.attempts.map((a) => ({ ...a, logPath: link(a.logPath) })),
-    }));
-    const doc: ResultsJson = {
+    const { cases, ...rest } = results;
+    const head: Omit<ResultsJson, 'cases'> = {
       version: RESULTS_JSON_VERSION,
       generatedAt: new Date().toISOString(),
-      ...results,
+      ...rest,
       transformers: results.transformers.map((t) => ({ ...t, logPath: link(t.logPath) })),
-      cases,
     };
-    // Masking the serialised text is what maskDeep does, without a parse and a second serialisation.
-    return `${this.ctx.masker.mask(JSON.stringify(doc, null, 2))}\n`;
+    const mask = (text: string) => this.ctx.masker.mask(text);
+    const top = mask(JSON.stringify(head, null, 2));
+    yield `${top.slice(0, -2)},\n  "cases": [`;
+    let first = true;
+    for (const c of cases) {
+      const doc = {
+        ...c,
+        status: reportStatus(c),
+        logPath: link(c.logPath),
+        attempts: c.attempts.map((a) => ({ ...a, logPath: link(a.logPath) })),
+      };
+      yield `${first ? '' : ','}\n    ${mask(JSON.stringify(doc, null, 2)).replace(/\n/g, '\n    ')}`;
+      first = false;
+    }
+    yield cases.length ? '\n  ]\n}\n' : ']\n}\n';
   }
 }
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import junitModule, { type Builder, type TestCase } from 'junit-report-builder';
 import type { RunEvent } from '../results/events.js';
 import { cleanText, linkFrom, shortMessage } from './format.js';
 import { reportPath } from './options.js';
@@ -8,11 +7,17 @@ import { isFinal, ResultsModel, type CaseResult, type TransformerRecord } from '
 import type { Notifier, NotifierContext } from './types.js';
 import { defineNotifier } from './types.js';
 import { outputsText, transformerLabel } from './transformer-report.js';
-
-// The package is CommonJS (`module.exports = builder`) but its types declare `export default`, so
-// under NodeNext the default import is typed as the module object; take whichever is the builder.
-const rootBuilder: Builder =
-  (junitModule as unknown as { default?: Builder }).default ?? (junitModule as unknown as Builder);
+import {
+  add,
+  attr,
+  countsAttrs,
+  outcomeOf,
+  properties,
+  seconds,
+  testCase,
+  type Counts,
+  type TestCaseXml,
+} from './junit-xml.js';
 
 /**
  * JUnit XML for CI test tabs (Jenkins, Azure DevOps, GitHub test-reporter actions).
@@ -24,6 +29,9 @@ const rootBuilder: Builder =
  * Jenkins and Azure DevOps identify a test by classname + name and ignore the <testsuite> it sits
  * in, so the combination is appended to the name as well; otherwise two combinations of the same
  * case would collapse into one test history.
+ *
+ * Written as text, suite by suite and case by case (see ReportFile): a document tree of 10,000
+ * cases per rewrite was most of a large run's memory.
  */
 export class JUnitNotifier implements Notifier {
   readonly type = 'junit';
@@ -51,84 +59,89 @@ export class JUnitNotifier implements Notifier {
   }
 
   /** Mid-run only finished cases are written; at the end unfinished ones appear as skipped. */
-  render(final: boolean): string {
+  *render(final: boolean): Generator<string> {
     const run = this.model.view();
-    const builder = rootBuilder.newBuilder().name(this.text(run.name || this.ctx.runName));
-    for (const group of this.model.groups()) {
-      const cases = group.cases.filter((c) => final || isFinal(c.status));
-      if (cases.length === 0) continue;
+    const groups = this.model
+      .groups()
+      .map((g) => ({ ...g, cases: g.cases.filter((c) => final || isFinal(c.status)) }))
+      .filter((g) => g.cases.length > 0);
+    const transformers = run.transformers.filter((t) => t.status !== 'RUNNING').map((t) => this.transformerCase(t));
+    // Counts first: they are attributes of the elements that open before the cases.
+    const total: Counts = { tests: 0, failures: 0, skipped: 0 };
+    const perGroup = groups.map((g) => {
+      const c: Counts = { tests: 0, failures: 0, skipped: 0 };
+      for (const x of g.cases) {
+        add(c, outcomeOf(this.outcome(x)));
+        if (this.options.include_subtest) for (const s of x.subResults) add(c, subOutcome(s.status));
+      }
+      total.tests += c.tests;
+      total.failures += c.failures;
+      total.skipped += c.skipped;
+      return c;
+    });
+    for (const t of transformers) add(total, outcomeOf(t));
+    yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${attr(this.text(run.name || this.ctx.runName))}" ${countsAttrs(total)}>\n`;
+    for (const [i, group] of groups.entries()) {
       const suiteName = group.combination === 'default' ? group.suite : `${group.suite} [${group.combination}]`;
-      const suite = builder.testSuite().name(this.text(suiteName));
-      const first = cases.map((c) => c.startedAt).find((t) => t !== undefined);
-      // UTC with its zone: the builder would format a Date in the machine's local time without one.
-      if (first) suite.timestamp(first.replace(/\.\d+Z$/, 'Z'));
-      suite.time(cases.reduce((sum, c) => sum + c.durationMs, 0) / 1000);
-      if (run.runId) suite.property('lisa.run_id', this.text(run.runId));
-      if (run.platform) suite.property('lisa.platform', this.text(run.platform));
-      suite.property('lisa.combination', this.text(group.combination));
+      const first = group.cases.map((c) => c.startedAt).find((t) => t !== undefined);
+      // UTC with its zone, seconds precision, as JUnit consumers expect.
+      const stamp = first ? ` timestamp="${attr(first.replace(/\.\d+Z$/, 'Z'))}"` : '';
+      const time = group.cases.reduce((sum, c) => sum + c.durationMs, 0);
+      yield `  <testsuite name="${attr(this.text(suiteName))}"${stamp} time="${seconds(time)}" ${countsAttrs(perGroup[i]!)}>\n`;
+      const props: [string, string][] = [];
+      if (run.runId) props.push(['lisa.run_id', this.text(run.runId)]);
+      if (run.platform) props.push(['lisa.platform', this.text(run.platform)]);
+      props.push(['lisa.combination', this.text(group.combination)]);
       const variables = this.ctx.masker.maskDeep(this.model.combination(group.combination)?.variables ?? {});
       for (const [key, value] of Object.entries(variables)) {
-        suite.property(this.text(key), this.text(typeof value === 'string' ? value : (JSON.stringify(value) ?? '')));
+        props.push([this.text(key), this.text(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''))]);
       }
-      for (const c of cases) {
-        this.addCase(suite.testCase(), c);
-        if (this.options.include_subtest) this.addSubtests(suite, c);
+      yield properties('    ', props);
+      for (const c of group.cases) {
+        let chunk = testCase(this.caseXml(c));
+        if (this.options.include_subtest) chunk += this.subtests(c);
+        yield chunk;
       }
+      yield '  </testsuite>\n';
     }
-    this.addTransformers(builder, run.transformers);
-    return builder.build();
+    if (transformers.length) {
+      const c: Counts = { tests: 0, failures: 0, skipped: 0 };
+      for (const t of transformers) add(c, outcomeOf(t));
+      yield `  <testsuite name="lisa transformers" ${countsAttrs(c)}>\n${transformers.map(testCase).join('')}  </testsuite>\n`;
+    }
+    yield '</testsuites>\n';
   }
 
   /** Each transformer run is a test of its own: a failed kernel install is a failure CI shows. */
-  private addTransformers(builder: ReturnType<typeof rootBuilder.newBuilder>, runs: TransformerRecord[]): void {
-    const done = runs.filter((t) => t.status !== 'RUNNING');
-    if (done.length === 0) return;
-    const suite = builder.testSuite().name('lisa transformers');
-    for (const t of done) {
-      const tc = suite
-        .testCase()
-        .className(this.text(`transformer.${t.type}`))
-        .name(this.text(transformerLabel(t)));
-      tc.time(t.durationMs / 1000);
-      const log = t.logPath ? linkFrom(this.path, this.ctx.runDir, t.logPath) : undefined;
-      if (t.status === 'FAILED')
-        tc.failure(this.text(shortMessage(t.message) || 'failed'), 'FAILED').stacktrace(
-          this.text([t.message, log ? `log: ${log}` : ''].join('\n').trim()),
-        );
-      else if (t.status === 'SKIPPED') skipWithMessage(tc, this.text(t.message || 'skipped'));
-      const out = [outputsText(t.outputs), log ? `log: ${log}` : ''].filter(Boolean).join('\n');
-      if (out) tc.standardOutput(this.text(out));
-    }
+  private transformerCase(t: TransformerRecord): TestCaseXml {
+    const log = t.logPath ? linkFrom(this.path, this.ctx.runDir, t.logPath) : undefined;
+    const tc: TestCaseXml = {
+      classname: this.text(`transformer.${t.type}`),
+      name: this.text(transformerLabel(t)),
+      timeMs: t.durationMs,
+    };
+    if (t.status === 'FAILED')
+      tc.failure = {
+        message: this.text(shortMessage(t.message) || 'failed'),
+        type: 'FAILED',
+        body: this.text([t.message, log ? `log: ${log}` : ''].join('\n').trim()),
+      };
+    else if (t.status === 'SKIPPED') tc.skipped = this.text(t.message || 'skipped');
+    const out = [outputsText(t.outputs), log ? `log: ${log}` : ''].filter(Boolean).join('\n');
+    if (out) tc.systemOut = this.text(out);
+    return tc;
   }
 
-  private addCase(tc: TestCase, c: CaseResult): void {
-    let name = c.name;
-    if (this.model.isRepeated(c)) name += ` [iteration ${c.iteration}]`;
-    if (c.combination !== 'default') name += ` [${c.combination}]`;
-    tc.className(this.text(c.suite))
-      .name(this.text(name))
-      .time(c.durationMs / 1000);
-    tc.property('lisa.case_id', this.text(c.caseId));
-    tc.property('lisa.status', c.status);
-    for (const m of c.metrics)
-      tc.property(this.text(`metric.${m.name}`), this.text(`${m.value}${m.unit ? ` ${m.unit}` : ''}`));
-
-    const log = c.logPath ? linkFrom(this.path, this.ctx.runDir, c.logPath) : undefined;
-    const out: string[] = [];
-    if (c.envId) out.push(`environment: ${c.envId}`);
-    if (log) out.push(`log: ${log}`);
-    for (const a of c.attempts.slice(0, -1))
-      out.push(`attempt ${a.attempt}: ${a.status} ${shortMessage(a.message)}`.trim());
-
+  /** The failure or skip a case is reported with; also what the suite's counts are made of. */
+  private outcome(c: CaseResult): Pick<TestCaseXml, 'failure' | 'skipped'> {
     switch (c.unfinished ? 'UNFINISHED' : c.status) {
       case 'UNFINISHED':
         // Cut short by Ctrl-C: neither a verdict on the image nor a choice to skip.
-        skipWithMessage(tc, this.text(`UNFINISHED: ${c.message || 'the run was interrupted'}`));
-        out.push('status UNFINISHED: the run was interrupted before the case finished; reported as skipped.');
-        break;
+        return { skipped: this.text(`UNFINISHED: ${c.message || 'the run was interrupted'}`) };
       case 'PASSED':
-        break;
+        return {};
       case 'FAILED': {
+        const log = c.logPath ? linkFrom(this.path, this.ctx.runDir, c.logPath) : undefined;
         const details = [c.message.trim()];
         if (log) details.push(`log: ${log}`);
         const failedSubs = c.subResults.filter((s) => s.status === 'FAILED');
@@ -138,38 +151,72 @@ export class JUnitNotifier implements Notifier {
             ...failedSubs.map((s) => `  ${s.name}${s.message ? `: ${s.message}` : ''}`),
           );
         }
-        tc.failure(this.text(shortMessage(c.message) || 'failed'), 'FAILED').stacktrace(this.text(details.join('\n')));
-        break;
+        return {
+          failure: {
+            message: this.text(shortMessage(c.message) || 'failed'),
+            type: 'FAILED',
+            body: this.text(details.join('\n')),
+          },
+        };
       }
       case 'SKIPPED':
-        skipWithMessage(tc, this.text(c.message || 'skipped'));
-        break;
+        return { skipped: this.text(c.message || 'skipped') };
       case 'ATTEMPTED':
-        skipWithMessage(tc, this.text(`ATTEMPTED: ${c.message || 'the case ran but could not decide'}`));
-        out.push('status ATTEMPTED: the case ran but could not reach a verdict; reported as skipped.');
-        break;
+        return { skipped: this.text(`ATTEMPTED: ${c.message || 'the case ran but could not decide'}`) };
       default:
-        skipWithMessage(tc, `UNFINISHED: the run ended while the case was ${c.status.toLowerCase()}`);
+        return { skipped: `UNFINISHED: the run ended while the case was ${c.status.toLowerCase()}` };
     }
+  }
+
+  private caseXml(c: CaseResult): TestCaseXml {
+    let name = c.name;
+    if (this.model.isRepeated(c)) name += ` [iteration ${c.iteration}]`;
+    if (c.combination !== 'default') name += ` [${c.combination}]`;
+    const props: [string, string][] = [
+      ['lisa.case_id', this.text(c.caseId)],
+      ['lisa.status', c.status],
+    ];
+    for (const m of c.metrics)
+      props.push([this.text(`metric.${m.name}`), this.text(`${m.value}${m.unit ? ` ${m.unit}` : ''}`)]);
+
+    const log = c.logPath ? linkFrom(this.path, this.ctx.runDir, c.logPath) : undefined;
+    const out: string[] = [];
+    if (c.envId) out.push(`environment: ${c.envId}`);
+    if (log) out.push(`log: ${log}`);
+    for (const a of c.attempts.slice(0, -1))
+      out.push(`attempt ${a.attempt}: ${a.status} ${shortMessage(a.message)}`.trim());
+    const status = c.unfinished ? 'UNFINISHED' : c.status;
+    if (status === 'UNFINISHED')
+      out.push('status UNFINISHED: the run was interrupted before the case finished; reported as skipped.');
+    else if (status === 'ATTEMPTED')
+      out.push('status ATTEMPTED: the case ran but could not reach a verdict; reported as skipped.');
     if (c.subResults.length) {
       out.push(
         'sub-results:',
         ...c.subResults.map((s) => `  ${s.status} ${s.name}${s.message ? `: ${s.message}` : ''}`),
       );
     }
-    if (out.length) tc.standardOutput(this.text(out.join('\n')));
+    const tc: TestCaseXml = {
+      classname: this.text(c.suite),
+      name: this.text(name),
+      timeMs: c.durationMs,
+      props,
+      ...this.outcome(c),
+    };
+    if (out.length) tc.systemOut = this.text(out.join('\n'));
+    return tc;
   }
 
   /** LISA's `include_subtest: true`: each sub-result is a test case of its own, `<case>.<sub>`. */
-  private addSubtests(suite: { testCase(): TestCase }, c: CaseResult): void {
-    for (const sub of c.subResults) {
-      const tc = suite
-        .testCase()
-        .className(this.text(c.suite))
-        .name(this.text(`${c.name}.${sub.name}`));
-      if (sub.status === 'FAILED') tc.failure(this.text(sub.message || 'failed'), 'FAILED');
-      else if (sub.status !== 'PASSED') skipWithMessage(tc, this.text(sub.message || sub.status.toLowerCase()));
-    }
+  private subtests(c: CaseResult): string {
+    return c.subResults
+      .map((sub) => {
+        const tc: TestCaseXml = { classname: this.text(c.suite), name: this.text(`${c.name}.${sub.name}`) };
+        if (sub.status === 'FAILED') tc.failure = { message: this.text(sub.message || 'failed'), type: 'FAILED' };
+        else if (sub.status !== 'PASSED') tc.skipped = this.text(sub.message || sub.status.toLowerCase());
+        return testCase(tc);
+      })
+      .join('');
   }
 
   /** Masked (again, defensively) and free of characters XML cannot hold. */
@@ -178,20 +225,8 @@ export class JUnitNotifier implements Notifier {
   }
 }
 
-/**
- * junit-report-builder 5 writes a bare <skipped/>; Jenkins, Azure DevOps and GitHub reporters show
- * the `message` attribute as the reason, so it is added to the element the builder creates.
- */
-function skipWithMessage(tc: TestCase, message: string): void {
-  tc.skipped();
-  const build = tc.build.bind(tc);
-  tc.build = (parent) => {
-    const element = build(parent);
-    const children = (element as unknown as { children: { name?: string; att(n: string, v: string): unknown }[] })
-      .children;
-    children.find((child) => child.name === 'skipped')?.att('message', message);
-    return element;
-  };
+function subOutcome(status: string): 'passed' | 'failure' | 'skipped' {
+  return status === 'FAILED' ? 'failure' : status === 'PASSED' ? 'passed' : 'skipped';
 }
 
 export const junitNotifier = defineNotifier({

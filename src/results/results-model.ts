@@ -1,5 +1,6 @@
 import type { SubResultStatus } from '../testing/types.js';
 import type { CaseRef, CaseStatus, CombinationInfo, FinalStatus, RunEvent, RunSummary } from './events.js';
+import { reportStatus, type ReportStatus } from './report-status.js';
 import { PreparationRecords, type BisectRecord, type TransformerRecord } from './preparation-records.js';
 
 export type { BisectRecord, TransformerRecord } from './preparation-records.js';
@@ -57,6 +58,8 @@ export interface EnvironmentRecord {
   platform: string;
   combination: string;
   nodes: RunEventOfEnvBegin['nodes'];
+  image?: string;
+  vmSize?: string;
   startedAt: string;
   endedAt?: string;
   broken?: string;
@@ -104,11 +107,28 @@ export class ResultsModel {
   private readonly byId = new Map<string, CaseResult>();
   /** How many cases share a combination and case id (more than one under `times`). */
   private readonly repeats = new Map<string, number>();
+  /** Cases by report status, kept as events arrive: a summary per event must not walk every case. */
+  private readonly counts = new Map<ReportStatus, number>();
   private firstTime: string | undefined;
   private lastTime: string | undefined;
 
   /** Applies one event; returns the case it touched, if any. */
   apply(event: RunEvent): CaseResult | undefined {
+    const ref = 'case' in event ? event.case : undefined;
+    const before = ref && this.byId.get(ref.runCaseId);
+    const was = before ? reportStatus(before) : undefined;
+    const c = this.fold(event);
+    if (c) {
+      const now = reportStatus(c);
+      if (now !== was) {
+        if (was) this.counts.set(was, (this.counts.get(was) ?? 0) - 1);
+        this.counts.set(now, (this.counts.get(now) ?? 0) + 1);
+      }
+    }
+    return c;
+  }
+
+  private fold(event: RunEvent): CaseResult | undefined {
     this.firstTime ??= event.time;
     this.lastTime = event.time;
     switch (event.type) {
@@ -129,15 +149,19 @@ export class ResultsModel {
         return undefined;
       case 'combination.end':
         return undefined;
-      case 'env.begin':
-        this.envs.set(event.envId, {
+      case 'env.begin': {
+        const env: EnvironmentRecord = {
           envId: event.envId,
           platform: event.platform,
           combination: event.combination,
           nodes: event.nodes,
           startedAt: event.time,
-        });
+        };
+        if (event.image !== undefined) env.image = event.image;
+        if (event.vmSize !== undefined) env.vmSize = event.vmSize;
+        this.envs.set(event.envId, env);
         return undefined;
+      }
       case 'env.end': {
         const env = this.envs.get(event.envId);
         if (env) {
@@ -191,8 +215,9 @@ export class ResultsModel {
         // Waiting for its retry, the case has no result yet; reports must not count it as failed.
         if (event.willRetry) c.status = 'QUEUED';
         // A resumed run finishes what an interrupted one left unfinished.
+        // Deleting only when set: a delete on every case would turn each one into a slow, large dictionary object.
         if (event.unfinished) c.unfinished = true;
-        else if (!event.willRetry) delete c.unfinished;
+        else if (!event.willRetry && c.unfinished) delete c.unfinished;
         return c;
       }
       case 'transformer.begin':
@@ -243,17 +268,20 @@ export class ResultsModel {
    * not failed or skipped, whatever status the engine gave its last attempt.
    */
   summary(): RunSummary {
-    const s: RunSummary = { total: 0, passed: 0, failed: 0, skipped: 0, attempted: 0, unfinished: 0 };
-    for (const c of this.byId.values()) {
-      s.total++;
-      if (c.unfinished) s.unfinished++;
-      else if (c.status === 'PASSED') s.passed++;
-      else if (c.status === 'FAILED') s.failed++;
-      else if (c.status === 'SKIPPED') s.skipped++;
-      else if (c.status === 'ATTEMPTED') s.attempted++;
-      else s.unfinished++;
-    }
-    return s;
+    const n = (st: ReportStatus) => this.counts.get(st) ?? 0;
+    return {
+      total: this.byId.size,
+      passed: n('PASSED'),
+      failed: n('FAILED'),
+      skipped: n('SKIPPED'),
+      attempted: n('ATTEMPTED'),
+      unfinished: n('UNFINISHED') + n('QUEUED') + n('RUNNING'),
+    };
+  }
+
+  /** How many cases have each report status now (QUEUED and RUNNING included). */
+  count(status: ReportStatus): number {
+    return this.counts.get(status) ?? 0;
   }
 
   /** Wall time of the run: the engine's figure once the run ended, else what the events span. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConsoleNotifier } from '../../../src/notifiers/console.js';
+import { ConsoleNotifier, type ProgressMode } from '../../../src/notifiers/console.js';
+import { clip } from '../../../src/notifiers/console-live.js';
 import { stripAnsi } from '../../../src/notifiers/format.js';
 import {
   COMBO_A,
@@ -13,11 +14,21 @@ import {
 
 type Events = ReturnType<typeof runEvents>;
 async function output(
-  opts: { debug?: boolean; color?: string; tty?: boolean; cut?: (e: Events) => number; events?: Events } = {},
+  opts: {
+    debug?: boolean;
+    color?: string;
+    tty?: boolean;
+    progress?: ProgressMode;
+    cut?: (e: Events) => number;
+    events?: Events;
+  } = {},
 ) {
   const ctx = makeContext('/runs/r1', opts.debug ?? false);
   ctx.out.isTTY = opts.tty ?? false;
-  const notifier = new ConsoleNotifier(ctx, opts.color ? { color: opts.color } : {});
+  const notifier = new ConsoleNotifier(ctx, {
+    ...(opts.color ? { color: opts.color } : {}),
+    ...(opts.progress ? { progress: opts.progress } : {}),
+  });
   const events = opts.events ?? runEvents('/runs/r1');
   await feed(notifier, opts.cut ? events.slice(0, opts.cut(events)) : events);
   await notifier.finish();
@@ -72,12 +83,13 @@ test('colour follows the terminal and NO_COLOR; color: always/never override', a
   const saved = process.env['NO_COLOR'];
   try {
     delete process.env['NO_COLOR'];
-    assert.match(await output({ tty: true }), /\u001b\[32mPASSED/);
+    assert.match(await output({ tty: true, progress: 'lines' }), /\u001b\[32mPASSED/);
+    assert.match(await output({ tty: true }), /\u001b\[32m6 passed/, 'the live summary is coloured too');
     process.env['NO_COLOR'] = '1';
-    assert.doesNotMatch(await output({ tty: true }), /\u001b\[/);
+    assert.doesNotMatch(await output({ tty: true }), /\u001b\[[0-9;]*m/);
     assert.match(await output({ color: 'always' }), /\u001b\[31mFAILED/);
     delete process.env['NO_COLOR'];
-    assert.doesNotMatch(await output({ tty: true, color: 'never' }), /\u001b\[/);
+    assert.doesNotMatch(await output({ tty: true, color: 'never' }), /\u001b\[[0-9;]*m/);
   } finally {
     if (saved === undefined) delete process.env['NO_COLOR'];
     else process.env['NO_COLOR'] = saved;
@@ -97,4 +109,48 @@ test('Ctrl-C as the engine reports it: cut-short cases are unfinished, not failu
   assert.ok(!failures.includes('fio'), 'the interrupted case is not listed as a failure');
   const debug = await output({ debug: true, events: interruptedEvents('/runs/r1') });
   assert.match(debug, /UNFINISHED storage\.fio \(image=debian12\) - interrupted while running \(Ctrl-C\)/);
+});
+
+test('on a terminal: a status block redrawn in place, only failures and retries as lines, then the summary', async () => {
+  const ctx = makeContext('/runs/r1');
+  ctx.out.isTTY = true;
+  const notifier = new ConsoleNotifier(ctx, { color: 'never' });
+  const events = runEvents('/runs/r1');
+  const boot = events.findIndex((e) => e.type === 'case.begin' && e.case.name === 'boot') + 1;
+  await feed(notifier, events.slice(0, boot));
+  // Redraws are throttled to one per 100 ms: waiting lets the block show the running case.
+  await new Promise((r) => setTimeout(r, 250));
+  await feed(notifier, events.slice(boot));
+  await notifier.finish();
+  const raw = ctx.out.text;
+  // Each redraw moves to the block's first line and clears the screen below it.
+  assert.match(raw, /\u001b\[\d+F\u001b\[J/);
+  assert.match(raw, /\d+\/9 done/);
+  assert.match(raw, /env-1 \[image=debian12\]: running core\.boot/, "the environment's current case");
+  const text = raw.replace(/\u001b\[\d+F\u001b\[J/g, '\n');
+  assert.ok(!/^PASSED {4}/m.test(text), 'passed cases are counted, not listed');
+  assert.ok(!/^SKIPPED {3}/m.test(text), 'skipped cases too');
+  assert.match(
+    text,
+    /^FAILED {4}core\.kernel_log \(image=debian12\) 3\.0s - dmesg has 2 errors/m,
+    'failures as they happen',
+  );
+  assert.match(text, /^RETRY {5}core\.flaky/m);
+  // The last thing written is the summary, after the block was erased for good.
+  const tail = raw.slice(raw.lastIndexOf('\u001b[J') + 3);
+  assert.match(tail, /^\nFAILED: 9 cases \(6 passed, 1 failed, 1 skipped, 1 attempted\)/);
+  assert.ok(!tail.includes(' done'), 'no status block left over');
+  assert.ok(!raw.includes(SECRET));
+});
+
+test('--debug and progress: lines keep a line per case on a terminal; progress: live forces the block', async () => {
+  assert.match(await output({ tty: true, debug: true, color: 'never' }), /^PASSED {4}core\.boot/m);
+  assert.match(await output({ tty: true, progress: 'lines', color: 'never' }), /^PASSED {4}core\.boot/m);
+  assert.match(await output({ tty: false, progress: 'live' }), /\d+\/9 done/);
+});
+
+test('status lines are cut to the terminal width without splitting colour codes', () => {
+  assert.equal(clip('abcdef', 4), 'abc…');
+  assert.equal(clip('\u001b[32mabcdef\u001b[0m', 4), '\u001b[32mabc…\u001b[0m');
+  assert.equal(clip('ab\u001b[1mcd\u001b[0m', 10), 'ab\u001b[1mcd\u001b[0m');
 });

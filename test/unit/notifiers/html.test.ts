@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HtmlNotifier } from '../../../src/notifiers/html.js';
@@ -12,6 +12,13 @@ test('report.html is self-contained, escaped, filterable and links logs relative
   try {
     const notifier = new HtmlNotifier(makeContext(runDir), { throttle_ms: 60_000 });
     const events = runEvents(runDir);
+    // Only logs that exist are linked: the failed case's log is on disk, the others are not.
+    const klogDir = join(runDir, 'cases', `${COMBO_A}_core.kernel_log_1`);
+    mkdirSync(klogDir, { recursive: true });
+    writeFileSync(
+      join(klogDir, 'case.log'),
+      `${'noise\n'.repeat(2000)}$ dmesg --level=err\n[ 3.1] BUG: unable to handle page fault\npassword=${SECRET}\n`,
+    );
     const file = join(runDir, 'report.html');
     const ends = events.map((e, i) => (e.type === 'case.end' ? i : -1)).filter((i) => i >= 0);
     await feed(notifier, events.slice(0, ends[0]! + 1));
@@ -33,6 +40,18 @@ test('report.html is self-contained, escaped, filterable and links logs relative
     }
     assert.equal(html.match(/<tr data-status=/g)?.length, 9);
     assert.ok(html.includes(`href="cases/${encodeURIComponent(`${COMBO_A}_core.kernel_log_1`)}/case.log"`));
+    assert.ok(!html.includes('core.boot_1/case.log'), 'no link to a log that does not exist');
+    const failures = html.slice(html.indexOf('<h2 id="failures">'), html.indexOf('<h2>Cases</h2>'));
+    assert.match(failures, /Failures \(1\)/);
+    assert.match(failures, /BUG: unable to handle page fault/, 'the end of the case log');
+    assert.ok(
+      !failures.includes(
+        'noise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise\nnoise',
+      ),
+      'only its last lines',
+    );
+    assert.match(html, /<h2>Environments<\/h2>/);
+    assert.match(html, /Debian 12/);
     assert.ok(html.includes('no_call_trace: Call Trace at ext4_readdir'));
     assert.ok(html.includes('throughput = <b>812.4</b> MB/s'));
     assert.ok(html.includes('2 attempts'));
