@@ -1,12 +1,28 @@
 /** The few XML pieces the JUnit report is made of, written as text so a large report can be streamed. */
 
+// Characters XML 1.0 forbids anywhere, even escaped (ESC from coloured test output is the usual
+// one): a report holding one is rejected whole by JUnit readers, so they are replaced.
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function xmlText(text: string): string {
+  return text.replace(NOT_XML, '\uFFFD');
+}
+
+/** An attribute value; line breaks as character references, since parsers turn literal ones into spaces. */
 export function attr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return xmlText(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
 }
 
 /** A CDATA section; `]]>` inside the text is split across two sections, as XML requires. */
 export function cdata(text: string): string {
-  return `<![CDATA[${text.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+  return `<![CDATA[${xmlText(text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }
 
 export function properties(indent: string, props: [string, string][]): string {

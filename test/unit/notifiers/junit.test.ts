@@ -200,3 +200,16 @@ test(
     assert.equal(doc.testsuites.testsuite[0]?.testcase[0]?.name, 'boot');
   }),
 );
+
+test('characters XML forbids (ESC of coloured output, NUL) are replaced, so the report stays readable', async () => {
+  const { attr, cdata } = await import('../../../src/notifiers/junit-xml.js');
+  const nasty = 'red \u001b[31mFAIL\u001b[0m nul\u0000 bell\u0007 "q" <a>&\nline2';
+  const doc = `<?xml version="1.0"?><t m="${attr(nasty)}">${cdata(nasty + ']]>')}</t>`;
+  assert.equal(XMLValidator.validate(doc), true);
+  // htmlEntities: decode numeric character references, as Java's and Python's XML readers do.
+  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true }).parse(doc) as {
+    t: { m: string; '#text': string };
+  };
+  assert.equal(parsed.t.m, 'red \uFFFD[31mFAIL\uFFFD[0m nul\uFFFD bell\uFFFD "q" <a>&\nline2');
+  assert.ok(parsed.t['#text'].endsWith('line2]]>'));
+});
