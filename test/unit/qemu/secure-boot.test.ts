@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildQemuArgs, type VmSpec } from '../../../src/platform/qemu/args.js';
 import { parseQemuOptions } from '../../../src/platform/qemu/config.js';
-import { DEBIAN_SNAKEOIL, missingSecureBootFile } from '../../../src/platform/qemu/secure-boot/options.js';
+import { DEBIAN_SNAKEOIL } from '../../../src/platform/qemu/schema.js';
+import { missingSecureBootFile } from '../../../src/platform/qemu/secure-boot/options.js';
 import { buildSignedEsp, stubEnd, ukiSectionArgs } from '../../../src/platform/qemu/secure-boot/uki.js';
 
 const spec: VmSpec = {

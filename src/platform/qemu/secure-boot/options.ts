@@ -1,40 +1,5 @@
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
-
-/**
- * Debian's `ovmf` package ships a "snakeoil" key pair enrolled as PK, KEK and db in a variable
- * store template, with the private key beside it (password `snakeoil`). It is public on purpose:
- * a test guest can be Secure Boot enforcing out of the box. Image teams point these at their own
- * signing key and an OVMF variable store that enrols it.
- */
-export const DEBIAN_SNAKEOIL = {
-  firmware_code: '/usr/share/OVMF/OVMF_CODE_4M.fd',
-  firmware_vars: '/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd',
-  signing_key: '/usr/share/ovmf/PkKek-1-snakeoil.key',
-  signing_cert: '/usr/share/ovmf/PkKek-1-snakeoil.pem',
-  key_password: 'snakeoil',
-} as const;
-
-/** Debian's systemd-boot-efi: the stub a unified kernel image is built around. */
-export const DEFAULT_UKI_STUB = '/usr/lib/systemd/boot/efi/linuxx64.efi.stub';
-
-export const secureBootSchema = z
-  .object({
-    firmware_code: z.string().min(1).optional().describe(`OVMF code image (default ${DEBIAN_SNAKEOIL.firmware_code})`),
-    firmware_vars: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(`OVMF variable store template with your keys enrolled (default ${DEBIAN_SNAKEOIL.firmware_vars})`),
-    signing_key: z.string().min(1).optional().describe('PEM private key the UKI is signed with (default: snakeoil)'),
-    signing_cert: z.string().min(1).optional().describe('PEM certificate of that key, enrolled in db'),
-    key_password: z.string().optional().describe('Passphrase of signing_key, if it is encrypted'),
-    uki_stub: z.string().min(1).optional().describe(`systemd-stub to build the UKI from (default ${DEFAULT_UKI_STUB})`),
-    tpm: z.boolean().default(true).describe('Give each guest a TPM 2.0 (swtpm), measured boot on'),
-  })
-  .strict();
-
-export type SecureBootSection = z.output<typeof secureBootSchema>;
+import { DEBIAN_SNAKEOIL, DEFAULT_UKI_STUB, type SecureBootSection } from '../schema.js';
 
 /** Resolved paths the platform uses; every file is checked before anything boots. */
 export interface SecureBootOptions {
