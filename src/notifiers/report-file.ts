@@ -1,10 +1,5 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { Logger } from '../logging/logger.js';
 import { writeFileAtomic } from './atomic-write.js';
-
-/** Chunks are gathered up to this size before each write: few syscalls, and no string the size of the report. */
-const WRITE_CHUNK = 64 * 1024;
 
 /** Writes may take this share of the run's wall time, plus a start-up allowance. */
 const BUDGET_SHARE = 0.1;
@@ -73,48 +68,9 @@ export class ReportFile {
     const begin = performance.now();
     this.lastWrite = Date.now();
     try {
-      const content = this.render();
-      if (typeof content === 'string') writeFileAtomic(this.path, content);
-      else writeChunksAtomic(this.path, content);
+      writeFileAtomic(this.path, this.render());
     } finally {
       this.spentMs += performance.now() - begin;
     }
   }
-}
-
-/**
- * Like writeFileAtomic, from pieces: a 10,000-case report rendered as one string would sit in V8's
- * large-object space until a full collection, which is what made a large run's memory grow.
- */
-function writeChunksAtomic(path: string, chunks: Iterable<string>): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    let pending = '';
-    for (const chunk of chunks) {
-      pending += chunk;
-      if (pending.length >= WRITE_CHUNK) {
-        writeAll(fd, pending);
-        pending = '';
-      }
-    }
-    if (pending) writeAll(fd, pending);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      closeSync(fd);
-    } catch {
-      // Already closed: the rename failed.
-    }
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text);
-  for (let done = 0; done < buf.length; ) done += writeSync(fd, buf, done);
 }
