@@ -1,5 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import ssh2 from 'ssh2';
+import { detectPanics } from '../qemu/panic.js';
+
+const FATAL = /Kernel panic - not syncing/;
 
 const { Client } = ssh2;
 
@@ -65,8 +68,9 @@ export function consolePanic(file: string, from: number): string | undefined {
   try {
     const buf = Buffer.alloc(Math.min(size - from, 4 << 20));
     const n = readSync(fd, buf, 0, buf.length, size - buf.length);
-    const m = /Kernel panic - not syncing:[^\r\n]*/.exec(buf.subarray(0, n).toString('latin1'));
-    return m?.[0].trim();
+    // The shared detector (escape codes and CRs cleaned), keeping only the fatal kind.
+    const line = detectPanics(buf.subarray(0, n).toString('latin1')).find((f) => FATAL.test(f.line))?.line;
+    return line?.slice(line.search(FATAL));
   } finally {
     closeSync(fd);
   }
