@@ -3,7 +3,8 @@ import { BmcError, type Bmc, type PowerState } from './bmc.js';
 import type { BootServer } from './boot-server.js';
 import { ConsoleCapture } from './console-capture.js';
 import type { MachineConfig } from './schema.js';
-import { consolePanic, consoleSize, waitForSshLogin } from './ssh-ready.js';
+import { waitForSshLogin } from './ssh-ready.js';
+import { consolePanic, consoleSize } from '../console-log.js';
 
 const POWER_SETTLE_MS = 60_000;
 

@@ -1,6 +1,7 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
-import { consolePanic, consoleSize, waitForSshLogin } from '../baremetal/ssh-ready.js';
+import { waitForSshLogin } from '../baremetal/ssh-ready.js';
+import { consolePanic, consoleSize } from '../console-log.js';
 import { steps, type VmSpec } from './cmdlets.js';
 import type { HyperVHost } from './host.js';
 
