@@ -79,8 +79,9 @@ export function releaseAddress(a: string): void {
  * user with the VM's SSH keys and passwordless sudo.
  */
 export class QemuGuestBackend {
-  private key: RunKey | undefined;
-  private image: Awaited<ReturnType<typeof buildImage>> | undefined;
+  // Promises, not values: VMs of one deployment start at once and must share one key and image.
+  private key: Promise<RunKey> | undefined;
+  private image: ReturnType<typeof buildImage> | undefined;
   private readonly warm = new Map<string, Promise<WarmTemplate | undefined>>();
   readonly log: Logger;
 
@@ -92,10 +93,10 @@ export class QemuGuestBackend {
     this.log = new Logger('arm-endpoint', sink ? [sink] : [], new SecretMasker());
   }
 
-  private async ready(): Promise<{ key: RunKey; image: NonNullable<QemuGuestBackend['image']> }> {
-    this.key ??= await ensureRunKey(join(this.dir, 'key'));
-    this.image ??= await buildImage({ cacheDir: this.cacheDir, username: 'lisa', log: (l) => this.log.info(l) });
-    return { key: this.key, image: this.image };
+  private async ready(): Promise<{ key: RunKey; image: Awaited<ReturnType<typeof buildImage>> }> {
+    this.key ??= ensureRunKey(join(this.dir, 'key'));
+    this.image ??= buildImage({ cacheDir: this.cacheDir, username: 'lisa', log: (l) => this.log.info(l) });
+    return { key: await this.key, image: await this.image };
   }
 
   serialLogPath(id: string): string {
