@@ -72,7 +72,8 @@ export function buildQemuArgs(spec: VmSpec): string[] {
     '-device',
     `virtio-rng-pci,rng=rng0,addr=${SLOT.rng}`,
     '-chardev',
-    `file,id=ser0,path=${escapeOpt(spec.serialLog)}`,
+    // append: a stop/start relaunches QEMU, and the first boot's console must survive it.
+    `file,id=ser0,path=${escapeOpt(spec.serialLog)},append=on`,
     '-serial',
     'chardev:ser0',
     '-qmp',

@@ -43,7 +43,7 @@ describe('buildQemuArgs', () => {
     const a = buildQemuArgs(spec);
     assert.deepEqual(after(a, '-kernel'), ['/img/vmlinuz']);
     assert.match(after(a, '-append')[0]!, /console=ttyS0/);
-    assert.deepEqual(after(a, '-chardev'), ['file,id=ser0,path=/run/e1/serial.log']);
+    assert.deepEqual(after(a, '-chardev'), ['file,id=ser0,path=/run/e1/serial.log,append=on']);
     assert.deepEqual(after(a, '-fw_cfg'), ['name=opt/lisa/authorized_keys,file=/run/key.pub']);
     assert.deepEqual(after(a, '-qmp'), ['unix:/run/e1/qmp.sock,server=on,wait=off']);
   });
