@@ -175,6 +175,7 @@ export class Scheduler {
   private async runOn(env: Environment, first: WorkItem): Promise<void> {
     let failed = false;
     let started = false;
+    let redeploy = false;
     try {
       const facts = await this.factsOf(env);
       this.o.bus.emit({
@@ -237,7 +238,7 @@ export class Scheduler {
       failed = true;
       env.broken = `environment failed: ${(e as Error).message}`;
       this.o.log.error(`${env.id}: ${env.broken}`);
-      if (!started) this.setupFailed(env, first);
+      if (!started) redeploy = this.setupFailed(env, first);
     } finally {
       this.o.bus.emit({ type: 'env.end', envId: env.id, combination: this.o.combination, broken: env.broken });
       try {
@@ -245,19 +246,21 @@ export class Scheduler {
       } catch (e) {
         this.o.log.warn(`releasing ${env.id} failed: ${(e as Error).message}`);
       }
+      // Requeued only now: the fresh deploy starts after the failed environment was cleaned up.
+      if (redeploy) this.queue.pushFront(first);
       this.endClaim(true);
     }
   }
 
   /**
    * The environment failed before its first case (nodes unreachable): with `environment.retry`
-   * left, the case goes back to the queue for a fresh deploy once this one is released.
+   * left, the case goes back to the queue (true) for a fresh deploy once this one is released.
    */
-  private setupFailed(env: Environment, first: WorkItem): void {
+  private setupFailed(env: Environment, first: WorkItem): boolean {
     const n = this.takeDeployRetry(first);
     if (n === undefined) {
       this.endItem(first, { status: 'FAILED', message: env.broken! }, env.id, 0);
-      return;
+      return false;
     }
     this.o.log.warn(`${env.id}: deploying a new environment (retry ${n} of ${this.policy.retry}): ${env.broken}`);
     this.o.bus.emit({
@@ -267,7 +270,7 @@ export class Scheduler {
       attempt: n,
       message: env.broken!,
     });
-    this.queue.pushFront(first);
+    return true;
   }
 
   private async factsOf(env: Environment): Promise<EnvironmentFacts> {
