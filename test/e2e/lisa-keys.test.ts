@@ -209,6 +209,8 @@ describe('LISA runbook keys', { timeout: 10 * 60_000 }, () => {
         'SELECT test_project, test_pass, tags FROM runs',
       );
       assert.deepEqual(rows.map((x) => ({ ...x })), [{ test_project: 'image-qual', test_pass: 'nightly-42', tags: 'azl3,cis' }]);
+      const cases = await db.all<{ case_id: string; status: string }>('SELECT case_id, status FROM cases');
+      assert.deepEqual(cases.map((x) => ({ ...x })), [{ case_id: 'keys.one', status: 'PASSED' }], 'the rest of the run is written too');
     } finally {
       await db.close();
     }

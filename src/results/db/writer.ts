@@ -189,8 +189,7 @@ export class ResultsWriter {
        ON CONFLICT (run_pk, run_case_id) DO UPDATE SET status = excluded.status, message = excluded.message,
          attempts = excluded.attempts, duration_ms = excluded.duration_ms, env_id = excluded.env_id,
          log_path = excluded.log_path, started_at = excluded.started_at, ended_at = excluded.ended_at,
-         unfinished = excluded.unfinished, test_project = excluded.test_project,
-         test_pass = excluded.test_pass, tags = excluded.tags
+         unfinished = excluded.unfinished
        RETURNING id`,
       params,
     );
