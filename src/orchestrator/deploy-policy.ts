@@ -59,7 +59,14 @@ export async function deployWithPolicy(req: Requirement, t: DeployTry): Promise<
           ctx.log.info(
             `deploy waits for resources (${message}); tries again for up to ${Math.ceil(left / 1000)} s: wait_resource_timeout`,
           );
-        t.bus.emit({ type: 'env.retry', combination: t.combination, reason: 'resource-busy', attempt: waits, message, waitMs });
+        t.bus.emit({
+          type: 'env.retry',
+          combination: t.combination,
+          reason: 'resource-busy',
+          attempt: waits,
+          message,
+          waitMs,
+        });
         await sleep(waitMs, undefined, { signal: t.signal }).catch(() => undefined);
         if (t.signal.aborted) throw e;
         continue;

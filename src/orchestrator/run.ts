@@ -19,7 +19,6 @@ import { planItems } from './plan.js';
 import { planRunnable } from './planning.js';
 import { Scheduler } from './scheduler.js';
 import { selectCases } from './selection.js';
-import type { WorkItem } from './work-queue.js';
 
 export interface RunRunbookOptions {
   debug: boolean;

@@ -56,9 +56,11 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
     };
     if (options.beforeValidate) {
       const { dirs, part } = extensionDirs(rest, base);
-      await options.beforeValidate(dirs, { importBuiltinTests: importsBuiltinTests(rest, base) }).catch((e: unknown) => {
-        throw extensionLoadError(e, part, dirs);
-      });
+      await options
+        .beforeValidate(dirs, { importBuiltinTests: importsBuiltinTests(rest, base) })
+        .catch((e: unknown) => {
+          throw extensionLoadError(e, part, dirs);
+        });
     }
     // Transformer outputs are variables before they have values: placeholders, lowest layer.
     const transformerTree = only(tree, 'transformer');

@@ -73,7 +73,9 @@ function environmentPolicyOf(data: RunbookData): ResolvedRunbook['environmentPol
   const env = data.environment;
   // One key decides how long to wait for resources: LISA's top-level one; a platform section's
   // own (azure's, written before lisa read the top-level key) counts when the top-level one is absent.
-  const section = data.platform?.[0]?.[String(data.platform[0].type)] as { wait_resource_timeout?: unknown } | undefined;
+  const section = data.platform?.[0]?.[String(data.platform[0].type)] as
+    | { wait_resource_timeout?: unknown }
+    | undefined;
   const own = typeof section?.wait_resource_timeout === 'number' ? section.wait_resource_timeout : undefined;
   const minutes = data.wait_resource_timeout ?? own ?? 0;
   return {

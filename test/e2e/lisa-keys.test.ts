@@ -78,7 +78,10 @@ describe('LISA runbook keys', { timeout: 10 * 60_000 }, () => {
     const short = run(runbook({ flaky: ['fail_first: 2'], top: ['environment:', '  retry: 1'] }));
     assert.equal(short.code, 1, short.all);
     assert.equal(short.end('keys.one')?.status, 'FAILED');
-    assert.equal(short.end('keys.one')?.message, 'environment deploy failed: flaky: deploy 2 failed, nothing left behind');
+    assert.equal(
+      short.end('keys.one')?.message,
+      'environment deploy failed: flaky: deploy 2 failed, nothing left behind',
+    );
     assert.equal(short.state.deploys, 2);
 
     const none = run(runbook({ flaky: ['fail_first: 1'] }));
@@ -128,7 +131,10 @@ describe('LISA runbook keys', { timeout: 10 * 60_000 }, () => {
     assert.equal(r.code, 0, r.all);
     assert.equal(r.state.deploys, 0);
     assert.equal(r.end('keys.one')?.status, 'SKIPPED');
-    assert.match(r.end('keys.one')!.message, /environment\.allow_create is false.*platform flaky creates its environments/);
+    assert.match(
+      r.end('keys.one')!.message,
+      /environment\.allow_create is false.*platform flaky creates its environments/,
+    );
 
     // The ready platform leases listed machines, so the key changes nothing there.
     const dir = lab();
@@ -156,7 +162,10 @@ describe('LISA runbook keys', { timeout: 10 * 60_000 }, () => {
     assert.equal(strict.end('keys.big')?.status, 'FAILED');
     assert.equal(strict.end('keys.big')?.message, 'requirement not met: 512 cores (has 2) (environment.warn_as_error)');
     assert.equal(strict.end('keys.one')?.status, 'PASSED');
-    assert.match(strict.stderr, /requirement not met: 512 cores \(has 2\) \(an error: environment.warn_as_error is true\)/);
+    assert.match(
+      strict.stderr,
+      /requirement not met: 512 cores \(has 2\) \(an error: environment.warn_as_error is true\)/,
+    );
   });
 
   it('import_builtin_tests: false loads only the extension suites, for list and run', () => {
@@ -166,9 +175,12 @@ describe('LISA runbook keys', { timeout: 10 * 60_000 }, () => {
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, /keys\.one/);
     assert.doesNotMatch(listed.stdout, /smoke\./);
-    const withBuiltins = runCli(['list', '-r', writeRunbook(dir, 'all.yml', runbook({ cases: '.' })), '-t', 'case', '-a'], {
-      cwd: dir,
-    });
+    const withBuiltins = runCli(
+      ['list', '-r', writeRunbook(dir, 'all.yml', runbook({ cases: '.' })), '-t', 'case', '-a'],
+      {
+        cwd: dir,
+      },
+    );
     assert.match(withBuiltins.stdout, /smoke\./, 'the control lists built-in suites');
 
     const r = run(runbook({ cases: '.', top: ['import_builtin_tests: false'] }));
@@ -208,9 +220,16 @@ describe('LISA runbook keys', { timeout: 10 * 60_000 }, () => {
       const rows = await db.all<{ test_project: string; test_pass: string; tags: string }>(
         'SELECT test_project, test_pass, tags FROM runs',
       );
-      assert.deepEqual(rows.map((x) => ({ ...x })), [{ test_project: 'image-qual', test_pass: 'nightly-42', tags: 'azl3,cis' }]);
+      assert.deepEqual(
+        rows.map((x) => ({ ...x })),
+        [{ test_project: 'image-qual', test_pass: 'nightly-42', tags: 'azl3,cis' }],
+      );
       const cases = await db.all<{ case_id: string; status: string }>('SELECT case_id, status FROM cases');
-      assert.deepEqual(cases.map((x) => ({ ...x })), [{ case_id: 'keys.one', status: 'PASSED' }], 'the rest of the run is written too');
+      assert.deepEqual(
+        cases.map((x) => ({ ...x })),
+        [{ case_id: 'keys.one', status: 'PASSED' }],
+        'the rest of the run is written too',
+      );
     } finally {
       await db.close();
     }

@@ -28,7 +28,9 @@ for (const { kind, create } of databaseKinds()) {
       await again.close();
       await assert.rejects(
         openDatabase(t.url),
-        new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this lisa knows \\(${SCHEMA_VERSION}\\): upgrade lisa`),
+        new RegExp(
+          `schema version ${SCHEMA_VERSION + 1}, newer than this lisa knows \\(${SCHEMA_VERSION}\\): upgrade lisa`,
+        ),
       );
     } finally {
       await t.drop();
