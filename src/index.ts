@@ -18,6 +18,7 @@ export * from './runbook/index.js';
 export * from './notifiers/index.js';
 export { registerPlatform, knownPlatformTypes } from './platform/registry.js';
 export { definePlatform, type PlatformRegistration } from './platform/registration.js';
+export { ResourceBusyError, isResourceBusy } from './platform/resource-busy.js';
 // Plugins build their schemas with lisa's zod, so that they combine with the runbook schema.
 export { z } from 'zod';
 export { SshNode, type SshNodeOptions } from './node/ssh-node.js';

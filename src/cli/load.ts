@@ -1,6 +1,7 @@
 import { loadRunbook } from '../runbook/load.js';
 import type { LoadedRunbook } from '../runbook/types.js';
-import { builtinSuiteDir, loadSuites } from '../testing/loader.js';
+import { suiteDirs } from '../orchestrator/suite-dirs.js';
+import { loadSuites } from '../testing/loader.js';
 import type { TestCaseInfo } from '../testing/types.js';
 
 /**
@@ -18,10 +19,11 @@ export async function loadRunbookAndSuites(
     cliVariables,
     env: process.env,
     checkFiles,
-    beforeValidate: async (dirs) => {
-      cases = await loadSuites([builtinSuiteDir(), ...dirs]);
+    beforeValidate: async (dirs, o) => {
+      cases = await loadSuites(suiteDirs(dirs, o.importBuiltinTests));
     },
   });
-  cases ??= await loadSuites([builtinSuiteDir(), ...runbook.combinations[0]!.extension]);
+  const first = runbook.combinations[0]!;
+  cases ??= await loadSuites(suiteDirs(first.extension, first.importBuiltinTests));
   return { runbook, cases };
 }

@@ -64,7 +64,7 @@ export function* renderHtmlChunks(
 <style>${CSS}</style></head>
 <body>
 <h1>${esc(run.name || 'lisa run')} <span class="verdict ${esc(run.status)}">${esc(run.status)}</span></h1>
-<div class="meta">run ${esc(run.runId)} on ${esc(run.platform)} &middot; ${s.total} cases in
+<div class="meta">run ${esc(run.runId)} on ${esc(run.platform)}${runMetadata(run)} &middot; ${s.total} cases in
 ${esc(formatDuration(run.durationMs))} &middot; started ${esc(run.startedAt ?? '')} &middot; updated ${esc(generatedAt.toISOString())}${runLogs}</div>
 <p class="summary" id="summary">${s.passed} passed &middot; ${s.failed} failed &middot; ${s.skipped} skipped &middot; ${s.attempted} attempted${s.unfinished ? ` &middot; ${s.unfinished} unfinished` : ''}</p>
 `;
@@ -126,6 +126,16 @@ export function renderHtml(
 const MAX_EXCERPTS = 50;
 
 /** What was tested: each environment's nodes (OS, kernel, size), image, its span on a timeline, and its logs. */
+/** LISA's test_project, test_pass and tags, as ` · project X · pass Y · tags a, b`. */
+function runMetadata(run: RunResults): string {
+  const parts = [
+    run.testProject ? `project ${esc(run.testProject)}` : '',
+    run.testPass ? `pass ${esc(run.testPass)}` : '',
+    run.tags?.length ? `tags ${esc(run.tags.join(', '))}` : '',
+  ].filter(Boolean);
+  return parts.map((p) => ` &middot; ${p}`).join('');
+}
+
 function renderEnvironments(run: RunResults, files: ReportFiles): string {
   if (run.environments.length === 0) return '';
   const start = Date.parse(run.startedAt ?? run.environments[0]!.startedAt);

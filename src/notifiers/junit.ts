@@ -91,6 +91,9 @@ export class JUnitNotifier implements Notifier {
       const props: [string, string][] = [];
       if (run.runId) props.push(['lisa.run_id', this.text(run.runId)]);
       if (run.platform) props.push(['lisa.platform', this.text(run.platform)]);
+      if (run.testProject) props.push(['lisa.test_project', this.text(run.testProject)]);
+      if (run.testPass) props.push(['lisa.test_pass', this.text(run.testPass)]);
+      if (run.tags?.length) props.push(['lisa.tags', this.text(run.tags.join(','))]);
       props.push(['lisa.combination', this.text(group.combination)]);
       const variables = this.ctx.masker.maskDeep(this.model.combination(group.combination)?.variables ?? {});
       for (const [key, value] of Object.entries(variables)) {

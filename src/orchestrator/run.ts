@@ -10,14 +10,15 @@ import type { CaseRef, RunEvent, RunSummary } from '../results/events.js';
 import { writeInvocation, type Invocation } from '../results/invocation.js';
 import { RunDirectory } from '../results/run-dir.js';
 import type { LoadedRunbook, NotifierConfig, ResolvedRunbook } from '../runbook/types.js';
-import { builtinSuiteDir, loadSuites } from '../testing/loader.js';
+import { loadSuites } from '../testing/loader.js';
+import { suiteDirs } from './suite-dirs.js';
 import type { TestCaseInfo } from '../testing/types.js';
 import { ToolService } from '../tool/tool-service.js';
 import { driveCombinations, type RunCombination } from './combinations.js';
 import { planItems } from './plan.js';
+import { planRunnable } from './planning.js';
 import { Scheduler } from './scheduler.js';
 import { selectCases } from './selection.js';
-import type { WorkItem } from './work-queue.js';
 
 export interface RunRunbookOptions {
   debug: boolean;
@@ -71,7 +72,7 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
   const first = runbook.combinations[0]!;
   // Suites first: a broken suite is a user error reported before any run starts, and extension
   // modules may register notifiers or platforms that the runbook then uses.
-  const cases = options.cases ?? (await loadSuites([builtinSuiteDir(), ...first.extension]));
+  const cases = options.cases ?? (await loadSuites(suiteDirs(first.extension, first.importBuiltinTests)));
   const runDir = options.resume
     ? RunDirectory.open(options.resume.runDir, (text) => masker.mask(text))
     : RunDirectory.create(first.runRoot, runbook.name, new Date(), (text) => masker.mask(text));
@@ -110,6 +111,7 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
       // git_bisect picks its combinations as it goes.
       combinations: runbook.bisect ? [] : runbook.combinations.map((c) => c.combination.name),
       platform: first.platform.type,
+      ...first.metadata,
     });
   log.info(`run directory: ${runDir.root}`);
 
@@ -216,8 +218,10 @@ async function runCombination(
   try {
     platform = await createPlatform(rb.platform);
     await platform.prepare(pctx);
-    const runnable = await skipUnmet(platform, items, bus);
-    const concurrency = rb.concurrency ?? platform.maxParallel();
+    const policy = rb.environmentPolicy;
+    const runnable = await planRunnable(platform, items, { bus, log, policy });
+    // Each worker holds one environment: environment.max_concurrency caps them as concurrency does.
+    const concurrency = Math.min(rb.concurrency ?? platform.maxParallel(), policy.maxConcurrency ?? Infinity);
     const scheduler = new Scheduler(
       {
         platform,
@@ -232,6 +236,7 @@ async function runCombination(
         tools: shared.tools,
         runSignal: shared.signal,
         prepareEnvironment: extra.prepareEnvironment,
+        deployPolicy: policy,
       },
       runnable,
     );
@@ -260,26 +265,4 @@ async function runCombination(
       .catch((e: Error) => log.warn(`cleanup of platform ${rb.platform.type} failed: ${e.message}`));
     bus.emit({ type: 'combination.end', combination: name });
   }
-}
-
-/** Cases whose requirement the platform can never meet are SKIPPED now, naming the unmet item. */
-async function skipUnmet(platform: Platform, items: WorkItem[], bus: EventBus): Promise<WorkItem[]> {
-  const cache = new Map<string, Awaited<ReturnType<Platform['match']>>>();
-  const runnable: WorkItem[] = [];
-  for (const item of items) {
-    const key = JSON.stringify(item.selected.info.requirement);
-    let m = cache.get(key);
-    if (!m) cache.set(key, (m = await platform.match(item.selected.info.requirement)));
-    if (m.ok) runnable.push(item);
-    else
-      bus.emit({
-        type: 'case.end',
-        case: item.ref,
-        status: 'SKIPPED',
-        message: `requirement not met: ${m.unmet}`,
-        attempt: 1,
-        durationMs: 0,
-      });
-  }
-  return runnable;
 }

@@ -6,6 +6,7 @@ import type { RunDirectory } from '../results/run-dir.js';
 import type { ToolService } from '../tool/tool-service.js';
 import { runCase, type CaseOutcome } from './case-runner.js';
 import { matchRequirement, type EnvironmentFacts } from '../platform/requirements.js';
+import { deployWithPolicy, NO_DEPLOY_RETRY, type DeployPolicy } from './deploy-policy.js';
 import { Wakeup } from './wakeup.js';
 import { requirementOf, WorkQueue, type WorkItem } from './work-queue.js';
 
@@ -29,6 +30,8 @@ export interface SchedulerOptions {
   prepareEnvironment?: (
     env: Environment,
   ) => Promise<{ variables: Record<string, unknown>; failure?: { message: string; logPath?: string } }>;
+  /** `environment.retry` and `wait_resource_timeout`; none when absent. */
+  deployPolicy?: DeployPolicy;
 }
 
 const MAX_DEPLOY_FAILURES = 3;
@@ -48,6 +51,8 @@ export class Scheduler {
   /** Wakes workers waiting for an environment: one was released, no claim is left, or the run stopped. */
   private readonly freed = new Wakeup();
   private deployFailures = 0;
+  /** `environment.retry` retries each case has used, by runCaseId. */
+  private readonly deployRetries = new Map<string, number>();
 
   constructor(
     private readonly o: SchedulerOptions,
@@ -102,7 +107,15 @@ export class Scheduler {
     let env: Environment | undefined;
     this.claims++;
     try {
-      env = await this.o.platform.deploy(requirementOf(item), this.o.platformContext);
+      env = await deployWithPolicy(requirementOf(item), {
+        platform: this.o.platform,
+        ctx: this.o.platformContext,
+        bus: this.o.bus,
+        combination: this.o.combination,
+        signal: this.o.runSignal,
+        policy: this.policy,
+        takeRetry: () => this.takeDeployRetry(item),
+      });
     } catch (e) {
       this.endClaim(false);
       this.deployFailed(item, e as Error);
@@ -121,6 +134,17 @@ export class Scheduler {
     // Stopped meanwhile: the item is reported with the rest; nothing to wait for.
     if (this.stopped) return undefined;
     return { wait: this.freed.next() };
+  }
+
+  private get policy(): DeployPolicy {
+    return this.o.deployPolicy ?? NO_DEPLOY_RETRY;
+  }
+
+  private takeDeployRetry(item: WorkItem): number | undefined {
+    const used = this.deployRetries.get(item.ref.runCaseId) ?? 0;
+    if (used >= this.policy.retry) return undefined;
+    this.deployRetries.set(item.ref.runCaseId, used + 1);
+    return used + 1;
   }
 
   /**
@@ -150,6 +174,8 @@ export class Scheduler {
   /** Runs cases on a claimed environment until none fits it, then releases it and ends the claim. */
   private async runOn(env: Environment, first: WorkItem): Promise<void> {
     let failed = false;
+    let started = false;
+    let redeploy = false;
     try {
       const facts = await this.factsOf(env);
       this.o.bus.emit({
@@ -170,6 +196,7 @@ export class Scheduler {
       });
       const prepared = this.o.prepareEnvironment ? await this.o.prepareEnvironment(env) : { variables: {} };
       let item: WorkItem | undefined = first;
+      started = true;
       while (item) {
         if (this.stopped) {
           // Not run: give it back so that the end of the run reports it.
@@ -211,6 +238,7 @@ export class Scheduler {
       failed = true;
       env.broken = `environment failed: ${(e as Error).message}`;
       this.o.log.error(`${env.id}: ${env.broken}`);
+      if (!started) redeploy = this.setupFailed(env, first);
     } finally {
       this.o.bus.emit({ type: 'env.end', envId: env.id, combination: this.o.combination, broken: env.broken });
       try {
@@ -218,8 +246,31 @@ export class Scheduler {
       } catch (e) {
         this.o.log.warn(`releasing ${env.id} failed: ${(e as Error).message}`);
       }
+      // Requeued only now: the fresh deploy starts after the failed environment was cleaned up.
+      if (redeploy) this.queue.pushFront(first);
       this.endClaim(true);
     }
+  }
+
+  /**
+   * The environment failed before its first case (nodes unreachable): with `environment.retry`
+   * left, the case goes back to the queue (true) for a fresh deploy once this one is released.
+   */
+  private setupFailed(env: Environment, first: WorkItem): boolean {
+    const n = this.takeDeployRetry(first);
+    if (n === undefined) {
+      this.endItem(first, { status: 'FAILED', message: env.broken! }, env.id, 0);
+      return false;
+    }
+    this.o.log.warn(`${env.id}: deploying a new environment (retry ${n} of ${this.policy.retry}): ${env.broken}`);
+    this.o.bus.emit({
+      type: 'env.retry',
+      combination: this.o.combination,
+      reason: 'deploy-failed',
+      attempt: n,
+      message: env.broken!,
+    });
+    return true;
   }
 
   private async factsOf(env: Environment): Promise<EnvironmentFacts> {

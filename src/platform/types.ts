@@ -55,6 +55,8 @@ export interface PlatformContext {
  */
 export interface Platform {
   readonly type: string;
+  /** True when the platform only leases the runbook's listed environments and creates none (`ready`). */
+  readonly usesListedEnvironments?: boolean;
   /** Validates config, checks host tools, connects to fixed machines. Throws a clear error. */
   prepare(ctx: PlatformContext): Promise<void>;
   /** Whether the platform can ever provide an environment meeting the requirement. */

@@ -54,7 +54,18 @@ interface Base {
 
 export type RunEvent = Base &
   (
-    | { type: 'run.begin'; runId: string; name: string; runDir: string; combinations: string[]; platform: string }
+    | {
+        type: 'run.begin';
+        runId: string;
+        name: string;
+        runDir: string;
+        combinations: string[];
+        platform: string;
+        /** LISA `test_project`, `test_pass` and `tags` of the runbook, when written. */
+        testProject?: string;
+        testPass?: string;
+        tags?: string[];
+      }
     | { type: 'combination.begin'; combination: CombinationInfo }
     | { type: 'combination.end'; combination: string }
     | { type: 'case.queued'; case: CaseRef }
@@ -68,6 +79,15 @@ export type RunEvent = Base &
         vmSize?: string;
       }
     | { type: 'env.end'; envId: string; combination: string; broken?: string }
+    | {
+        /** A deploy is tried again: `environment.retry` after a failure, or waiting for resources. */
+        type: 'env.retry';
+        combination: string;
+        reason: 'deploy-failed' | 'resource-busy';
+        attempt: number;
+        message: string;
+        waitMs?: number;
+      }
     | { type: 'case.begin'; case: CaseRef; envId: string; attempt: number; logPath: string }
     | {
         type: 'case.end';

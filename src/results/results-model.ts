@@ -73,6 +73,10 @@ export interface RunResults {
   name: string;
   runDir: string;
   platform: string;
+  /** LISA `test_project`, `test_pass`, `tags` of the runbook, when written. */
+  testProject?: string;
+  testPass?: string;
+  tags?: string[];
   status: RunState;
   startedAt?: string;
   endedAt?: string;
@@ -139,6 +143,9 @@ export class ResultsModel {
           name: event.name,
           runDir: event.runDir,
           platform: event.platform,
+          ...(event.testProject !== undefined ? { testProject: event.testProject } : {}),
+          ...(event.testPass !== undefined ? { testPass: event.testPass } : {}),
+          ...(event.tags !== undefined ? { tags: event.tags } : {}),
         };
         this.run.startedAt = event.time;
         for (const name of event.combinations)

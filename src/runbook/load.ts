@@ -56,9 +56,11 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
     };
     if (options.beforeValidate) {
       const { dirs, part } = extensionDirs(rest, base);
-      await options.beforeValidate(dirs).catch((e: unknown) => {
-        throw extensionLoadError(e, part, dirs);
-      });
+      await options
+        .beforeValidate(dirs, { importBuiltinTests: importsBuiltinTests(rest, base) })
+        .catch((e: unknown) => {
+          throw extensionLoadError(e, part, dirs);
+        });
     }
     // Transformer outputs are variables before they have values: placeholders, lowest layer.
     const transformerTree = only(tree, 'transformer');
@@ -150,6 +152,12 @@ function extensionDirs(tree: LNode & { kind: 'map' }, vars: VariableTable): { di
   const value = check(z.object({ extension: extensionSchema.optional() }), part, []).extension;
   const at = locate(part, ['extension']).pos.absFile;
   return { dirs: extensionPaths(value).map((e) => path.resolve(path.dirname(at), expandHome(e))), part };
+}
+
+/** LISA `import_builtin_tests`, read early too: false means the built-in suites are never imported. */
+function importsBuiltinTests(tree: LNode & { kind: 'map' }, vars: VariableTable): boolean {
+  const part = substitute(only(tree, 'import_builtin_tests'), vars);
+  return check(z.object({ import_builtin_tests: z.boolean().optional() }), part, []).import_builtin_tests ?? true;
 }
 
 function maskError(err: RunbookError, secrets: string[]): void {

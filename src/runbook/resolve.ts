@@ -59,6 +59,31 @@ export function resolveRunbook(
         ? { privateKeyFile: fromFile(box.private_key_file, ['dev', 'jump_boxes', i, 'private_key_file']) }
         : {}),
     })),
+    importBuiltinTests: data.import_builtin_tests ?? true,
+    metadata: {
+      ...(data.test_project ? { testProject: data.test_project } : {}),
+      ...(data.test_pass ? { testPass: data.test_pass } : {}),
+      ...(data.tags?.length ? { tags: data.tags } : {}),
+    },
+    environmentPolicy: environmentPolicyOf(data),
+  };
+}
+
+function environmentPolicyOf(data: RunbookData): ResolvedRunbook['environmentPolicy'] {
+  const env = data.environment;
+  // One key decides how long to wait for resources: LISA's top-level one; a platform section's
+  // own (azure's, written before lisa read the top-level key) counts when the top-level one is absent.
+  const section = data.platform?.[0]?.[String(data.platform[0].type)] as
+    | { wait_resource_timeout?: unknown }
+    | undefined;
+  const own = typeof section?.wait_resource_timeout === 'number' ? section.wait_resource_timeout : undefined;
+  const minutes = data.wait_resource_timeout ?? own ?? 0;
+  return {
+    retry: env?.retry ?? 0,
+    warnAsError: env?.warn_as_error ?? false,
+    allowCreate: env?.allow_create ?? true,
+    ...(env?.max_concurrency !== undefined ? { maxConcurrency: env.max_concurrency } : {}),
+    waitResourceTimeoutMs: Math.round(minutes * 60_000),
   };
 }
 

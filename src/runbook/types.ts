@@ -123,6 +123,34 @@ export interface ResolvedRunbook {
   runRoot: string;
   /** LISA `dev.jump_boxes`: SSH hosts every remote node is reached through, in order. */
   jumpHosts: JumpBoxConfig[];
+  /** LISA `import_builtin_tests` (default true): false loads only the `extension` suites. */
+  importBuiltinTests: boolean;
+  /** LISA `test_project`, `test_pass`, `tags`: run metadata carried into run.begin and the reports. */
+  metadata: RunMetadata;
+  /** The runbook's `environment:` keys that steer deploys (LISA's EnvironmentRoot). */
+  environmentPolicy: EnvironmentPolicy;
+}
+
+export interface RunMetadata {
+  testProject?: string;
+  testPass?: string;
+  tags?: string[];
+}
+
+export interface EnvironmentPolicy {
+  /** `environment.retry`: a failed deploy is tried again this many times, each on a fresh deploy. */
+  retry: number;
+  /** `environment.warn_as_error`: planning warnings (unmet requirements, ...) fail the cases instead. */
+  warnAsError: boolean;
+  /** `environment.allow_create` (default true): false uses only the listed environments. */
+  allowCreate: boolean;
+  /** `environment.max_concurrency`: at most this many environments at once (caps `concurrency`). */
+  maxConcurrency?: number;
+  /**
+   * `wait_resource_timeout` in ms: how long deploys that fail with a resource-busy platform error
+   * are retried. Falls back to the platform section's own `wait_resource_timeout` (azure's); 0: no wait.
+   */
+  waitResourceTimeoutMs: number;
 }
 
 /** One `dev.jump_boxes` entry, the key file absolute (the shape of src/node's JumpHost). */
@@ -142,7 +170,7 @@ export interface LoadOptions {
    * before the rest is validated, so that extension modules can register platform and notifier
    * types first.
    */
-  beforeValidate?: (extensionDirs: string[]) => Promise<void>;
+  beforeValidate?: (extensionDirs: string[], o: { importBuiltinTests: boolean }) => Promise<void>;
   /**
    * Also check the files and directories a run needs (log_path writable, key files readable), as
    * `lisa check` and `lisa run` do; `lisa list` and library users may load a runbook for another machine.

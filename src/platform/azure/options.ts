@@ -27,7 +27,6 @@ export interface AzureOptions {
   keepEnvironment: PlatformConfig['keepEnvironment'];
   tags: Record<string, string>;
   usePublicAddress: boolean;
-  waitResourceTimeoutMs: number;
   provisionTimeoutMs: number;
   deleteTimeoutMs: number;
   expiryHours: number;
@@ -107,7 +106,6 @@ export function parseAzureOptions(config: PlatformConfig): AzureOptions {
     keepEnvironment: config.keepEnvironment,
     tags: o.resource_group_tags ?? {},
     usePublicAddress: o.use_public_address ?? true,
-    waitResourceTimeoutMs: (o.wait_resource_timeout ?? 0) * 60_000,
     provisionTimeoutMs: (o.provision_timeout ?? 1200) * 1000,
     deleteTimeoutMs: (o.delete_timeout ?? 300) * 1000,
     expiryHours: o.expiry_hours ?? 8,

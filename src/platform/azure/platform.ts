@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join } from 'node:path';
 import { FileSink } from '../../logging/logger.js';
 import { SshNode } from '../../node/ssh-node.js';
@@ -13,6 +12,7 @@ import { deployVms, ProvisioningError } from './deploy.js';
 import { AzureSerialConsole } from './serial-console.js';
 import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
 import { CAPACITY } from './errors.js';
+import { ResourceBusyError } from '../resource-busy.js';
 import { quotaVerdict, readUsages } from './quota.js';
 import { GroupKeeper } from './groups.js';
 import { resolveMarketplaceImage } from './image.js';
@@ -20,9 +20,6 @@ import { Ledger } from './ledger.js';
 import { parseAzureOptions, type AzureOptions } from './options.js';
 import { printPlan } from './plan.js';
 import { Placer, type Candidate, type Placement } from './placement.js';
-
-/** How often a deploy waiting for quota or capacity looks again. */
-const CAPACITY_POLL_MS = 10_000;
 
 /**
  * Azure through the real SDK: one resource group per environment, recorded in a ledger and tagged
@@ -126,7 +123,8 @@ export class AzurePlatform implements Platform {
   /**
    * Tries each (location, size) in order. Quota in use and capacity errors (SkuNotAvailable,
    * AllocationFailed, quota exceeded) move on to the next; when every candidate is waiting for
-   * capacity, the deploy waits up to `wait_resource_timeout` minutes and tries them all again.
+   * capacity, the deploy fails with a ResourceBusyError, which the orchestrator tries again until
+   * `wait_resource_timeout` (the top-level key, or this section's own).
    */
   async deploy(req: Requirement, ctx: PlatformContext): Promise<Environment | undefined> {
     if (!this.clients || !this.groups) throw new Error('platform azure: deploy() before prepare()');
@@ -134,43 +132,33 @@ export class AzurePlatform implements Platform {
     if ('unmet' in placed) throw new Error(`azure: no VM size fits: ${placed.unmet}`);
     const id = `azure${++this.counter}`;
     const nodes = req.nodes ?? 1;
-    const deadline = Date.now() + this.options.waitResourceTimeoutMs;
     let attempt = 0;
-    for (let round = 1; ; round++) {
-      const reasons: string[] = [];
-      let waitable = false;
-      for (const cand of placed.candidates) {
-        const what = `${cand.size.name} in ${cand.location}`;
-        const q = quotaVerdict(
-          await readUsages(this.clients, cand.location, ctx.signal),
-          cand.size.family,
-          cand.size.cores * nodes,
-        );
-        if (!q.ok) {
-          reasons.push(`${what}: ${q.reason}`);
-          waitable ||= q.kind === 'in-use';
-          continue;
-        }
-        try {
-          return await this.deployOn(id, ++attempt, cand, req, ctx);
-        } catch (e) {
-          const code = (e as { code?: string }).code;
-          if (ctx.signal.aborted || !(e instanceof ProvisioningError) || !CAPACITY.has(code ?? '')) throw e;
-          reasons.push(`${what}: ${code}`);
-          waitable ||= code !== 'SkuNotAvailable';
-          ctx.log.warn(`azure: ${id}: ${code} for ${what}; trying the next size or location`);
-        }
+    const reasons: string[] = [];
+    let waitable = false;
+    for (const cand of placed.candidates) {
+      const what = `${cand.size.name} in ${cand.location}`;
+      const q = quotaVerdict(
+        await readUsages(this.clients, cand.location, ctx.signal),
+        cand.size.family,
+        cand.size.cores * nodes,
+      );
+      if (!q.ok) {
+        reasons.push(`${what}: ${q.reason}`);
+        waitable ||= q.kind === 'in-use';
+        continue;
       }
-      const left = deadline - Date.now();
-      if (!waitable || left <= 0)
-        throw new Error(
-          `azure: no capacity for ${id}: ${reasons.join('; ')}` +
-            (waitable ? ` (waited ${this.options.waitResourceTimeoutMs / 60_000} min: wait_resource_timeout)` : ''),
-        );
-      if (round === 1)
-        ctx.log.info(`azure: ${id} waits for capacity (${reasons.join('; ')}), up to ${Math.ceil(left / 1000)} s`);
-      await sleep(Math.min(CAPACITY_POLL_MS, left), undefined, { signal: ctx.signal });
+      try {
+        return await this.deployOn(id, ++attempt, cand, req, ctx);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (ctx.signal.aborted || !(e instanceof ProvisioningError) || !CAPACITY.has(code ?? '')) throw e;
+        reasons.push(`${what}: ${code}`);
+        waitable ||= code !== 'SkuNotAvailable';
+        ctx.log.warn(`azure: ${id}: ${code} for ${what}; trying the next size or location`);
+      }
     }
+    const message = `azure: no capacity for ${id}: ${reasons.join('; ')}`;
+    throw waitable ? new ResourceBusyError(message) : new Error(message);
   }
 
   /** One attempt: a new resource group, its network and VMs; on failure the group is deleted. */

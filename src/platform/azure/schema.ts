@@ -68,7 +68,11 @@ export const azureSchema = z.strictObject({
   dry_run: z.boolean().optional().describe('Print the plan (location, size, image, quota) and create nothing'),
   resource_group_tags: z.record(z.string(), z.string()).optional().describe('Extra tags on every group'),
   use_public_address: z.boolean().optional().describe('Connect to the public IP (default true)'),
-  wait_resource_timeout: z.number().nonnegative().optional().describe('Minutes to wait for quota in use'),
+  wait_resource_timeout: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('Minutes to wait for quota in use when the top-level wait_resource_timeout is not written'),
   provision_timeout: z.number().positive().optional().describe('Seconds for a VM to provision (default 1200)'),
   delete_timeout: z.number().positive().optional().describe('Seconds to wait for deletes at the end (default 300)'),
   expiry_hours: z.number().positive().optional().describe('The expiry tag: hours from creation (default 8)'),

@@ -39,6 +39,7 @@ class ReadyEnvironment implements Environment {
  */
 export class ReadyPlatform implements Platform {
   readonly type = 'ready';
+  readonly usesListedEnvironments = true;
   private slots: Slot[] = [];
 
   async prepare(ctx: PlatformContext): Promise<void> {

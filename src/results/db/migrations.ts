@@ -14,6 +14,13 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'runs, combinations, environments, cases, attempts, sub-results, metrics',
     sql: SCHEMA_V1,
   },
+  {
+    version: 2,
+    description: "runs: LISA's test_project, test_pass and tags",
+    sql: `ALTER TABLE runs ADD COLUMN test_project TEXT;
+ALTER TABLE runs ADD COLUMN test_pass TEXT;
+ALTER TABLE runs ADD COLUMN tags TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -12,6 +12,10 @@ export interface RunRow {
   endedAt?: string;
   durationMs: number;
   summary: RunSummary;
+  testProject?: string;
+  testPass?: string;
+  /** Kept comma-separated in the `tags` column. */
+  tags?: string[];
 }
 
 /** Environment facts as the database keeps them: what an image engineer filters history by. */
@@ -36,14 +40,15 @@ export class ResultsWriter {
     const s = r.summary;
     const rows = await this.db.all<{ id: number }>(
       `INSERT INTO runs (run_id, name, run_dir, platform, status, started_at, ended_at, duration_ms,
-         total, passed, failed, skipped, attempted, unfinished)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         total, passed, failed, skipped, attempted, unfinished, test_project, test_pass, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id) DO UPDATE SET name = excluded.name, run_dir = excluded.run_dir,
          platform = excluded.platform, status = excluded.status,
          started_at = COALESCE(runs.started_at, excluded.started_at), ended_at = excluded.ended_at,
          duration_ms = excluded.duration_ms, total = excluded.total, passed = excluded.passed,
          failed = excluded.failed, skipped = excluded.skipped, attempted = excluded.attempted,
-         unfinished = excluded.unfinished
+         unfinished = excluded.unfinished, test_project = excluded.test_project,
+         test_pass = excluded.test_pass, tags = excluded.tags
        RETURNING id`,
       [
         r.runId,
@@ -60,6 +65,9 @@ export class ResultsWriter {
         s.skipped,
         s.attempted,
         s.unfinished,
+        opt(r.testProject),
+        opt(r.testPass),
+        r.tags?.length ? r.tags.join(',') : null,
       ],
     );
     this.runPk = Number(rows[0]!.id);

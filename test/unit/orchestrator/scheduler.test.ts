@@ -7,6 +7,7 @@ import { Logger } from '../../../src/logging/logger.js';
 import { SecretMasker } from '../../../src/logging/secrets.js';
 import { LocalNode } from '../../../src/node/local-node.js';
 import type { Node, NodeCapability } from '../../../src/node/types.js';
+import type { DeployPolicy } from '../../../src/orchestrator/deploy-policy.js';
 import { planItems } from '../../../src/orchestrator/plan.js';
 import { Scheduler } from '../../../src/orchestrator/scheduler.js';
 import { selectCases } from '../../../src/orchestrator/selection.js';
@@ -25,6 +26,10 @@ class LocalPool implements Platform {
   deployed = 0;
   released: { id: string; broken?: string; failed: boolean }[] = [];
   failDeploys = 0;
+  /** Deploys whose node cannot be reached (its OS cannot be read): the environment fails before any case. */
+  unreachableDeploys = 0;
+  /** What happened, in order: `deploy envN` and `release envN`. */
+  readonly history: string[] = [];
   constructor(private readonly log: Logger) {}
   async prepare(): Promise<void> {}
   async match() {
@@ -39,24 +44,36 @@ class LocalPool implements Platform {
       throw new Error('no capacity in the lab');
     }
     const id = `env${++this.deployed}`;
+    this.history.push(`deploy ${id}`);
     const nodes: Node[] = [new LocalNode({ name: `${id}-n1`, log: this.log })];
+    if (this.unreachableDeploys > 0) {
+      this.unreachableDeploys--;
+      nodes[0]!.os = () => Promise.reject(new Error('connection refused'));
+    }
     const cap: NodeCapability = { cores: 2, memoryMiB: 1024, dataDisks: 0, features: [] };
     return { id, platform: this.type, nodes, capabilities: [cap], features: [], feature: () => undefined };
   }
   async release(env: Environment, _ctx: PlatformContext, outcome: { failed: boolean }): Promise<void> {
     this.released.push({ id: env.id, broken: env.broken, failed: outcome.failed });
+    this.history.push(`release ${env.id}`);
   }
   async dispose(): Promise<void> {}
 }
 
-function schedule(defs: TestCaseDefinition[], setup: (p: LocalPool) => void = () => {}, rules: TestCaseRule[] = []) {
-  return scheduleCases(expandSuite({ name: 't', area: 'x', cases: defs }, 'mem'), setup, rules);
+function schedule(
+  defs: TestCaseDefinition[],
+  setup: (p: LocalPool) => void = () => {},
+  rules: TestCaseRule[] = [],
+  deployPolicy?: DeployPolicy,
+) {
+  return scheduleCases(expandSuite({ name: 't', area: 'x', cases: defs }, 'mem'), setup, rules, deployPolicy);
 }
 
 async function scheduleCases(
   cases: TestCaseInfo[],
   setup: (p: LocalPool) => void = () => {},
   rules: TestCaseRule[] = [],
+  deployPolicy?: DeployPolicy,
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'lisa-sched-'));
   const runDir = new RunDirectory(dir);
@@ -88,6 +105,7 @@ async function scheduleCases(
       combination: 'default',
       tools: new ToolService(),
       runSignal: new AbortController().signal,
+      deployPolicy,
     },
     items,
   );
@@ -193,6 +211,25 @@ test('a failed deploy fails the case with the reason; three in a row fail the re
   assert.equal(r.status('c1')?.message, 'environment deploy failed: no capacity in the lab');
   assert.equal(r.status('c5')?.status, 'FAILED');
   assert.match(r.status('c5')!.message, /^not run: 3 deploys failed/);
+});
+
+test('environment.retry: an environment whose node is unreachable is released before a fresh one is deployed', async () => {
+  const r = await schedule([{ name: 'a', priority: 1, run() {} }], (p) => (p.unreachableDeploys = 1), [], {
+    retry: 1,
+    waitResourceTimeoutMs: 0,
+  });
+  assert.equal(r.status('a')?.status, 'PASSED');
+  assert.equal(r.status('a')?.envId, 'env2');
+  assert.deepEqual(r.platform.history, ['deploy env1', 'release env1', 'deploy env2', 'release env2']);
+  const retries = r.events.filter((e) => e.type === 'env.retry');
+  assert.equal(retries.length, 1);
+  assert.match((retries[0] as RunEventOf<'env.retry'>).message, /environment failed: connection refused/);
+});
+
+test('without environment.retry an environment that fails before its first case fails that case', async () => {
+  const r = await schedule([{ name: 'a', priority: 1, run() {} }], (p) => (p.unreachableDeploys = 1));
+  assert.equal(r.status('a')?.status, 'FAILED');
+  assert.equal(r.status('a')?.message, 'environment failed: connection refused');
 });
 
 test('a case that exceeds its timeout fails and the next case still runs', async () => {

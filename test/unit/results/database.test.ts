@@ -26,7 +26,12 @@ for (const { kind, create } of databaseKinds()) {
         'now',
       ]);
       await again.close();
-      await assert.rejects(openDatabase(t.url), /schema version 2, newer than this lisa knows \(1\): upgrade lisa/);
+      await assert.rejects(
+        openDatabase(t.url),
+        new RegExp(
+          `schema version ${SCHEMA_VERSION + 1}, newer than this lisa knows \\(${SCHEMA_VERSION}\\): upgrade lisa`,
+        ),
+      );
     } finally {
       await t.drop();
     }
