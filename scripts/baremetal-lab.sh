@@ -8,7 +8,7 @@
 #
 # Settings (environment): LAB_DIR (/tmp/lisa-baremetal-lab), LAB_NAME (server1), LAB_IPMI_PORT
 # (9623), LAB_SSH_PORT (2299), LAB_BOOT_URL (http://10.0.2.2:8642, the guest's view of lisa's boot
-# server on 127.0.0.1:8642), LAB_BMC_USER (lisa), LAB_BMC_PASSWORD (lab-secret), LAB_CORES (2),
+# server on 127.0.0.1:8642; tftp://10.0.2.2:6969 for its TFTP server), LAB_BMC_USER (lisa), LAB_BMC_PASSWORD (lab-secret), LAB_CORES (2),
 # LAB_MEMORY_MB (1024), LAB_IMAGE_DIR (a built image: base.qcow2, vmlinuz, initrd.img; default
 # `lisa image build`).
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Powers on the emulated server: the firmware network-boots (iPXE over lisa's HTTP server) when the
+# Powers on the emulated server: the firmware network-boots (iPXE, from lisa's HTTP or TFTP server) when the
 # BMC was told `bootdev pxe`, otherwise it starts "what is installed" (the lab's kernel, standing in
 # for the bootloader on the disk). The next-boot choice is consumed, like a real BMC's.
 . "$(dirname "$0")/lab.env"

@@ -20,7 +20,8 @@ describe('lisa run runbooks/baremetal-redfish.yml over Redfish', { timeout: 30 *
   let ends: RunEventOf<'case.end'>[];
 
   before(async () => {
-    lab = await labUp('lisa-bmrf-');
+    // This lab's firmware loads its boot script over lisa's TFTP server (the IPMI test covers HTTP).
+    lab = await labUp('lisa-bmrf-', { tftp: true });
     const certDir = join(lab.dir, 'redfish');
     mkdirSync(certDir, { recursive: true });
     redfish = await startRedfishService({
@@ -83,6 +84,15 @@ testcase:
     // Kernel printk lines prove the SOL capture; which is the first one caught depends on how fast
     // the emulated BMC reconnects after power-on, so "Linux version" itself is not required.
     assert.match(serial, /\[\s*\d+\.\d+\] /);
+  });
+
+  it('network-booted through TFTP: the firmware fetched its boot script over TFTP, then the kernel over HTTP', () => {
+    const log = readFileSync(join(runDir, 'lisa.log'), 'utf8');
+    assert.match(
+      log,
+      /SSH answered [\d.]+ s after power on \(network boot fetched server1\/boot\.ipxe 200 tftp, server1\/kernel 200, server1\/initrd 200\)/,
+      log,
+    );
   });
 
   it('leaves the server powered off and the password unseen', () => {

@@ -12,6 +12,8 @@ export interface BaremetalLab {
   ipmiPort: number;
   sshPort: number;
   bootPort: number;
+  /** lisa's TFTP port when the lab's firmware is pointed at TFTP (`labUp(prefix, {tftp: true})`), else 0. */
+  tftpPort: number;
   password: string;
   /** `-v` arguments that point runbooks/baremetal.yml at this lab. */
   vars: string[];
@@ -21,13 +23,15 @@ export interface BaremetalLab {
 const script = join(repoRoot, 'scripts/baremetal-lab.sh');
 
 /** Brings up scripts/baremetal-lab.sh on free loopback ports with the tests' guest image. */
-export async function labUp(prefix = 'lisa-bmlab-'): Promise<BaremetalLab> {
+export async function labUp(prefix = 'lisa-bmlab-', options: { tftp?: boolean } = {}): Promise<BaremetalLab> {
   const image = await buildImage({ cacheDir: TEST_IMAGE_CACHE, log: (l) => process.stderr.write(`# image: ${l}\n`) });
   const dir = join(tempDir(prefix), 'lab');
   // IPMI is UDP: a port free for TCP is almost always free for UDP too.
   const ipmiPort = await freeLoopbackPort();
   const sshPort = await freeLoopbackPort();
   const bootPort = await freeLoopbackPort();
+  // UDP, like IPMI: a port free for TCP is almost always free for UDP too.
+  const tftpPort = options.tftp ? await freeLoopbackPort() : 0;
   const vmPort = await freeLoopbackPort();
   const solPort = await freeLoopbackPort();
   // IPMI passwords are at most 20 bytes (16 for IPMI 1.5 users).
@@ -39,7 +43,8 @@ export async function labUp(prefix = 'lisa-bmlab-'): Promise<BaremetalLab> {
     LAB_VM_PORT: String(vmPort),
     LAB_SOL_PORT: String(solPort),
     LAB_SSH_PORT: String(sshPort),
-    LAB_BOOT_URL: `http://10.0.2.2:${bootPort}`,
+    // The firmware's DHCP boot file: lisa's boot script over HTTP, or over lisa's TFTP server.
+    LAB_BOOT_URL: options.tftp ? `tftp://10.0.2.2:${tftpPort}` : `http://10.0.2.2:${bootPort}`,
     LAB_BMC_PASSWORD: password,
     LAB_IMAGE_DIR: image.imagePath.replace(/\/base\.qcow2$/, ''),
     LAB_NAME: 'server1',
@@ -52,6 +57,7 @@ export async function labUp(prefix = 'lisa-bmlab-'): Promise<BaremetalLab> {
     ipmiPort,
     sshPort,
     bootPort,
+    tftpPort,
     password,
     vars: [
       '-v',
@@ -62,6 +68,7 @@ export async function labUp(prefix = 'lisa-bmlab-'): Promise<BaremetalLab> {
       `ssh_port:${sshPort}`,
       '-v',
       `boot_port:${bootPort}`,
+      ...(options.tftp ? ['-v', `tftp_port:${tftpPort}`] : []),
       '-v',
       `s:bmc_password:${password}`,
       '-v',

@@ -56,6 +56,7 @@ export class BaremetalPlatform implements Platform {
       m.ssh.private_key_file = abs(m.ssh.private_key_file);
       if (m.bmc.redfish) m.bmc.redfish.ca_file = abs(m.bmc.redfish.ca_file);
     }
+    if (parsed.data.boot_server) parsed.data.boot_server.ipxe_dir = abs(parsed.data.boot_server.ipxe_dir);
     this.section = parsed.data;
     this.keep = config.keepEnvironment ?? 'no';
   }
@@ -99,7 +100,8 @@ export class BaremetalPlatform implements Platform {
 
   private async startBootServer(ctx: PlatformContext): Promise<void> {
     const s = this.section.boot_server ?? {};
-    const server = new BootServer(s.listen ?? '0.0.0.0', s.port ?? 8642, s.url);
+    const tftp = s.tftp_port === undefined ? undefined : { port: s.tftp_port, ipxeDir: s.ipxe_dir ?? '/usr/lib/ipxe' };
+    const server = new BootServer(s.listen ?? '0.0.0.0', s.port ?? 8642, s.url, tftp);
     for (const m of this.section.machines) {
       const pxe = m.boot.pxe;
       if (!pxe) continue;
@@ -113,7 +115,8 @@ export class BaremetalPlatform implements Platform {
     await server.start();
     this.bootServer = server;
     ctx.log.info(
-      `baremetal: boot server on ${s.listen ?? '0.0.0.0'}:${server.boundPort}, machines fetch ${server.baseUrl}/<machine>/boot.ipxe`,
+      `baremetal: boot server on ${s.listen ?? '0.0.0.0'}:${server.boundPort}, machines fetch ${server.baseUrl}/<machine>/boot.ipxe` +
+        (tftp ? `; TFTP on ${s.listen ?? '0.0.0.0'}:${server.tftpPort}/udp serves <machine>/boot.ipxe and iPXE` : ''),
     );
   }
 

@@ -87,6 +87,21 @@ export const baremetalSchema = z.strictObject({
       listen: z.string().optional().describe('Address the PXE HTTP server binds, default 0.0.0.0'),
       port: z.number().int().min(0).max(65535).optional().describe('Default 8642; 0 picks a free one'),
       url: z.string().url().optional().describe('Base URL the machines use to reach it, e.g. http://10.0.0.5:8642'),
+      tftp_port: z
+        .number()
+        .int()
+        .min(0)
+        .max(65535)
+        .optional()
+        .describe(
+          'Also serve the same paths over TFTP on this UDP port, plus iPXE for chain-loading (69 for PXE firmware: needs root or CAP_NET_BIND_SERVICE; 0 picks a free one)',
+        ),
+      ipxe_dir: z
+        .string()
+        .optional()
+        .describe(
+          "Where undionly.kpxe / ipxe.efi / snponly.efi are, served at the TFTP root; default /usr/lib/ipxe (Debian's ipxe)",
+        ),
     })
     .optional(),
   lock_dir: z.string().optional().describe('Lease locks shared by every run on this host; default /tmp/lisa-baremetal'),
