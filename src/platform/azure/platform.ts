@@ -234,7 +234,7 @@ export class AzurePlatform implements Platform {
         nodes,
         size,
         serial,
-        { clients, log: ctx.log, bootTimeoutMs: 300_000 },
+        { clients, log: ctx.log, bootTimeoutMs: 300_000, skus: (l) => this.placer!.skusOf(l) },
         imageName,
       );
       env.signal = ctx.signal;

@@ -7,6 +7,7 @@ import { privateMac } from '../../../src/platform/qemu/args.js';
 import { freeLoopbackPort, releasePort } from '../../../src/platform/qemu/ports.js';
 import type { Ctx } from './resources.js';
 import type { GroupState, VmState } from './store.js';
+import { resizeVm, vmSizes } from './resize.js';
 import { updateVm, vmAction, vmRoute } from './vm-actions.js';
 
 export interface GuestBackend {
@@ -117,6 +118,7 @@ export async function compute(c: Ctx, o: ComputeOptions): Promise<Reply | undefi
   const action = vmRoute(c);
   if (action && !('g' in action)) return action;
   if (action && c.method === 'POST') return vmAction(c, action.vm, action.action!);
+  if (action && c.method === 'GET' && /^vmsizes$/i.test(action.action!)) return vmSizes(action.vm, o.restricted);
   m =
     /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i.exec(
       p,
@@ -136,7 +138,25 @@ export async function compute(c: Ctx, o: ComputeOptions): Promise<Reply | undefi
     return ok(vmBody(c, g, vm, /instanceview/i.test(c.url.searchParams.get('$expand') ?? '')));
   }
   if (c.method === 'PUT' && !vm) return await createVm(c, g, name, o);
-  if (c.method === 'PUT' && vm) return updateVm(c, g, vm, () => vmBody(c, g, vm, false));
+  const limits = {
+    restricted: o.restricted,
+    coresLimit: o.coresLimit,
+    usedCores: (l: string) => usedCores(c, l).total + o.faults.reservedCores,
+  };
+  const render = () => vmBody(c, g, vm!, false);
+  if (c.method === 'PUT' && vm) return updateVm(c, g, vm, render, (size) => resizeVm(c, g, vm, size, limits, render));
+  if (c.method === 'PATCH' && vm) {
+    if (vm.busy || vm.provisioning === 'Creating')
+      return armFail(
+        409,
+        'AnotherOperationInProgress',
+        `Operation on VM '${vm.name}' is not allowed since another operation is in progress.`,
+      );
+    const size: string | undefined = c.body?.properties?.hardwareProfile?.vmSize;
+    if (size && size.toLowerCase() !== String(vm.body.properties?.hardwareProfile?.vmSize).toLowerCase())
+      return resizeVm(c, g, vm, size, limits, render);
+    return armFail(400, 'InvalidParameter', 'This test endpoint PATCHes only hardwareProfile.vmSize.');
+  }
   return undefined;
 }
 
