@@ -84,9 +84,16 @@ export function parseAzureOptions(config: PlatformConfig): AzureOptions {
     given(o.marketplace_image) ?? given(o.marketplace) ?? given(node.marketplace_image) ?? given(node.marketplace);
   if (given(o.vhd) ?? given(node.vhd) ?? given(o.shared_gallery) ?? given(o.community_gallery_image))
     throw new Error('runbook platform azure: vhd and gallery images are not supported yet; use marketplace_image');
-  if (given(o.resource_group_name) || !bool(o.deploy, true))
+  const deploy = bool(o.deploy, true);
+  if (!deploy && !given(o.resource_group_name))
+    throw new Error('runbook platform azure.deploy: false needs resource_group_name (the group whose VMs to use)');
+  if (deploy && given(o.resource_group_name))
     throw new Error(
-      'runbook platform azure: resource_group_name and deploy: false are not supported yet; leave them unset',
+      'runbook platform azure.resource_group_name: deploying into a named group is not supported; add deploy: false to use its VMs',
+    );
+  if (!deploy && !config.adminPrivateKeyFile)
+    throw new Error(
+      'runbook platform azure: deploy: false needs admin_private_key_file on the platform entry (the key the VMs accept)',
     );
   const locations = list(o.location).length ? list(o.location) : list(node.location);
   return {
@@ -100,7 +107,7 @@ export function parseAzureOptions(config: PlatformConfig): AzureOptions {
     vmSizes: list(o.vm_size).length ? list(o.vm_size) : list(node.vm_size),
     image: parseMarketplaceImage(imageText ?? DEFAULT_IMAGE),
     resourceGroupName: given(o.resource_group_name),
-    deploy: bool(o.deploy, true),
+    deploy,
     waitDelete: bool(o.wait_delete, false),
     dryRun: o.dry_run ?? false,
     keepEnvironment: config.keepEnvironment,

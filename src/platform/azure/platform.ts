@@ -14,6 +14,7 @@ import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
 import { CAPACITY } from './errors.js';
 import { ResourceBusyError } from '../resource-busy.js';
 import { quotaVerdict, readUsages } from './quota.js';
+import { ExistingGroup } from './existing.js';
 import { GroupKeeper } from './groups.js';
 import { resolveMarketplaceImage } from './image.js';
 import { Ledger } from './ledger.js';
@@ -37,6 +38,8 @@ export class AzurePlatform implements Platform {
   private counter = 0;
   private planned = new Set<string>();
   private ca: string | undefined;
+  /** `resource_group_name` with `deploy: false`: the group's own VMs, never created or deleted. */
+  private existing: ExistingGroup | undefined;
 
   constructor(config: PlatformConfig) {
     this.options = parseAzureOptions(config);
@@ -79,6 +82,10 @@ export class AzurePlatform implements Platform {
       this.publicKey = key.publicKey;
     }
     ctx.log.info(`azure: authenticated (${o.credential.type}) at ${o.armEndpoint}, subscription ${o.subscriptionId}`);
+    if (!o.deploy) {
+      this.existing = new ExistingGroup(this.clients, o, (l) => this.placer!.skusOf(l), ca);
+      await this.existing.load(ctx);
+    }
   }
 
   private place(req: Requirement): Promise<Placement | { unmet: string }> {
@@ -91,6 +98,7 @@ export class AzurePlatform implements Platform {
     const missing = (req.features ?? []).find((f) => !AZURE_FEATURES.includes(f));
     if (missing)
       return { ok: false, unmet: `feature ${missing} (azure offers ${AZURE_FEATURES.join(', ') || 'none yet'})` };
+    if (this.existing) return this.existing.match(req);
     const placed = await this.place(req);
     if ('unmet' in placed) return { ok: false, unmet: placed.unmet };
     if (this.options.dryRun) {
@@ -128,6 +136,11 @@ export class AzurePlatform implements Platform {
    */
   async deploy(req: Requirement, ctx: PlatformContext): Promise<Environment | undefined> {
     if (!this.clients || !this.groups) throw new Error('platform azure: deploy() before prepare()');
+    if (this.existing) {
+      const env = this.existing.lease(req, ctx, this.privateKeyFile);
+      if (env) this.envs.add(env);
+      return env;
+    }
     const placed = await this.place(req);
     if ('unmet' in placed) throw new Error(`azure: no VM size fits: ${placed.unmet}`);
     const id = `azure${++this.counter}`;
@@ -292,6 +305,11 @@ export class AzurePlatform implements Platform {
     this.envs.delete(e);
     await Promise.all(e.nodes.map((n) => n.close().catch(() => {})));
     if (!ctx.signal.aborted) await e.serial.refresh();
+    if (!e.ownsGroup) {
+      // A group the runbook named (deploy: false) is the user's: never deleted, nor kept as ours.
+      this.existing?.giveBack(e);
+      return;
+    }
     const mode = this.options.keepEnvironment;
     if (mode === 'always' || (mode === 'failed' && (outcome.failed || !!e.broken))) {
       this.groups!.keep(e.group);

@@ -115,6 +115,12 @@ export async function compute(c: Ctx, o: ComputeOptions): Promise<Reply | undefi
       })),
     );
   }
+  m = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines$/i.exec(p);
+  if (m && c.method === 'GET') {
+    const g = c.store.group(decodeURIComponent(m[1]!));
+    if (!g) return armFail(404, 'ResourceGroupNotFound', `Resource group '${m[1]}' could not be found.`);
+    return ok({ value: [...g.vms.values()].map((vm) => vmBody(c, g, vm, false)) });
+  }
   const action = vmRoute(c);
   if (action && !('g' in action)) return action;
   if (action && c.method === 'POST') return vmAction(c, action.vm, action.action!);
