@@ -1,4 +1,4 @@
-import type { ImageReference, OSDisk } from '@azure/arm-compute';
+import type { Image, ImageReference } from '@azure/arm-compute';
 
 /**
  * Where a VM's OS disk comes from: LISA's four image keys. Parsed from the runbook here; the
@@ -261,16 +261,12 @@ export function managedImageFromVhd(
   s: Extract<ImageSource, { kind: 'vhd' }>,
   location: string,
   generation: 'V1' | 'V2',
-) {
-  const osDisk: Pick<OSDisk, 'osType'> & {
-    osState: 'Generalized';
-    blobUri: string;
-    storageAccountType: 'Standard_LRS';
-  } = {
-    osType: 'Linux',
-    osState: 'Generalized',
-    blobUri: s.vhdPath,
-    storageAccountType: 'Standard_LRS',
+): Image {
+  return {
+    location,
+    hyperVGeneration: generation,
+    storageProfile: {
+      osDisk: { osType: 'Linux', osState: 'Generalized', blobUri: s.vhdPath, storageAccountType: 'Standard_LRS' },
+    },
   };
-  return { location, hyperVGeneration: generation, storageProfile: { osDisk } };
 }

@@ -16,7 +16,8 @@ import { ResourceBusyError } from '../resource-busy.js';
 import { quotaVerdict, readUsages } from './quota.js';
 import { ExistingGroup } from './existing.js';
 import { GroupKeeper } from './groups.js';
-import { resolveMarketplaceImage } from './image.js';
+import { resolveImage } from './image.js';
+import { imageName as nameOfImage } from './image-source.js';
 import { Ledger } from './ledger.js';
 import { parseAzureOptions, type AzureOptions } from './options.js';
 import { printPlan } from './plan.js';
@@ -48,6 +49,8 @@ export class AzurePlatform implements Platform {
   async prepare(ctx: PlatformContext): Promise<void> {
     const o = this.options;
     for (const s of [o.credential.client_secret, o.credential.token, o.credential.client_assertion]) ctx.masker.add(s);
+    // A VHD URL usually carries a SAS token: its query is a secret (LISA masks it too).
+    if (o.image.kind === 'vhd') ctx.masker.add(new URL(o.image.vhdPath).search.slice(1) || undefined);
     const ca = o.caFile
       ? await readFile(o.caFile, 'utf8').catch(() => {
           throw new Error(`runbook platform azure.cloud.ca_file: cannot read ${o.caFile}`);
@@ -106,7 +109,7 @@ export class AzurePlatform implements Platform {
       if (!this.planned.has(key)) {
         this.planned.add(key);
         const first = placed.candidates[0]!;
-        const image = await resolveMarketplaceImage(
+        const image = await resolveImage(
           this.clients!.compute,
           first.location,
           this.options.image,
@@ -187,7 +190,7 @@ export class AzurePlatform implements Platform {
     const size = cand.size;
     const clients = this.clients!;
     const groups = this.groups!;
-    const image = await resolveMarketplaceImage(clients.compute, placed.location, o.image, ctx.signal);
+    const image = await resolveImage(clients.compute, placed.location, o.image, ctx.signal);
     const started = Date.now();
     const group = await groups.create(attempt > 1 ? `${id}-${attempt}` : id, placed.location, this.tags(), ctx.signal);
     const serialOf = (names: string[]) =>
@@ -210,6 +213,8 @@ export class AzurePlatform implements Platform {
           location: placed.location,
           size: size.name,
           image,
+          subscription: o.subscriptionId,
+          vhdGeneration: o.vhdGeneration,
           nodes: req.nodes ?? 1,
           adminUsername: o.adminUsername,
           publicKey: this.publicKey,
@@ -237,7 +242,7 @@ export class AzurePlatform implements Platform {
             },
           }),
       );
-      const imageName = `${image.publisher} ${image.offer} ${image.sku} ${image.version}`;
+      const imageName = nameOfImage(image);
       const serial = serialOf(vms.map((v) => v.name));
       const env = new AzureEnvironment(
         id,
