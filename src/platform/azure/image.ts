@@ -46,7 +46,13 @@ export async function resolveImage(
         () => compute.virtualMachineImages.list(location, image.publisher, image.offer, image.sku, o),
         { signal },
       );
-      return { ...image, version: newest(versions.map((v) => v.name), what) };
+      return {
+        ...image,
+        version: newest(
+          versions.map((v) => v.name),
+          what,
+        ),
+      };
     }
     case 'shared_gallery': {
       let resourceGroup = image.resourceGroup;
@@ -65,7 +71,8 @@ export async function resolveImage(
       const what = `gallery image ${image.gallery}/${image.definition}`;
       const versions = await withArmRetry(
         `listing versions of ${what}`,
-        () => collect(compute.galleryImageVersions.listByGalleryImage(resourceGroup, image.gallery, image.definition, o)),
+        () =>
+          collect(compute.galleryImageVersions.listByGalleryImage(resourceGroup, image.gallery, image.definition, o)),
         { signal },
       );
       // Versions flagged excludeFromLatest are not what `latest` means on Azure either.

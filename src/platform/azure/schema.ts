@@ -44,11 +44,16 @@ const nodeKeys = {
     .union([z.string(), z.record(z.string(), z.unknown())])
     .optional()
     .describe('`publisher offer sku version` or {publisher, offer, sku, version}; version `latest` is resolved'),
-  marketplace: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().describe('LISA spelling of marketplace_image'),
+  marketplace: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .describe('LISA spelling of marketplace_image'),
   shared_gallery: z
     .union([z.string(), z.record(z.string(), z.unknown())])
     .optional()
-    .describe('`gallery/definition/version`, `subscription/resource_group/gallery/definition/version` or LISA\'s mapping'),
+    .describe(
+      "`gallery/definition/version`, `subscription/resource_group/gallery/definition/version` or LISA's mapping",
+    ),
   community_gallery_image: z
     .union([z.string(), z.record(z.string(), z.unknown())])
     .optional()
@@ -57,7 +62,10 @@ const nodeKeys = {
     .union([z.string(), z.record(z.string(), z.unknown())])
     .optional()
     .describe('URL of a VHD blob, or {vhd_path, vmgs_path}'),
-  hyperv_generation: z.union([z.literal(1), z.literal(2)]).optional().describe('For vhd: the generation of the image made from it (default 1)'),
+  hyperv_generation: z
+    .union([z.literal(1), z.literal(2)])
+    .optional()
+    .describe('For vhd: the generation of the image made from it (default 1)'),
 };
 
 export const azureRequirementSchema = z.looseObject({

@@ -7,6 +7,7 @@ import { privateMac } from '../../../src/platform/qemu/args.js';
 import { freeLoopbackPort, releasePort } from '../../../src/platform/qemu/ports.js';
 import type { Ctx } from './resources.js';
 import type { GroupState, VmState } from './store.js';
+import { checkImageReference, imageRoutes } from './images.js';
 import { resizeVm, vmSizes } from './resize.js';
 import { updateVm, vmAction, vmRoute } from './vm-actions.js';
 
@@ -121,6 +122,8 @@ export async function compute(c: Ctx, o: ComputeOptions): Promise<Reply | undefi
     if (!g) return armFail(404, 'ResourceGroupNotFound', `Resource group '${m[1]}' could not be found.`);
     return ok({ value: [...g.vms.values()].map((vm) => vmBody(c, g, vm, false)) });
   }
+  const image = imageRoutes(c);
+  if (image) return image;
   const action = vmRoute(c);
   if (action && !('g' in action)) return action;
   if (action && c.method === 'POST') return vmAction(c, action.vm, action.action!);
@@ -210,6 +213,8 @@ async function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions):
       'OperationNotAllowed',
       `Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Location: ${location}, Current Limit: ${o.coresLimit}, Current Usage: ${used}, Additional Required: ${shape.cores}.`,
     );
+  const badImage = checkImageReference(c, props.storageProfile?.imageReference, location);
+  if (badImage) return badImage;
   const nicId: string | undefined = props.networkProfile?.networkInterfaces?.[0]?.id;
   const address = nicId ? addressOfNic(g.resources, nicId) : undefined;
   if (!address) return armFail(400, 'InvalidParameter', 'The VM needs a network interface with a public IP address.');
