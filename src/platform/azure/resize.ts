@@ -57,7 +57,7 @@ export class AzureResize implements Resize {
     );
     const choice = chooseResizeTarget(current, offered, inCluster, request);
     if ('unmet' in choice)
-      throw new Error(`azure: cannot resize ${m.vm.name} (${oldSize}, ${location}): no ${choice.unmet}`);
+      throw new Error(`azure: cannot resize ${m.vm.name} (${oldSize}, ${location}): needs ${choice.unmet}`);
     const newSize = choice.size.name;
     this.c.log.info(
       `azure: resizing ${m.vm.name} from ${oldSize} to ${newSize}` +

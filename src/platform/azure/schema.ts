@@ -83,7 +83,7 @@ export const azureSchema = z.strictObject({
   service_principal_key: z.string().optional().describe('LISA: same as credential.client_secret'),
   cloud: azureCloudSchema.optional(),
   ...nodeKeys,
-  resource_group_name: z.string().optional().describe('Deploy into / use this existing group; never deleted'),
+  resource_group_name: z.string().optional().describe('With deploy: false, the group whose VMs to use; never deleted'),
   deploy: z.union([z.boolean(), z.string()]).optional().describe('false: use the VMs already in resource_group_name'),
   wait_delete: z.union([z.boolean(), z.string()]).optional().describe('Wait until deleted groups are gone'),
   dry_run: z.boolean().optional().describe('Print the plan (location, size, image, quota) and create nothing'),
