@@ -55,7 +55,7 @@ describe(
           // The endpoint runs in this process: read the VM bodies ARM stored while they exist.
           for (const g of ep.store.groups.values()) {
             for (const vm of g.vms.values()) {
-              const key = `${g.name}/${vm.name}`;
+              const key = String((vm.body as { vmId?: string }).vmId);
               if (seen.has(key)) continue;
               seen.add(key);
               refs.push(
