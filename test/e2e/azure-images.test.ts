@@ -25,7 +25,7 @@ describe(
   () => {
     let ep: Awaited<ReturnType<typeof startTestArmEndpoint>>;
     let result: { code: number | null; stdout: string; stderr: string };
-    let events: RunEvent[] = [];
+    const events: RunEvent[] = [];
     let runRoot: string;
     let end: EndpointState;
     const refs: unknown[] = [];

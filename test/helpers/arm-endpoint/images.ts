@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- ARM bodies are arbitrary JSON that this test endpoint stores and echoes, as ARM does. */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- ARM bodies are arbitrary JSON that this test endpoint stores and echoes, as ARM does. */
 /**
  * Image sources beyond the marketplace: galleries in the subscription, community galleries and
  * managed images made from VHD blobs. Every one boots the project's Debian guest; what is checked

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- ARM bodies are arbitrary JSON that this test endpoint stores and echoes, as ARM does. */
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- ARM bodies are arbitrary JSON that this test endpoint stores and echoes, as ARM does. */
 import { guestShape, sizeDef, vmSizeList } from './catalog.js';
 import { armFail, ok, type Reply } from './http.js';
 import type { Ctx } from './resources.js';
