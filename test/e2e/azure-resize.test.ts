@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
 import { endpointState, startTestArmEndpoint, type EndpointState } from '../helpers/azure.js';
 import { onlyRunDir, readEvents, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
-import { qemuPidsMatching } from '../helpers/qemu.js';
+import { AzurePlatform } from '../../src/platform/azure/index.js';
+import type { Resize } from '../../src/platform/types.js';
+import { qemuPidsMatching, qemuTestContext } from '../helpers/qemu.js';
 
 /** The `-smp` and `-m` of a running QEMU process. */
 function shapeOf(pid: number): { cores: number; memoryMiB: number } | undefined {
@@ -114,6 +116,46 @@ testcase:
 
   it('leaves 0 resource groups and 0 QEMU processes', async () => {
     assert.deepEqual(end.resourceGroups, []);
+    assert.deepEqual(await qemuPidsMatching(ep.dir), []);
+  });
+
+  // The other path, in process: a size on the VM's own hardware cluster is PATCHed while it runs
+  // (no deallocate), and the endpoint relaunches the guest with the new -smp.
+  it('resizes a running Standard_B2ts_v2 to 4 cores in place: one PATCH, no deallocate', async () => {
+    const t = qemuTestContext('azure-resize-inplace');
+    const platform = new AzurePlatform({
+      type: 'azure',
+      keepEnvironment: 'no',
+      baseDir: t.runDir,
+      options: {
+        subscription_id: ep.subscriptionId,
+        location: 'westus3',
+        vm_size: 'Standard_B2ts_v2',
+        credential: { type: 'secret', tenant_id: ep.tenantId, client_id: ep.clientId, client_secret: ep.clientSecret },
+        cloud: { arm_endpoint: ep.armEndpoint, authority_host: ep.authorityHost, ca_file: ep.caFile },
+      },
+    });
+    try {
+      await platform.prepare(t.ctx);
+      const env = (await platform.deploy({ nodes: 1, features: ['Resize'] }, t.ctx))!;
+      const before = (await endpointState(ep)).requests.length;
+      const r = await env.feature<Resize>('Resize')!.resize({ cores: 4 });
+      assert.deepEqual([r.oldSize, r.newSize, r.cores], ['Standard_B2ts_v2', 'Standard_D4s_v5', 4]);
+      const nproc = await env.nodes[0]!.execute('nproc --all', { expectedExitCode: 0 });
+      assert.equal(nproc.stdout.trim(), '4', 'the guest has 4 vCPUs');
+      assert.equal(env.capabilities[0]!.cores, 4);
+      assert.equal(env.vmSize, 'Standard_D4s_v5');
+      const calls = (await endpointState(ep)).requests
+        .slice(before)
+        .filter((q) => q.method !== 'GET')
+        .map((q) => `${q.method} ${/virtualMachines\/node-0(\/[a-zA-Z]+)?/i.exec(q.path)?.[1] ?? ''}`);
+      assert.deepEqual(calls, ['PATCH ']);
+      const [pid] = await qemuPidsMatching(ep.dir);
+      assert.equal(shapeOf(pid!)?.cores, 4);
+    } finally {
+      await platform.dispose(t.ctx);
+    }
+    assert.deepEqual((await endpointState(ep)).resourceGroups, []);
     assert.deepEqual(await qemuPidsMatching(ep.dir), []);
   });
 });
