@@ -3,14 +3,13 @@ import { describe, it } from 'node:test';
 import { parseAzureOptions } from '../../../src/platform/azure/options.js';
 import type { PlatformConfig } from '../../../src/runbook/types.js';
 
-const config = (azure: Record<string, unknown>, extra: Partial<PlatformConfig> = {}): PlatformConfig =>
-  ({
-    type: 'azure',
-    keepEnvironment: 'no',
-    baseDir: '/tmp',
-    options: { subscription_id: '00000000-0000-4000-8000-0000000000a1', ...azure },
-    ...extra,
-  }) as PlatformConfig;
+const config = (azure: Record<string, unknown>, extra: Partial<PlatformConfig> = {}): PlatformConfig => ({
+  type: 'azure',
+  keepEnvironment: 'no',
+  baseDir: '/tmp',
+  options: { subscription_id: '00000000-0000-4000-8000-0000000000a1', ...azure },
+  ...extra,
+});
 
 describe('azure resource_group_name and deploy: false', () => {
   it('deploy: false with a group and a key: no deploy, the group named', () => {
