@@ -33,6 +33,32 @@ export interface Feature {
   readonly name: string;
 }
 
+/** What `Resize.resize` asks for: the next larger (default) or smaller size, a core count, or a named size. */
+export interface ResizeRequest {
+  /** Node index or name; default the first node. */
+  node?: number | string;
+  /** `increase` (default): the smallest size with more cores; `decrease`: the largest with fewer. */
+  action?: 'increase' | 'decrease';
+  /** The smallest size with exactly this many cores (overrides `action`). */
+  cores?: number;
+  /** This size exactly (overrides `cores` and `action`). */
+  size?: string;
+}
+
+export interface ResizeResult {
+  node: string;
+  oldSize: string;
+  newSize: string;
+  /** The new size's vCPUs and memory, as the node's capability now says. */
+  cores: number;
+  memoryMiB: number;
+}
+
+/** Changes a node's machine size; the Node stays valid (it reconnects after the reboot a resize needs). */
+export interface Resize extends Feature {
+  resize(request?: ResizeRequest): Promise<ResizeResult>;
+}
+
 /** Why a requirement cannot be met: the first unmet item, named for the SKIPPED message. */
 export type Match = { ok: true } | { ok: false; unmet: string };
 

@@ -58,7 +58,7 @@ describe(
     });
 
     it('offers the qemu platform feature names', () => {
-      assert.deepEqual([...env.features].sort(), ['Disk', 'SerialConsole', 'StartStop']);
+      assert.deepEqual([...env.features].sort(), ['Disk', 'Resize', 'SerialConsole', 'StartStop']);
     });
 
     it('saves the boot diagnostics serial log in the run directory and finds a kernel defect in it', async () => {

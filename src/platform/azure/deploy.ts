@@ -2,13 +2,15 @@ import type { VirtualMachine } from '@azure/arm-compute';
 import type { Logger } from '../../logging/logger.js';
 import type { AzureClients } from './clients.js';
 import { armError, withArmRetry } from './errors.js';
-import type { MarketplaceImage } from './options.js';
+import { imageReference, managedImageFromVhd, type ImageSource } from './image-source.js';
 
 export interface VmPlan {
   group: string;
   location: string;
   size: string;
-  image: MarketplaceImage;
+  image: ImageSource;
+  subscription: string;
+  vhdGeneration: 'V1' | 'V2';
   nodes: number;
   adminUsername: string;
   publicKey: string;
@@ -88,6 +90,23 @@ export async function deployVms(c: AzureClients, p: VmPlan, log: Logger, signal:
     retry,
   );
   const subnetId = vnet.subnets?.[0]?.id;
+  // A VHD becomes a managed image in the group first (LISA's template does the same); VMs boot from it.
+  let managedImageId: string | undefined;
+  if (p.image.kind === 'vhd') {
+    const vhd = p.image;
+    const made = await withArmRetry(
+      'creating the managed image from the VHD',
+      () =>
+        c.compute.images.beginCreateOrUpdateAndWait(
+          group,
+          'lisa-vhd-image',
+          { ...managedImageFromVhd(vhd, location, p.vhdGeneration), tags },
+          o,
+        ),
+      retry,
+    );
+    managedImageId = made.id;
+  }
   const one = async (i: number): Promise<DeployedVm> => {
     const name = `node-${i}`;
     const ip = await withArmRetry(
@@ -127,12 +146,7 @@ export async function deployVms(c: AzureClients, p: VmPlan, log: Logger, signal:
       tags,
       hardwareProfile: { vmSize: p.size },
       storageProfile: {
-        imageReference: {
-          publisher: p.image.publisher,
-          offer: p.image.offer,
-          sku: p.image.sku,
-          version: p.image.version,
-        },
+        imageReference: imageReference(p.image, p.subscription, managedImageId),
         osDisk: {
           createOption: 'FromImage',
           name: `${name}-osdisk`,

@@ -1,11 +1,13 @@
+import type { ResourceSku } from '@azure/arm-compute';
 import type { SshNode } from '../../node/ssh-node.js';
 import type { Node, NodeCapability } from '../../node/types.js';
 import type { Environment, Feature } from '../types.js';
 import type { DeployedVm } from './deploy.js';
 import { AzureDisk, AzureStartStop, type AzureMachine, type FeatureContext } from './features.js';
+import { AzureResize } from './resize.js';
 import type { AzureSerialConsole } from './serial-console.js';
 
-export const AZURE_FEATURES: readonly string[] = ['SerialConsole', 'StartStop', 'Disk'];
+export const AZURE_FEATURES: readonly string[] = ['SerialConsole', 'StartStop', 'Disk', 'Resize'];
 
 /** One resource group's VMs, reached over SSH at their public addresses. */
 export class AzureEnvironment implements Environment {
@@ -14,7 +16,8 @@ export class AzureEnvironment implements Environment {
   readonly capabilities: NodeCapability[];
   readonly nodes: readonly Node[];
   readonly machines: AzureMachine[];
-  readonly vmSize: string;
+  /** Node 0's size; a resize changes it. */
+  vmSize: string;
   broken?: string;
   /** The case's signal while one runs; features stop waiting when it fires. */
   signal: AbortSignal = new AbortController().signal;
@@ -30,7 +33,10 @@ export class AzureEnvironment implements Environment {
     nodes: SshNode[],
     size: { name: string; cores: number; memoryMiB: number },
     readonly serial: AzureSerialConsole,
-    ctx: Omit<FeatureContext, 'machines' | 'signal' | 'group'>,
+    ctx: Omit<FeatureContext, 'machines' | 'signal' | 'group'> & {
+      /** The location's SKU list, for Resize. */
+      skus: (location: string) => Promise<ResourceSku[]>;
+    },
     readonly image: string,
   ) {
     this.nodes = nodes;
@@ -47,6 +53,7 @@ export class AzureEnvironment implements Environment {
       ['SerialConsole', serial],
       ['StartStop', new AzureStartStop(fctx)],
       ['Disk', new AzureDisk(fctx)],
+      ['Resize', new AzureResize(fctx, ctx.skus, (i, s) => i === 0 && (this.vmSize = s))],
     ]);
   }
 

@@ -6,6 +6,7 @@ import type { AttachedDisk, NodeRef } from '../qemu/features.js';
 import type { Feature } from '../types.js';
 import type { AzureClients } from './clients.js';
 import type { DeployedVm } from './deploy.js';
+import { vmAddresses } from './addresses.js';
 import { withArmRetry, type RetryOptions } from './errors.js';
 
 /** One VM of an environment with the node that reaches it. */
@@ -29,7 +30,7 @@ export interface FeatureContext {
 
 const LRO = { updateIntervalInMs: 1_000 };
 
-function pick(c: FeatureContext, ref: NodeRef): AzureMachine {
+export function pickMachine(c: FeatureContext, ref: NodeRef): AzureMachine {
   const m =
     typeof ref === 'string' ? c.machines.find((x) => x.node.name === ref || x.vm.name === ref) : c.machines[ref ?? 0];
   if (!m)
@@ -46,7 +47,7 @@ function retry(c: FeatureContext): RetryOptions {
   };
 }
 
-async function waitSsh(c: FeatureContext, m: AzureMachine, what: string): Promise<void> {
+export async function waitSsh(c: FeatureContext, m: AzureMachine, what: string): Promise<void> {
   await m.node.close();
   if (!(await m.node.isAlive(c.bootTimeoutMs)))
     throw new Error(`azure: ${m.vm.name} did not answer over SSH within ${c.bootTimeoutMs / 1000} s after ${what}`);
@@ -63,7 +64,7 @@ export class AzureStartStop implements Feature {
 
   /** Deallocates the VM; `graceful: false` powers it off without a guest shutdown first. */
   async stop(node?: NodeRef, options: { graceful?: boolean } = {}): Promise<void> {
-    const m = pick(this.c, node);
+    const m = pickMachine(this.c, node);
     const vms = this.c.clients.compute.virtualMachines;
     const o = { abortSignal: this.c.signal(), ...LRO };
     m.stoppedOnPurpose = true;
@@ -82,28 +83,27 @@ export class AzureStartStop implements Feature {
   }
 
   async start(node?: NodeRef): Promise<void> {
-    const m = pick(this.c, node);
-    const { compute, network } = this.c.clients;
+    const m = pickMachine(this.c, node);
+    const { compute } = this.c.clients;
     await withArmRetry(
       `starting ${m.vm.name}`,
       () =>
         compute.virtualMachines.beginStartAndWait(this.c.group, m.vm.name, { abortSignal: this.c.signal(), ...LRO }),
       retry(this.c),
     );
-    const ip = await network.publicIPAddresses.get(this.c.group, `${m.vm.name}-ip`, { abortSignal: this.c.signal() });
-    if (ip.ipAddress && ip.ipAddress !== m.vm.address) {
-      this.c.log.info(
-        `azure: ${m.vm.name} has a new public address after start: ${ip.ipAddress} (was ${m.vm.address})`,
-      );
-      m.vm.address = ip.ipAddress;
-      if (m.node.connectionInfo.address !== m.vm.privateAddress) m.node.connectionInfo.address = ip.ipAddress;
+    const vm = await compute.virtualMachines.get(this.c.group, m.vm.name, { abortSignal: this.c.signal() });
+    const { address } = await vmAddresses(this.c.clients, vm, this.c.signal());
+    if (address && address !== m.vm.address) {
+      this.c.log.info(`azure: ${m.vm.name} has a new public address after start: ${address} (was ${m.vm.address})`);
+      m.vm.address = address;
+      if (m.node.connectionInfo.address !== m.vm.privateAddress) m.node.connectionInfo.address = address;
     }
     await waitSsh(this.c, m, 'start');
     m.stoppedOnPurpose = false;
   }
 
   async restart(node?: NodeRef): Promise<void> {
-    const m = pick(this.c, node);
+    const m = pickMachine(this.c, node);
     await m.node.close();
     await withArmRetry(
       `restarting ${m.vm.name}`,
@@ -165,7 +165,7 @@ export class AzureDisk implements Feature {
   }
 
   async add(sizeGiB: number, node?: NodeRef): Promise<AttachedDisk> {
-    const m = pick(this.c, node);
+    const m = pickMachine(this.c, node);
     return this.serial(m, async () => {
       const before = (await m.node.execute(LIST, { timeoutMs: 30_000 })).stdout.trim();
       let lun = 0;
@@ -207,7 +207,7 @@ export class AzureDisk implements Feature {
   }
 
   async remove(id: string, node?: NodeRef): Promise<void> {
-    const m = pick(this.c, node);
+    const m = pickMachine(this.c, node);
     return this.serial(m, async () => {
       const list = this.disks.get(m) ?? [];
       const disk = list.find((d) => d.id === id);
@@ -232,6 +232,10 @@ export class AzureDisk implements Feature {
   }
 
   list(node?: NodeRef): { id: string; serial: string; sizeGiB: number }[] {
-    return (this.disks.get(pick(this.c, node)) ?? []).map(({ id, serial, sizeGiB }) => ({ id, serial, sizeGiB }));
+    return (this.disks.get(pickMachine(this.c, node)) ?? []).map(({ id, serial, sizeGiB }) => ({
+      id,
+      serial,
+      sizeGiB,
+    }));
   }
 }

@@ -1,14 +1,8 @@
 import { userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { PlatformConfig } from '../../runbook/types.js';
+import { parseImageSource, type ImageSource } from './image-source.js';
 import { azureRequirementSchema, azureSchema, type AzureSection } from './schema.js';
-
-export interface MarketplaceImage {
-  publisher: string;
-  offer: string;
-  sku: string;
-  version: string;
-}
 
 export interface AzureOptions {
   subscriptionId: string;
@@ -19,7 +13,9 @@ export interface AzureOptions {
   tokenScope: string;
   locations: string[];
   vmSizes: string[];
-  image: MarketplaceImage;
+  image: ImageSource;
+  /** For a vhd: the Hyper-V generation of the managed image made from it. */
+  vhdGeneration: 'V1' | 'V2';
   resourceGroupName?: string;
   deploy: boolean;
   waitDelete: boolean;
@@ -50,14 +46,6 @@ const bool = (v: boolean | string | undefined, dflt: boolean): boolean =>
 const minOf = (v: unknown): number =>
   typeof v === 'number' ? v : typeof v === 'object' && v && 'min' in v ? Number((v as { min: number }).min) || 0 : 0;
 
-export function parseMarketplaceImage(text: string): MarketplaceImage {
-  const parts = text.trim().split(/[\s:]+/);
-  if (parts.length !== 4)
-    throw new Error(`marketplace_image "${text}" must be "publisher offer sku version" (version may be latest)`);
-  const [publisher, offer, sku, version] = parts as [string, string, string, string];
-  return { publisher, offer, sku, version };
-}
-
 /** Runbook entry to options; throws a message naming the key. The section was validated by the schema. */
 export function parseAzureOptions(config: PlatformConfig): AzureOptions {
   const o = azureSchema.parse(config.options ?? {});
@@ -80,13 +68,26 @@ export function parseAzureOptions(config: PlatformConfig): AzureOptions {
   const armEndpoint = (given(o.cloud?.arm_endpoint) ?? 'https://management.azure.com').replace(/\/+$/, '');
   if (!/^https:\/\//.test(armEndpoint))
     throw new Error(`runbook platform azure.cloud.arm_endpoint: must be an https URL, got ${armEndpoint}`);
-  const imageText =
-    given(o.marketplace_image) ?? given(o.marketplace) ?? given(node.marketplace_image) ?? given(node.marketplace);
-  if (given(o.vhd) ?? given(node.vhd) ?? given(o.shared_gallery) ?? given(o.community_gallery_image))
-    throw new Error('runbook platform azure: vhd and gallery images are not supported yet; use marketplace_image');
-  if (given(o.resource_group_name) || !bool(o.deploy, true))
+  const image = parseImageSource(
+    {
+      marketplace_image: o.marketplace_image ?? node.marketplace_image,
+      marketplace: o.marketplace ?? node.marketplace,
+      shared_gallery: o.shared_gallery ?? node.shared_gallery,
+      community_gallery_image: o.community_gallery_image ?? node.community_gallery_image,
+      vhd: o.vhd ?? node.vhd,
+    },
+    DEFAULT_IMAGE,
+  );
+  const deploy = bool(o.deploy, true);
+  if (!deploy && !given(o.resource_group_name))
+    throw new Error('runbook platform azure.deploy: false needs resource_group_name (the group whose VMs to use)');
+  if (deploy && given(o.resource_group_name))
     throw new Error(
-      'runbook platform azure: resource_group_name and deploy: false are not supported yet; leave them unset',
+      'runbook platform azure.resource_group_name: deploying into a named group is not supported; add deploy: false to use its VMs',
+    );
+  if (!deploy && !config.adminPrivateKeyFile)
+    throw new Error(
+      'runbook platform azure: deploy: false needs admin_private_key_file on the platform entry (the key the VMs accept)',
     );
   const locations = list(o.location).length ? list(o.location) : list(node.location);
   return {
@@ -98,9 +99,10 @@ export function parseAzureOptions(config: PlatformConfig): AzureOptions {
     tokenScope: given(o.cloud?.token_scope) ?? `${armEndpoint}/.default`,
     locations: locations.length ? locations : ['westus3'],
     vmSizes: list(o.vm_size).length ? list(o.vm_size) : list(node.vm_size),
-    image: parseMarketplaceImage(imageText ?? DEFAULT_IMAGE),
+    image,
+    vhdGeneration: (o.hyperv_generation ?? node.hyperv_generation) === 2 ? 'V2' : 'V1',
     resourceGroupName: given(o.resource_group_name),
-    deploy: bool(o.deploy, true),
+    deploy,
     waitDelete: bool(o.wait_delete, false),
     dryRun: o.dry_run ?? false,
     keepEnvironment: config.keepEnvironment,

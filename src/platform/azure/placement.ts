@@ -26,7 +26,8 @@ export class Placer {
     private readonly o: Pick<AzureOptions, 'locations' | 'vmSizes' | 'minCores' | 'minMemoryMiB'>,
   ) {}
 
-  private skusOf(location: string): Promise<ResourceSku[]> {
+  /** The location's SKU list (read once per run; the Resize feature uses it too). */
+  skusOf(location: string): Promise<ResourceSku[]> {
     let p = this.skus.get(location);
     if (!p) {
       p = withArmRetry(`listing VM sizes in ${location}`, async () => {

@@ -1,12 +1,12 @@
 import type { AzureClients } from './clients.js';
 import { describeQuota, readUsages } from './quota.js';
-import type { MarketplaceImage } from './options.js';
+import { imageName, type ImageSource } from './image-source.js';
 import type { VmSizeInfo } from './sizes.js';
 
 export interface PlanItem {
   location: string;
   sizes: VmSizeInfo[];
-  image: MarketplaceImage;
+  image: ImageSource;
   nodes: number;
 }
 
@@ -19,7 +19,7 @@ export async function quotaFor(c: AzureClients, location: string, family: string
 export async function printPlan(c: AzureClients, p: PlanItem): Promise<void> {
   const size = p.sizes[0]!;
   const quota = await quotaFor(c, p.location, size.family);
-  const img = `${p.image.publisher} ${p.image.offer} ${p.image.sku} ${p.image.version}`;
+  const img = imageName(p.image);
   process.stdout.write(
     `azure plan: ${p.nodes} node(s) in ${p.location}, size ${size.name} (${size.cores} cores, ${size.memoryMiB} MiB), ` +
       `image ${img}, quota: ${quota}\n`,

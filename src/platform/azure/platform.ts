@@ -14,8 +14,10 @@ import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
 import { CAPACITY } from './errors.js';
 import { ResourceBusyError } from '../resource-busy.js';
 import { quotaVerdict, readUsages } from './quota.js';
+import { ExistingGroup } from './existing.js';
 import { GroupKeeper } from './groups.js';
-import { resolveMarketplaceImage } from './image.js';
+import { resolveImage } from './image.js';
+import { imageName as nameOfImage } from './image-source.js';
 import { Ledger } from './ledger.js';
 import { parseAzureOptions, type AzureOptions } from './options.js';
 import { printPlan } from './plan.js';
@@ -37,6 +39,8 @@ export class AzurePlatform implements Platform {
   private counter = 0;
   private planned = new Set<string>();
   private ca: string | undefined;
+  /** `resource_group_name` with `deploy: false`: the group's own VMs, never created or deleted. */
+  private existing: ExistingGroup | undefined;
 
   constructor(config: PlatformConfig) {
     this.options = parseAzureOptions(config);
@@ -45,6 +49,8 @@ export class AzurePlatform implements Platform {
   async prepare(ctx: PlatformContext): Promise<void> {
     const o = this.options;
     for (const s of [o.credential.client_secret, o.credential.token, o.credential.client_assertion]) ctx.masker.add(s);
+    // A VHD URL usually carries a SAS token: its query is a secret (LISA masks it too).
+    if (o.image.kind === 'vhd') ctx.masker.add(new URL(o.image.vhdPath).search.slice(1) || undefined);
     const ca = o.caFile
       ? await readFile(o.caFile, 'utf8').catch(() => {
           throw new Error(`runbook platform azure.cloud.ca_file: cannot read ${o.caFile}`);
@@ -79,6 +85,10 @@ export class AzurePlatform implements Platform {
       this.publicKey = key.publicKey;
     }
     ctx.log.info(`azure: authenticated (${o.credential.type}) at ${o.armEndpoint}, subscription ${o.subscriptionId}`);
+    if (!o.deploy) {
+      this.existing = new ExistingGroup(this.clients, o, (l) => this.placer!.skusOf(l), ca);
+      await this.existing.load(ctx);
+    }
   }
 
   private place(req: Requirement): Promise<Placement | { unmet: string }> {
@@ -91,6 +101,7 @@ export class AzurePlatform implements Platform {
     const missing = (req.features ?? []).find((f) => !AZURE_FEATURES.includes(f));
     if (missing)
       return { ok: false, unmet: `feature ${missing} (azure offers ${AZURE_FEATURES.join(', ') || 'none yet'})` };
+    if (this.existing) return this.existing.match(req);
     const placed = await this.place(req);
     if ('unmet' in placed) return { ok: false, unmet: placed.unmet };
     if (this.options.dryRun) {
@@ -98,7 +109,7 @@ export class AzurePlatform implements Platform {
       if (!this.planned.has(key)) {
         this.planned.add(key);
         const first = placed.candidates[0]!;
-        const image = await resolveMarketplaceImage(
+        const image = await resolveImage(
           this.clients!.compute,
           first.location,
           this.options.image,
@@ -128,6 +139,11 @@ export class AzurePlatform implements Platform {
    */
   async deploy(req: Requirement, ctx: PlatformContext): Promise<Environment | undefined> {
     if (!this.clients || !this.groups) throw new Error('platform azure: deploy() before prepare()');
+    if (this.existing) {
+      const env = this.existing.lease(req, ctx, this.privateKeyFile);
+      if (env) this.envs.add(env);
+      return env;
+    }
     const placed = await this.place(req);
     if ('unmet' in placed) throw new Error(`azure: no VM size fits: ${placed.unmet}`);
     const id = `azure${++this.counter}`;
@@ -174,7 +190,7 @@ export class AzurePlatform implements Platform {
     const size = cand.size;
     const clients = this.clients!;
     const groups = this.groups!;
-    const image = await resolveMarketplaceImage(clients.compute, placed.location, o.image, ctx.signal);
+    const image = await resolveImage(clients.compute, placed.location, o.image, ctx.signal);
     const started = Date.now();
     const group = await groups.create(attempt > 1 ? `${id}-${attempt}` : id, placed.location, this.tags(), ctx.signal);
     const serialOf = (names: string[]) =>
@@ -197,6 +213,8 @@ export class AzurePlatform implements Platform {
           location: placed.location,
           size: size.name,
           image,
+          subscription: o.subscriptionId,
+          vhdGeneration: o.vhdGeneration,
           nodes: req.nodes ?? 1,
           adminUsername: o.adminUsername,
           publicKey: this.publicKey,
@@ -224,7 +242,7 @@ export class AzurePlatform implements Platform {
             },
           }),
       );
-      const imageName = `${image.publisher} ${image.offer} ${image.sku} ${image.version}`;
+      const imageName = nameOfImage(image);
       const serial = serialOf(vms.map((v) => v.name));
       const env = new AzureEnvironment(
         id,
@@ -234,7 +252,7 @@ export class AzurePlatform implements Platform {
         nodes,
         size,
         serial,
-        { clients, log: ctx.log, bootTimeoutMs: 300_000 },
+        { clients, log: ctx.log, bootTimeoutMs: 300_000, skus: (l) => this.placer!.skusOf(l) },
         imageName,
       );
       env.signal = ctx.signal;
@@ -292,6 +310,11 @@ export class AzurePlatform implements Platform {
     this.envs.delete(e);
     await Promise.all(e.nodes.map((n) => n.close().catch(() => {})));
     if (!ctx.signal.aborted) await e.serial.refresh();
+    if (!e.ownsGroup) {
+      // A group the runbook named (deploy: false) is the user's: never deleted, nor kept as ours.
+      this.existing?.giveBack(e);
+      return;
+    }
     const mode = this.options.keepEnvironment;
     if (mode === 'always' || (mode === 'failed' && (outcome.failed || !!e.broken))) {
       this.groups!.keep(e.group);

@@ -40,11 +40,32 @@ export const azureCloudSchema = z.strictObject({
 const nodeKeys = {
   location: oneOrMany.optional().describe('Region, or a list tried in order'),
   vm_size: oneOrMany.optional().describe('Size, or a list tried in order; default: smallest that fits'),
-  marketplace_image: z.string().optional().describe('`publisher offer sku version`; version `latest` is resolved'),
-  marketplace: z.string().optional().describe('LISA spelling of marketplace_image'),
-  shared_gallery: z.string().optional().describe('`gallery/image/version` in this subscription'),
-  community_gallery_image: z.string().optional().describe('`location/gallery/image/version`'),
-  vhd: z.string().optional().describe('URL of a VHD blob'),
+  marketplace_image: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .describe('`publisher offer sku version` or {publisher, offer, sku, version}; version `latest` is resolved'),
+  marketplace: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .describe('LISA spelling of marketplace_image'),
+  shared_gallery: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .describe(
+      "`gallery/definition/version`, `subscription/resource_group/gallery/definition/version` or LISA's mapping",
+    ),
+  community_gallery_image: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .describe('`location/gallery/definition/version` or {image_gallery, image_definition, image_version, location}'),
+  vhd: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .describe('URL of a VHD blob, or {vhd_path, vmgs_path}'),
+  hyperv_generation: z
+    .union([z.literal(1), z.literal(2)])
+    .optional()
+    .describe('For vhd: the generation of the image made from it (default 1)'),
 };
 
 export const azureRequirementSchema = z.looseObject({
@@ -62,7 +83,7 @@ export const azureSchema = z.strictObject({
   service_principal_key: z.string().optional().describe('LISA: same as credential.client_secret'),
   cloud: azureCloudSchema.optional(),
   ...nodeKeys,
-  resource_group_name: z.string().optional().describe('Deploy into / use this existing group; never deleted'),
+  resource_group_name: z.string().optional().describe('With deploy: false, the group whose VMs to use; never deleted'),
   deploy: z.union([z.boolean(), z.string()]).optional().describe('false: use the VMs already in resource_group_name'),
   wait_delete: z.union([z.boolean(), z.string()]).optional().describe('Wait until deleted groups are gone'),
   dry_run: z.boolean().optional().describe('Print the plan (location, size, image, quota) and create nothing'),

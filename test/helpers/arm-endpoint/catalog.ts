@@ -7,15 +7,60 @@ export interface SizeDef {
   memoryGB: number;
   maxDataDisks: number;
   maxNics: number;
+  /**
+   * The hardware a VM of this size runs on: a running VM can be resized only to sizes of its own
+   * cluster (its `vmSizes`); any other size needs a deallocate first, as on Azure.
+   */
+  cluster: 'b-v1' | 'v5';
 }
 
 /** Small real sizes; a 2-vCPU 1 GiB size matches the qemu platform's default guest (shared warm snapshot). */
 export const SIZES: SizeDef[] = [
-  { name: 'Standard_B1s', family: 'standardBSFamily', cores: 1, memoryGB: 1, maxDataDisks: 2, maxNics: 2 },
-  { name: 'Standard_B2ts_v2', family: 'standardBsv2Family', cores: 2, memoryGB: 1, maxDataDisks: 4, maxNics: 2 },
-  { name: 'Standard_B2ls_v2', family: 'standardBsv2Family', cores: 2, memoryGB: 4, maxDataDisks: 4, maxNics: 2 },
-  { name: 'Standard_D2s_v5', family: 'standardDSv5Family', cores: 2, memoryGB: 8, maxDataDisks: 4, maxNics: 2 },
-  { name: 'Standard_D4s_v5', family: 'standardDSv5Family', cores: 4, memoryGB: 16, maxDataDisks: 8, maxNics: 2 },
+  {
+    name: 'Standard_B1s',
+    family: 'standardBSFamily',
+    cores: 1,
+    memoryGB: 1,
+    maxDataDisks: 2,
+    maxNics: 2,
+    cluster: 'b-v1',
+  },
+  {
+    name: 'Standard_B2ts_v2',
+    family: 'standardBsv2Family',
+    cores: 2,
+    memoryGB: 1,
+    maxDataDisks: 4,
+    maxNics: 2,
+    cluster: 'v5',
+  },
+  {
+    name: 'Standard_B2ls_v2',
+    family: 'standardBsv2Family',
+    cores: 2,
+    memoryGB: 4,
+    maxDataDisks: 4,
+    maxNics: 2,
+    cluster: 'v5',
+  },
+  {
+    name: 'Standard_D2s_v5',
+    family: 'standardDSv5Family',
+    cores: 2,
+    memoryGB: 8,
+    maxDataDisks: 4,
+    maxNics: 2,
+    cluster: 'v5',
+  },
+  {
+    name: 'Standard_D4s_v5',
+    family: 'standardDSv5Family',
+    cores: 4,
+    memoryGB: 16,
+    maxDataDisks: 8,
+    maxNics: 2,
+    cluster: 'v5',
+  },
 ];
 
 /** Guest memory for a size: the real figure, capped so that a 2-core host can run several. */
@@ -80,3 +125,25 @@ export function usageList(coresUsed: number, coresLimit: number, familyUsed: Map
 
 /** Every marketplace image exists (it boots the project's Debian guest) in these versions. */
 export const IMAGE_VERSIONS = ['1.0.20250101', '1.0.20251115', '1.0.20251201'];
+
+export function sizeDef(name: string): SizeDef | undefined {
+  return SIZES.find((x) => x.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * `virtualMachines/{vm}/vmSizes`: what the VM can be resized to. Running, that is the sizes of its
+ * hardware cluster; deallocated, every size of the region. Restricted sizes are never listed.
+ */
+export function vmSizeList(current: string, running: boolean, restricted: Set<string>): unknown {
+  const cluster = sizeDef(current)?.cluster;
+  return {
+    value: SIZES.filter((s) => !restricted.has(s.name) && (!running || s.cluster === cluster)).map((s) => ({
+      name: s.name,
+      numberOfCores: s.cores,
+      osDiskSizeInMB: 1047552,
+      resourceDiskSizeInMB: s.cores * 8192,
+      memoryInMB: s.memoryGB * 1024,
+      maxDataDiskCount: s.maxDataDisks,
+    })),
+  };
+}

@@ -7,6 +7,8 @@ import { privateMac } from '../../../src/platform/qemu/args.js';
 import { freeLoopbackPort, releasePort } from '../../../src/platform/qemu/ports.js';
 import type { Ctx } from './resources.js';
 import type { GroupState, VmState } from './store.js';
+import { checkImageReference, imageRoutes } from './images.js';
+import { resizeVm, vmSizes } from './resize.js';
 import { updateVm, vmAction, vmRoute } from './vm-actions.js';
 
 export interface GuestBackend {
@@ -114,9 +116,18 @@ export async function compute(c: Ctx, o: ComputeOptions): Promise<Reply | undefi
       })),
     );
   }
+  m = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines$/i.exec(p);
+  if (m && c.method === 'GET') {
+    const g = c.store.group(decodeURIComponent(m[1]!));
+    if (!g) return armFail(404, 'ResourceGroupNotFound', `Resource group '${m[1]}' could not be found.`);
+    return ok({ value: [...g.vms.values()].map((vm) => vmBody(c, g, vm, false)) });
+  }
+  const image = imageRoutes(c);
+  if (image) return image;
   const action = vmRoute(c);
   if (action && !('g' in action)) return action;
   if (action && c.method === 'POST') return vmAction(c, action.vm, action.action!);
+  if (action && c.method === 'GET' && /^vmsizes$/i.test(action.action!)) return vmSizes(action.vm, o.restricted);
   m =
     /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)$/i.exec(
       p,
@@ -136,7 +147,25 @@ export async function compute(c: Ctx, o: ComputeOptions): Promise<Reply | undefi
     return ok(vmBody(c, g, vm, /instanceview/i.test(c.url.searchParams.get('$expand') ?? '')));
   }
   if (c.method === 'PUT' && !vm) return await createVm(c, g, name, o);
-  if (c.method === 'PUT' && vm) return updateVm(c, g, vm, () => vmBody(c, g, vm, false));
+  const limits = {
+    restricted: o.restricted,
+    coresLimit: o.coresLimit,
+    usedCores: (l: string) => usedCores(c, l).total + o.faults.reservedCores,
+  };
+  const render = () => vmBody(c, g, vm!, false);
+  if (c.method === 'PUT' && vm) return updateVm(c, g, vm, render, (size) => resizeVm(c, g, vm, size, limits, render));
+  if (c.method === 'PATCH' && vm) {
+    if (vm.busy || vm.provisioning === 'Creating')
+      return armFail(
+        409,
+        'AnotherOperationInProgress',
+        `Operation on VM '${vm.name}' is not allowed since another operation is in progress.`,
+      );
+    const size: string | undefined = c.body?.properties?.hardwareProfile?.vmSize;
+    if (size && size.toLowerCase() !== String(vm.body.properties?.hardwareProfile?.vmSize).toLowerCase())
+      return resizeVm(c, g, vm, size, limits, render);
+    return armFail(400, 'InvalidParameter', 'This test endpoint PATCHes only hardwareProfile.vmSize.');
+  }
   return undefined;
 }
 
@@ -184,6 +213,8 @@ async function createVm(c: Ctx, g: GroupState, name: string, o: ComputeOptions):
       'OperationNotAllowed',
       `Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Location: ${location}, Current Limit: ${o.coresLimit}, Current Usage: ${used}, Additional Required: ${shape.cores}.`,
     );
+  const badImage = checkImageReference(c, props.storageProfile?.imageReference, location);
+  if (badImage) return badImage;
   const nicId: string | undefined = props.networkProfile?.networkInterfaces?.[0]?.id;
   const address = nicId ? addressOfNic(g.resources, nicId) : undefined;
   if (!address) return armFail(400, 'InvalidParameter', 'The VM needs a network interface with a public IP address.');

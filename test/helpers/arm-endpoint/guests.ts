@@ -40,6 +40,8 @@ export interface RunningGuest {
   attachDisk(lun: number, sizeGiB: number): Promise<void>;
   /** Hot-unplugs it (device_del, waiting for the guest to let go) and deletes its file. */
   detachDisk(lun: number): Promise<void>;
+  /** The shape of the next boot (a resize): cores and memory, applied when it starts again. */
+  resize(cores: number, memoryMiB: number): void;
   /** Crashes the guest kernel (sysrq c) and waits until the panic is on the serial console. */
   crashKernel(): Promise<void>;
 }
@@ -201,6 +203,10 @@ function runningGuest(guest: QemuGuest, address: string): RunningGuest {
     serialLog: guest.serialLog,
     stop: () => guest.dispose(false),
     deallocate: () => guest.stop(true),
+    resize(cores, memoryMiB) {
+      guest.init.spec.cores = cores;
+      guest.init.spec.memoryMiB = memoryMiB;
+    },
     start: async (signal) => {
       await guest.start(signal);
     },

@@ -49,6 +49,9 @@ export class SshdGuestBackend {
       attachDisk: unsupported('attach disks'),
       detachDisk: unsupported('detach disks'),
       crashKernel: unsupported('crash a kernel'),
+      resize: () => {
+        throw new Error('the sshd backend cannot resize');
+      },
     };
   }
 

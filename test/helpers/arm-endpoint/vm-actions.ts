@@ -17,7 +17,14 @@ function lroHeaders(c: Ctx, location: string, id: string): Record<string, string
 }
 
 /** Runs `work` as an ARM long-running operation: 202 (or `status`) now, the operation record later. */
-function longRunning(c: Ctx, vm: VmState, work: () => Promise<void>, status = 202, body?: unknown): Reply {
+export function longRunning(
+  c: Ctx,
+  vm: VmState,
+  work: () => Promise<void>,
+  status = 202,
+  body?: unknown,
+  headers: { location?: boolean } = {},
+): Reply {
   const op = c.store.startOperation();
   vm.busy = true;
   void work()
@@ -26,7 +33,9 @@ function longRunning(c: Ctx, vm: VmState, work: () => Promise<void>, status = 20
       (e: Error) => c.store.finish(op, { code: 'InternalExecutionError', message: e.message.split('\n')[0]! }),
     )
     .finally(() => (vm.busy = false));
-  return ok(body, status, lroHeaders(c, vm.body.location ?? 'westus3', op.id));
+  const h = lroHeaders(c, vm.body.location ?? 'westus3', op.id);
+  if (headers.location === false) delete h.location;
+  return ok(body, status, h);
 }
 
 const busy = (vm: VmState): Reply =>
@@ -44,19 +53,31 @@ function lunsOf(body: any): Map<number, number> {
 
 /**
  * A PUT on an existing VM: a changed `dataDisks` list becomes QMP hot-plug and unplug on the running
- * guest. Other changes (a new size) are refused, as this endpoint cannot resize a running guest.
+ * guest; a new size is a resize (resize.ts).
  */
-export function updateVm(c: Ctx, g: GroupState, vm: VmState, render: () => unknown): Reply {
+export function updateVm(
+  c: Ctx,
+  g: GroupState,
+  vm: VmState,
+  render: () => unknown,
+  resize: (newSize: string) => Reply,
+): Reply {
   if (vm.busy || vm.provisioning === 'Creating') return busy(vm);
   const next: any = c.body ?? {};
   const oldSize = vm.body.properties?.hardwareProfile?.vmSize;
   const newSize = next.properties?.hardwareProfile?.vmSize ?? oldSize;
-  if (String(newSize).toLowerCase() !== String(oldSize).toLowerCase())
-    return armFail(409, 'OperationNotAllowed', 'This test endpoint cannot resize a VM.');
+  const resized = String(newSize).toLowerCase() !== String(oldSize).toLowerCase();
   const before = lunsOf(vm.body);
   const after = lunsOf(next);
   const added = [...after].filter(([lun]) => !before.has(lun));
   const removed = [...before.keys()].filter((lun) => !after.has(lun));
+  if (resized && (added.length || removed.length))
+    return armFail(
+      409,
+      'OperationNotAllowed',
+      'This test endpoint changes the size or the data disks of a VM, not both at once.',
+    );
+  if (resized) return resize(String(newSize));
   if ((added.length || removed.length) && !vm.guest?.pid)
     return armFail(409, 'OperationNotAllowed', `VM '${vm.name}' is not running; this endpoint hot-plugs disks only.`);
   const disks = (next.properties?.storageProfile?.dataDisks ?? [])

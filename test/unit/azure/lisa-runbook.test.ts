@@ -38,7 +38,13 @@ describe("LISA's own microsoft/runbook/azure.yml", () => {
     assert.deepEqual(o.locations, ['westus3']);
     assert.equal(o.minCores, 2);
     assert.deepEqual(o.vmSizes, []);
-    assert.deepEqual(o.image, { publisher: 'canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' });
+    assert.deepEqual(o.image, {
+      kind: 'marketplace',
+      publisher: 'canonical',
+      offer: 'ubuntu-24_04-lts',
+      sku: 'server',
+      version: 'latest',
+    });
     assert.equal(o.deploy, true);
     assert.equal(o.waitDelete, false);
     assert.equal(o.keepEnvironment, 'no');
