@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger.js';
 import type { SecretMasker } from '../logging/secrets.js';
 import type { JumpHost } from '../node/ssh-jump.js';
 import type { Node, NodeCapability } from '../node/types.js';
+import type { Leftover } from '../results/events.js';
 import type { Requirement } from '../testing/types.js';
 
 /** A set of nodes that cases run on together. */
@@ -70,8 +71,11 @@ export interface Platform {
   deploy(requirement: Requirement, ctx: PlatformContext): Promise<Environment | undefined>;
   /** Gives the environment back: deleted, or returned to the pool when `reusable` and not broken. */
   release(env: Environment, ctx: PlatformContext, outcome: { failed: boolean }): Promise<void>;
-  /** Removes everything still deployed; called at the end, on errors and on Ctrl-C. */
-  dispose(ctx: PlatformContext): Promise<void>;
+  /**
+   * Removes everything still deployed; called at the end, on errors and on Ctrl-C. May return what
+   * it could not remove or was told to keep, for the run summary.
+   */
+  dispose(ctx: PlatformContext): Promise<void | Leftover[]>;
 }
 
 /** Constructs a platform from its runbook entry (`platform: [{type: X, ...}]`). */

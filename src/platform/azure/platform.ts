@@ -5,6 +5,7 @@ import { SshNode } from '../../node/ssh-node.js';
 import type { PlatformConfig } from '../../runbook/types.js';
 import type { Requirement } from '../../testing/types.js';
 import { ensureRunKey } from '../qemu/keys.js';
+import type { Leftover } from '../../results/events.js';
 import type { Environment, Match, Platform, PlatformContext } from '../types.js';
 import type { AzureClients } from './clients.js';
 import { checkCredential, createCredential, type AzureConnection } from './credential.js';
@@ -14,7 +15,7 @@ import { AZURE_FEATURES, AzureEnvironment } from './environment.js';
 import { CAPACITY } from './errors.js';
 import { ResourceBusyError } from '../resource-busy.js';
 import { quotaVerdict, readUsages } from './quota.js';
-import { GroupKeeper } from './groups.js';
+import { GroupKeeper, groupLeftovers } from './groups.js';
 import { resolveMarketplaceImage } from './image.js';
 import { Ledger } from './ledger.js';
 import { parseAzureOptions, type AzureOptions } from './options.js';
@@ -301,8 +302,8 @@ export class AzurePlatform implements Platform {
     await this.groups!.delete(e.group, { wait: this.options.waitDelete, timeoutMs: this.options.deleteTimeoutMs });
   }
 
-  async dispose(ctx: PlatformContext): Promise<void> {
+  async dispose(ctx: PlatformContext): Promise<Leftover[]> {
     for (const env of [...this.envs]) await this.release(env, ctx, { failed: false });
-    await this.groups?.settle(this.options.deleteTimeoutMs);
+    return groupLeftovers((await this.groups?.settle(this.options.deleteTimeoutMs)) ?? [], this.options);
   }
 }

@@ -6,7 +6,7 @@ import { compute, releaseGroupVnet, stopGroupVms, type ComputeFaults, type Guest
 import { armFail, send, type Reply } from './http.js';
 import { bootDiagnosticsBlob } from './vm-actions.js';
 import { networkResources, releaseGroupAddresses } from './network.js';
-import { asyncOperations, operationResults, resourceGroups, type Ctx } from './resources.js';
+import { asyncOperations, operationResults, resourceGroups, type Ctx, type GroupFaults } from './resources.js';
 import { ArmStore, type GroupState } from './store.js';
 import { makeTestTls } from './tls.js';
 import { TokenService } from './tokens.js';
@@ -46,6 +46,8 @@ export interface ArmEndpoint {
   restricted: Set<string>;
   /** Quota held elsewhere, sizes out of capacity, provisioning failures: change them at any time. */
   computeFaults: ComputeFaults;
+  /** Deletes that never finish: set and clear at any time (also `POST stateUrl/group-faults`). */
+  groupFaults: GroupFaults;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
   const faults: FaultRule[] = [];
   const restricted = new Set<string>();
   const computeFaults: ComputeFaults = { reservedCores: 0, unavailable: new Set(), provisioning: [] };
+  const groupFaults: GroupFaults = { stuckDelete: false };
   const deleteGroup = async (g: GroupState): Promise<void> => {
     await stopGroupVms(g);
     releaseGroupAddresses(g.resources);
@@ -124,7 +127,7 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
         }
         const c: Ctx = { store, base, sub, method, path: url.pathname, url, body };
         reply =
-          resourceGroups(c, deleteGroup) ??
+          resourceGroups(c, deleteGroup, groupFaults) ??
           operationResults(c) ??
           asyncOperations(c) ??
           (await networkResources(c)) ??
@@ -151,6 +154,13 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
       });
       return;
     }
+    if (req.method === 'POST' && req.url === '/group-faults') {
+      void readBody(req).then((b) => {
+        Object.assign(groupFaults, JSON.parse(b) as Partial<GroupFaults>);
+        res.writeHead(204).end();
+      });
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(store.snapshot()));
   });
   const statePort = await listen(state);
@@ -168,6 +178,7 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
     faults,
     restricted,
     computeFaults,
+    groupFaults,
     async close() {
       await Promise.all([...store.groups.values()].map((g) => deleteGroup(g)));
       store.groups.clear();
