@@ -216,6 +216,8 @@ export class AzurePlatform implements Platform {
             }),
             masker: ctx.masker,
             connectTimeoutMs: 180_000,
+            // A VM this run just created runs nothing of a killed run: no sweep before the first command.
+            sweepOrphans: false,
             connection: {
               address: o.usePublicAddress ? vm.address : (vm.privateAddress ?? vm.address),
               port: 22,

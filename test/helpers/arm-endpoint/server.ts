@@ -10,6 +10,7 @@ import { asyncOperations, operationResults, resourceGroups, type Ctx, type Group
 import { ArmStore, type GroupState } from './store.js';
 import { makeTestTls } from './tls.js';
 import { TokenService } from './tokens.js';
+import { startWatchdog } from './watchdog.js';
 
 /** A scripted failure: the next `times` requests matching `method` and `path` get this answer. */
 export interface FaultRule {
@@ -29,6 +30,8 @@ export interface ArmEndpointOptions {
   backend: GuestBackend;
   subscriptionId?: string;
   coresLimit?: number;
+  /** A watchdog process that kills this endpoint's QEMU guests if the endpoint dies. Default true. */
+  watchdog?: boolean;
 }
 
 export interface ArmEndpoint {
@@ -46,6 +49,8 @@ export interface ArmEndpoint {
   restricted: Set<string>;
   /** Quota held elsewhere, sizes out of capacity, provisioning failures: change them at any time. */
   computeFaults: ComputeFaults;
+  /** The pid of the watchdog process guarding this endpoint's guests, when there is one. */
+  watchdogPid: number | undefined;
   /** Deletes that never finish: set and clear at any time (also `POST stateUrl/group-faults`). */
   groupFaults: GroupFaults;
   close(): Promise<void>;
@@ -69,6 +74,7 @@ const listen = (s: Server): Promise<number> =>
  */
 export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoint> {
   const tls = makeTestTls(join(o.dir, 'tls'));
+  const watchdog = o.watchdog === false ? undefined : startWatchdog(o.dir);
   const store = new ArmStore();
   const sub = o.subscriptionId ?? '00000000-0000-4000-8000-0000000000a1';
   const tokens = new TokenService({
@@ -179,12 +185,14 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
     restricted,
     computeFaults,
     groupFaults,
+    watchdogPid: watchdog?.pid,
     async close() {
       await Promise.all([...store.groups.values()].map((g) => deleteGroup(g)));
       store.groups.clear();
       https.closeAllConnections();
       state.closeAllConnections();
       await Promise.all([new Promise((r) => https.close(r)), new Promise((r) => state.close(r))]);
+      watchdog?.stop();
     },
   };
 }
