@@ -33,7 +33,12 @@ describe('arm-endpoint watchdog', { timeout: 10 * 60_000 }, () => {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise((r) => child.on('exit', r));
     assert.ok(await until(() => out.includes('STATE_URL='), 60_000), err);
-    const env = Object.fromEntries(out.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    const env = Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
 
     const platform = new AzurePlatform({
       type: 'azure',

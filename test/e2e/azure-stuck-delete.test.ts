@@ -42,7 +42,10 @@ describe('azure: a delete that never finishes (loopback ARM endpoint)', { timeou
     const s = await endpointState(ep);
     assert.equal(s.resourceGroups.length, 1, 'the group is still there, deleting');
     const group = s.resourceGroups[0]!.name;
-    assert.match(r.stdout, new RegExp(`STILL DELETING azure resource group ${group} - .*\`lisa reap\` deletes it later`));
+    assert.match(
+      r.stdout,
+      new RegExp(`STILL DELETING azure resource group ${group} - .*\`lisa reap\` deletes it later`),
+    );
     const left = events.find((e): e is RunEventOf<'platform.leftover'> => e.type === 'platform.leftover');
     assert.deepEqual(
       left?.resources.map((x) => [x.name, x.state]),

@@ -26,7 +26,10 @@ export interface GroupLeftover {
 }
 
 /** The run summary's lines for groups left behind. */
-export function groupLeftovers(left: GroupLeftover[], o: { deleteTimeoutMs: number; keepEnvironment: string }): Leftover[] {
+export function groupLeftovers(
+  left: GroupLeftover[],
+  o: { deleteTimeoutMs: number; keepEnvironment: string },
+): Leftover[] {
   return left.map((l) => ({
     kind: 'azure resource group',
     name: l.group,
