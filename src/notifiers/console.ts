@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isAbsolute, relative } from 'node:path';
-import type { Leftover, RunEvent } from '../results/events.js';
+import type { LeftoverResource, RunEvent } from '../results/events.js';
 import { caseLabel, cleanText, formatDuration, shortMessage } from './format.js';
 import { ResultsModel, type CaseResult } from '../results/results-model.js';
 import type { Notifier, NotifierContext } from './types.js';
@@ -34,7 +34,7 @@ export class ConsoleNotifier implements Notifier {
   private readonly color: boolean;
   private summaryPrinted = false;
   /** What the platforms left behind (kept, still deleting), listed in the summary. */
-  private readonly leftovers: Leftover[] = [];
+  private readonly leftovers: LeftoverResource[] = [];
   private readonly liveMode: boolean;
   /** Started with the first event: building a notifier (as `lisa check` does) must not draw. */
   private live: LiveStatus | undefined;

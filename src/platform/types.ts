@@ -2,7 +2,6 @@ import type { Logger } from '../logging/logger.js';
 import type { SecretMasker } from '../logging/secrets.js';
 import type { JumpHost } from '../node/ssh-jump.js';
 import type { Node, NodeCapability } from '../node/types.js';
-import type { Leftover } from '../results/events.js';
 import type { Requirement } from '../testing/types.js';
 
 /** A set of nodes that cases run on together. */
@@ -76,6 +75,20 @@ export interface Platform {
    * it could not remove or was told to keep, for the run summary.
    */
   dispose(ctx: PlatformContext): Promise<void | Leftover[]>;
+}
+
+/**
+ * Something a platform leaves behind at the end of a run; the run summary lists it (the
+ * `platform.leftover` event carries the same fields).
+ */
+export interface Leftover {
+  /** What it is, e.g. `azure resource group`. */
+  kind: string;
+  name: string;
+  /** `kept` (keep_environment), `still-deleting` (its delete outlived the bound), `delete-failed`. */
+  state: 'kept' | 'still-deleting' | 'delete-failed';
+  /** What to do about it, e.g. `` `lisa reap` deletes it ``. */
+  hint?: string;
 }
 
 /** Constructs a platform from its runbook entry (`platform: [{type: X, ...}]`). */

@@ -47,8 +47,8 @@ export interface EnvNodeInfo {
   memoryMiB?: number;
 }
 
-/** Something a platform leaves behind at the end of a run; the run summary lists it. */
-export interface Leftover {
+/** Something a platform leaves behind at the end of a run (platform's `Leftover`); the summary lists it. */
+export interface LeftoverResource {
   /** What it is, e.g. `azure resource group`. */
   kind: string;
   name: string;
@@ -144,7 +144,7 @@ export type RunEvent = Base &
         remaining?: number;
       }
     | { type: 'bisect.end'; firstBad?: string; summary: string; iterations: number }
-    | { type: 'platform.leftover'; combination: string; platform: string; resources: Leftover[] }
+    | { type: 'platform.leftover'; combination: string; platform: string; resources: LeftoverResource[] }
     | { type: 'run.end'; status: 'PASSED' | 'FAILED' | 'INTERRUPTED'; summary: RunSummary; durationMs: number }
   );
 

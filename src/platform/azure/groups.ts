@@ -1,5 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
-import type { Leftover } from '../../results/events.js';
+import type { Leftover } from '../types.js';
 import type { AzureClients } from './clients.js';
 import { armError, withArmRetry } from './errors.js';
 import { CREATED_BY, TAG, type Ledger, type LedgerEntry } from './ledger.js';
