@@ -40,6 +40,11 @@ export interface SshNodeOptions {
   rebootCommand?: string;
   /** Prints an id that changes on every boot. Default `cat /proc/sys/kernel/random/boot_id`. */
   bootIdCommand?: string;
+  /**
+   * Look for processes of killed lisa runs on the first connection (default true). A machine this
+   * run created cannot have any, so its platform turns the sweep (a script on the node) off.
+   */
+  sweepOrphans?: boolean;
 }
 
 interface Connection {
@@ -122,6 +127,7 @@ export class SshNode extends BaseNode {
     this.conn = conn;
     this.log.debug(`ssh connected to ${target(info)} in ${Math.round(performance.now() - started)} ms`);
     // Once per node: what a killed earlier run left running here is stopped before this one starts.
+    if (this.options.sweepOrphans === false) this.orphanSweep ??= Promise.resolve([]);
     this.orphanSweep ??= this.sweepOrphans(conn).catch((e: Error) => {
       this.log.warn(`could not look for processes left by killed runs on ${this.name}: ${e.message}`);
       return [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isAbsolute, relative } from 'node:path';
-import type { RunEvent } from '../results/events.js';
+import type { LeftoverResource, RunEvent } from '../results/events.js';
 import { caseLabel, cleanText, formatDuration, shortMessage } from './format.js';
 import { ResultsModel, type CaseResult } from '../results/results-model.js';
 import type { Notifier, NotifierContext } from './types.js';
@@ -33,6 +33,8 @@ export class ConsoleNotifier implements Notifier {
   private readonly model = new ResultsModel();
   private readonly color: boolean;
   private summaryPrinted = false;
+  /** What the platforms left behind (kept, still deleting), listed in the summary. */
+  private readonly leftovers: LeftoverResource[] = [];
   private readonly liveMode: boolean;
   /** Started with the first event: building a notifier (as `lisa check` does) must not draw. */
   private live: LiveStatus | undefined;
@@ -143,6 +145,9 @@ export class ConsoleNotifier implements Notifier {
       case 'bisect.end':
         this.line(`${this.paint('bold', 'bisect')} ${event.summary} (${plural(event.iterations, 'iteration')})`);
         return;
+      case 'platform.leftover':
+        this.leftovers.push(...event.resources);
+        return;
       case 'run.end':
         this.printSummary();
         return;
@@ -241,6 +246,10 @@ export class ConsoleNotifier implements Notifier {
           `  ${this.paint('yellow', 'UNFINISHED')} ${this.label(c)}${c.message ? ` - ${shortMessage(c.message)}` : ''}`,
         );
       }
+    }
+    for (const l of this.leftovers) {
+      const label = l.state === 'kept' ? 'KEPT' : l.state === 'still-deleting' ? 'STILL DELETING' : 'DELETE FAILED';
+      this.line(`  ${this.paint('yellow', label)} ${l.kind} ${l.name}${l.hint ? ` - ${l.hint}` : ''}`);
     }
     const failures = cases.filter((c) => c.status === 'FAILED' && !c.unfinished);
     if (failures.length === 0) return;

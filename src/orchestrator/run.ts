@@ -260,9 +260,11 @@ async function runCombination(
       });
     }
   } finally {
-    await platform
+    const left = await platform
       ?.dispose(pctx)
       .catch((e: Error) => log.warn(`cleanup of platform ${rb.platform.type} failed: ${e.message}`));
+    if (left?.length)
+      bus.emit({ type: 'platform.leftover', combination: name, platform: rb.platform.type, resources: left });
     bus.emit({ type: 'combination.end', combination: name });
   }
 }

@@ -96,8 +96,25 @@ export interface Platform {
   deploy(requirement: Requirement, ctx: PlatformContext): Promise<Environment | undefined>;
   /** Gives the environment back: deleted, or returned to the pool when `reusable` and not broken. */
   release(env: Environment, ctx: PlatformContext, outcome: { failed: boolean }): Promise<void>;
-  /** Removes everything still deployed; called at the end, on errors and on Ctrl-C. */
-  dispose(ctx: PlatformContext): Promise<void>;
+  /**
+   * Removes everything still deployed; called at the end, on errors and on Ctrl-C. May return what
+   * it could not remove or was told to keep, for the run summary.
+   */
+  dispose(ctx: PlatformContext): Promise<void | Leftover[]>;
+}
+
+/**
+ * Something a platform leaves behind at the end of a run; the run summary lists it (the
+ * `platform.leftover` event carries the same fields).
+ */
+export interface Leftover {
+  /** What it is, e.g. `azure resource group`. */
+  kind: string;
+  name: string;
+  /** `kept` (keep_environment), `still-deleting` (its delete outlived the bound), `delete-failed`. */
+  state: 'kept' | 'still-deleting' | 'delete-failed';
+  /** What to do about it, e.g. `` `lisa reap` deletes it ``. */
+  hint?: string;
 }
 
 /** Constructs a platform from its runbook entry (`platform: [{type: X, ...}]`). */

@@ -47,6 +47,17 @@ export interface EnvNodeInfo {
   memoryMiB?: number;
 }
 
+/** Something a platform leaves behind at the end of a run (platform's `Leftover`); the summary lists it. */
+export interface LeftoverResource {
+  /** What it is, e.g. `azure resource group`. */
+  kind: string;
+  name: string;
+  /** `kept` (keep_environment), `still-deleting` (its delete outlived the bound), `delete-failed`. */
+  state: 'kept' | 'still-deleting' | 'delete-failed';
+  /** What to do about it, e.g. `` `lisa reap` deletes it ``. */
+  hint?: string;
+}
+
 interface Base {
   /** ISO time. */
   time: string;
@@ -133,6 +144,7 @@ export type RunEvent = Base &
         remaining?: number;
       }
     | { type: 'bisect.end'; firstBad?: string; summary: string; iterations: number }
+    | { type: 'platform.leftover'; combination: string; platform: string; resources: LeftoverResource[] }
     | { type: 'run.end'; status: 'PASSED' | 'FAILED' | 'INTERRUPTED'; summary: RunSummary; durationMs: number }
   );
 

@@ -54,8 +54,12 @@ export function registerReap(program: Command): void {
       for (const g of r.wouldDelete) process.stdout.write(`would delete ${g}\n`);
       for (const g of r.deleted) process.stdout.write(`deleted ${g}\n`);
       for (const s of r.skipped) process.stdout.write(`left ${s.group}: ${s.why}\n`);
+      for (const g of r.stillDeleting) process.stdout.write(`still deleting ${g}\n`);
       process.stdout.write(
-        `reap: ${opts.dryRun ? `${r.wouldDelete.length} to delete` : `${r.deleted.length} deleted`}, ${r.skipped.length} left alone\n`,
+        `reap: ${opts.dryRun ? `${r.wouldDelete.length} to delete` : `${r.deleted.length} deleted`}, ${r.skipped.length} left alone` +
+          (r.stillDeleting.length ? `, ${r.stillDeleting.length} still deleting (run it again later)` : '') +
+          '\n',
       );
+      if (r.stillDeleting.length) process.exitCode = 1;
     });
 }

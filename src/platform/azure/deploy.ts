@@ -37,7 +37,10 @@ export class ProvisioningError extends Error {
 
 const LRO = { updateIntervalInMs: 1_000 };
 
-/** Network (one VNet, NSG allowing SSH), then per node a public IP, a NIC and the VM, nodes in parallel. */
+/**
+ * The NSG allowing SSH and the VNet (whose subnet uses it), while every node's public IP is made
+ * at the same time; then per node a NIC and the VM, nodes in parallel.
+ */
 export async function deployVms(c: AzureClients, p: VmPlan, log: Logger, signal: AbortSignal): Promise<DeployedVm[]> {
   const o = { abortSignal: signal, ...LRO };
   const retry = {
@@ -46,70 +49,54 @@ export async function deployVms(c: AzureClients, p: VmPlan, log: Logger, signal:
       log.warn(`azure: ${i.code ?? 'transient error'} (${i.message}); retry ${n} in ${ms} ms`),
   };
   const { group, location, tags } = p;
-  const nsg = await withArmRetry(
-    'creating the network security group',
-    () =>
-      c.network.networkSecurityGroups.beginCreateOrUpdateAndWait(
-        group,
-        'lisa-nsg',
-        {
-          location,
-          tags,
-          securityRules: [
-            {
-              name: 'ssh',
-              protocol: 'Tcp',
-              access: 'Allow',
-              direction: 'Inbound',
-              priority: 100,
-              sourceAddressPrefix: '*',
-              sourcePortRange: '*',
-              destinationAddressPrefix: '*',
-              destinationPortRange: '22',
-            },
-          ],
-        },
-        o,
-      ),
-    retry,
-  );
-  const vnet = await withArmRetry(
-    'creating the virtual network',
-    () =>
-      c.network.virtualNetworks.beginCreateOrUpdateAndWait(
-        group,
-        'lisa-vnet',
-        {
-          location,
-          tags,
-          addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
-          subnets: [{ name: 'default', addressPrefix: '10.0.0.0/24', networkSecurityGroup: { id: nsg.id } }],
-        },
-        o,
-      ),
-    retry,
-  );
-  const subnetId = vnet.subnets?.[0]?.id;
-  // A VHD becomes a managed image in the group first (LISA's template does the same); VMs boot from it.
-  let managedImageId: string | undefined;
-  if (p.image.kind === 'vhd') {
-    const vhd = p.image;
-    const made = await withArmRetry(
-      'creating the managed image from the VHD',
+  const network = (async () => {
+    const nsg = await withArmRetry(
+      'creating the network security group',
       () =>
-        c.compute.images.beginCreateOrUpdateAndWait(
+        c.network.networkSecurityGroups.beginCreateOrUpdateAndWait(
           group,
-          'lisa-vhd-image',
-          { ...managedImageFromVhd(vhd, location, p.vhdGeneration), tags },
+          'lisa-nsg',
+          {
+            location,
+            tags,
+            securityRules: [
+              {
+                name: 'ssh',
+                protocol: 'Tcp',
+                access: 'Allow',
+                direction: 'Inbound',
+                priority: 100,
+                sourceAddressPrefix: '*',
+                sourcePortRange: '*',
+                destinationAddressPrefix: '*',
+                destinationPortRange: '22',
+              },
+            ],
+          },
           o,
         ),
       retry,
     );
-    managedImageId = made.id;
-  }
-  const one = async (i: number): Promise<DeployedVm> => {
-    const name = `node-${i}`;
-    const ip = await withArmRetry(
+    const vnet = await withArmRetry(
+      'creating the virtual network',
+      () =>
+        c.network.virtualNetworks.beginCreateOrUpdateAndWait(
+          group,
+          'lisa-vnet',
+          {
+            location,
+            tags,
+            addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+            subnets: [{ name: 'default', addressPrefix: '10.0.0.0/24', networkSecurityGroup: { id: nsg.id } }],
+          },
+          o,
+        ),
+      retry,
+    );
+    return { nsg, vnet };
+  })();
+  const publicIp = (name: string) =>
+    withArmRetry(
       `creating the public IP of ${name}`,
       () =>
         c.network.publicIPAddresses.beginCreateOrUpdateAndWait(
@@ -125,6 +112,25 @@ export async function deployVms(c: AzureClients, p: VmPlan, log: Logger, signal:
         ),
       retry,
     );
+  // A VHD becomes a managed image in the group first (LISA's template does the same); VMs boot from it.
+  const vhd = p.image.kind === 'vhd' ? p.image : undefined;
+  const managedImage = vhd
+    ? withArmRetry(
+        'creating the managed image from the VHD',
+        () =>
+          c.compute.images.beginCreateOrUpdateAndWait(
+            group,
+            'lisa-vhd-image',
+            { ...managedImageFromVhd(vhd, location, p.vhdGeneration), tags },
+            o,
+          ),
+        retry,
+      )
+    : Promise.resolve(undefined);
+  const one = async (i: number): Promise<DeployedVm> => {
+    const name = `node-${i}`;
+    const [ip, { nsg, vnet }, image] = await Promise.all([publicIp(name), network, managedImage]);
+    const subnetId = vnet.subnets?.[0]?.id;
     const nic = await withArmRetry(
       `creating the NIC of ${name}`,
       () =>
@@ -146,7 +152,7 @@ export async function deployVms(c: AzureClients, p: VmPlan, log: Logger, signal:
       tags,
       hardwareProfile: { vmSize: p.size },
       storageProfile: {
-        imageReference: imageReference(p.image, p.subscription, managedImageId),
+        imageReference: imageReference(p.image, p.subscription, image?.id),
         osDisk: {
           createOption: 'FromImage',
           name: `${name}-osdisk`,
@@ -184,10 +190,17 @@ export async function deployVms(c: AzureClients, p: VmPlan, log: Logger, signal:
     } catch (e) {
       throw new ProvisioningError((e as Error).message, name, (e as { code?: string }).code ?? armError(e).code);
     }
-    const addr = await c.network.publicIPAddresses.get(group, `${name}-ip`, { abortSignal: signal });
-    const nicNow = await c.network.networkInterfaces.get(group, `${name}-nic`, { abortSignal: signal });
-    if (!addr.ipAddress) throw new Error(`azure: VM ${name} has no public IP address`);
-    return { name, address: addr.ipAddress, privateAddress: nicNow.ipConfigurations?.[0]?.privateIPAddress };
+    // A static IP and the NIC's private IP are assigned when they are created; read again only if not.
+    const [address, privateAddress] = await Promise.all([
+      ip.ipAddress ??
+        c.network.publicIPAddresses.get(group, `${name}-ip`, { abortSignal: signal }).then((a) => a.ipAddress),
+      nic.ipConfigurations?.[0]?.privateIPAddress ??
+        c.network.networkInterfaces
+          .get(group, `${name}-nic`, { abortSignal: signal })
+          .then((n) => n.ipConfigurations?.[0]?.privateIPAddress),
+    ]);
+    if (!address) throw new Error(`azure: VM ${name} has no public IP address`);
+    return { name, address, privateAddress };
   };
   const settled = await Promise.allSettled(Array.from({ length: p.nodes }, (_, i) => one(i)));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -1,7 +1,8 @@
 import type { Logger } from '../../logging/logger.js';
+import type { Leftover } from '../types.js';
 import type { AzureClients } from './clients.js';
 import { armError, withArmRetry } from './errors.js';
-import { CREATED_BY, TAG, type Ledger } from './ledger.js';
+import { CREATED_BY, TAG, type Ledger, type LedgerEntry } from './ledger.js';
 
 export interface GroupOwner {
   subscription: string;
@@ -17,15 +18,54 @@ export function groupName(run: string, id: string): string {
   return `lisa-${run}-${id}`.replace(/[^\w.()-]/g, '-').slice(0, 90);
 }
 
+/** A group this run did not delete: what the run summary lists and `lisa reap` finishes. */
+export interface GroupLeftover {
+  group: string;
+  state: 'still-deleting' | 'delete-failed' | 'kept';
+  why?: string;
+}
+
+/** The run summary's lines for groups left behind. */
+export function groupLeftovers(
+  left: GroupLeftover[],
+  o: { deleteTimeoutMs: number; keepEnvironment: string },
+): Leftover[] {
+  return left.map((l) => ({
+    kind: 'azure resource group',
+    name: l.group,
+    state: l.state,
+    hint:
+      l.state === 'kept'
+        ? `keep_environment: ${o.keepEnvironment}; \`lisa reap\` leaves it alone`
+        : l.state === 'still-deleting'
+          ? `not gone after delete_timeout (${o.deleteTimeoutMs / 1000} s); \`lisa reap\` deletes it later`
+          : `${l.why ?? 'the delete failed'}; \`lisa reap\` retries it`,
+  }));
+}
+
+/** A group delete in flight: its own bound, and a way to stop polling it when the bound passes. */
+interface Deletion {
+  /** True once ARM says the group is gone; false when the delete failed or was given up. */
+  done: Promise<boolean>;
+  stop: AbortController;
+  deadline: number;
+}
+
 /**
  * Every resource group of this run: recorded before it is created, deleted once (a second delete
- * of the same group joins the first), and waited for at the end with a bound.
+ * of the same group joins the first), and waited for with a bound. Each delete may take
+ * `timeoutMs` from when it was asked for; after that it is reported as still deleting (in the log,
+ * the ledger and the run summary) and `lisa reap` retries it, so no wait and no poll outlives it.
  */
 export class GroupKeeper {
   /** Created (or being created) and not yet deleted or kept. */
   private readonly live = new Set<string>();
-  private readonly deleting = new Map<string, Promise<void>>();
+  private readonly deleting = new Map<string, Deletion>();
   readonly kept: string[] = [];
+  /** Deletes given up after their bound, still `Deleting` in ARM as far as this run knows. */
+  readonly stillDeleting: string[] = [];
+  /** Deletes ARM refused or failed, with the one-line reason. */
+  private readonly failed = new Map<string, string>();
 
   constructor(
     private readonly c: AzureClients,
@@ -33,7 +73,7 @@ export class GroupKeeper {
     private readonly o: GroupOwner,
   ) {}
 
-  private record(group: string, state: 'creating' | 'deleting' | 'deleted' | 'kept'): void {
+  private record(group: string, state: LedgerEntry['state']): void {
     this.ledger.append({
       group,
       subscription: this.o.subscription,
@@ -81,45 +121,69 @@ export class GroupKeeper {
     this.record(group, 'kept');
   }
 
-  /** Starts (or joins) the delete; with `wait`, returns when it is done or the bound passed. */
+  /** Starts (or joins) the delete; with `wait`, returns when it is done or its bound passed. */
   async delete(group: string, o: { wait: boolean; timeoutMs: number }): Promise<void> {
-    let p = this.deleting.get(group);
-    if (!p) {
+    let d = this.deleting.get(group);
+    if (!d) {
       this.live.delete(group);
       this.record(group, 'deleting');
-      p = deleteGroup(this.c, group, this.o.log).then(
-        () => this.record(group, 'deleted'),
-        (e: Error) =>
-          this.o.log.error(`azure: deleting resource group ${group} failed: ${e.message}; run \`lisa reap\``),
+      const stop = new AbortController();
+      const done = deleteGroup(this.c, group, this.o.log, stop.signal).then(
+        () => (this.record(group, 'deleted'), true),
+        (e: Error) => {
+          if (stop.signal.aborted) return false;
+          this.failed.set(group, e.message);
+          this.o.log.error(`azure: deleting resource group ${group} failed: ${e.message}; run \`lisa reap\``);
+          return false;
+        },
       );
-      this.deleting.set(group, p);
+      d = { done, stop, deadline: Date.now() + o.timeoutMs };
+      this.deleting.set(group, d);
     }
-    if (o.wait) await bounded(p, o.timeoutMs);
+    if (o.wait) await bounded(d.done, d.deadline - Date.now());
   }
 
-  /** Deletes whatever is still live and waits for every delete, up to `timeoutMs`; names what is left. */
-  async settle(timeoutMs: number): Promise<string[]> {
+  /**
+   * Deletes whatever is still live and waits for every delete until its bound; the ones that did
+   * not finish stop being polled, are recorded as `still-deleting` and named. Returns what this
+   * run leaves behind: those, groups whose delete failed, and kept groups.
+   */
+  async settle(timeoutMs: number): Promise<GroupLeftover[]> {
     for (const g of [...this.live]) void this.delete(g, { wait: false, timeoutMs });
-    const pending = new Set(this.deleting.keys());
-    for (const [g, p] of this.deleting) void p.then(() => pending.delete(g));
-    await bounded(Promise.all(this.deleting.values()), timeoutMs);
-    await new Promise((r) => setImmediate(r));
-    if (pending.size)
+    const late: string[] = [];
+    await Promise.all(
+      [...this.deleting].map(async ([g, d]) => {
+        if (await bounded(d.done, d.deadline - Date.now())) return;
+        d.stop.abort();
+        await d.done;
+        late.push(g);
+        this.record(g, 'still-deleting');
+      }),
+    );
+    this.stillDeleting.push(...late);
+    if (late.length)
       this.o.log.warn(
-        `azure: still deleting after ${timeoutMs / 1000} s: ${[...pending].join(', ')}; \`lisa reap\` finishes it`,
+        `azure: still deleting after ${timeoutMs / 1000} s: ${late.join(', ')}; \`lisa reap\` deletes it later`,
       );
     if (this.kept.length) this.o.log.info(`azure: kept resource groups: ${this.kept.join(', ')}`);
-    return [...pending];
+    return [
+      ...this.stillDeleting.map((group) => ({ group, state: 'still-deleting' as const })),
+      ...[...this.failed].map(([group, why]) => ({ group, state: 'delete-failed' as const, why })),
+      ...this.kept.map((group) => ({ group, state: 'kept' as const })),
+    ];
   }
 }
 
 /** Deletes a group and waits for ARM to finish; a group that does not exist counts as deleted. */
-export async function deleteGroup(c: AzureClients, group: string, log?: Logger): Promise<void> {
+export async function deleteGroup(c: AzureClients, group: string, log?: Logger, signal?: AbortSignal): Promise<void> {
   try {
     await withArmRetry(
       `deleting resource group ${group}`,
-      () => c.resources.resourceGroups.beginDeleteAndWait(group, { updateIntervalInMs: 1_000 }),
-      { onRetry: (i, n, ms) => log?.warn(`azure: delete ${group}: ${i.code ?? i.status} ; retry ${n} in ${ms} ms`) },
+      () => c.resources.resourceGroups.beginDeleteAndWait(group, { updateIntervalInMs: 1_000, abortSignal: signal }),
+      {
+        signal,
+        onRetry: (i, n, ms) => log?.warn(`azure: delete ${group}: ${i.code ?? i.status} ; retry ${n} in ${ms} ms`),
+      },
     );
   } catch (e) {
     const info = armError((e as { cause?: unknown }).cause ?? e);
@@ -132,9 +196,14 @@ export async function deleteGroup(c: AzureClients, group: string, log?: Logger):
   }
 }
 
-function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+/** Waits for `p` at most `ms`; true when it settled in time. */
+export function bounded(p: Promise<unknown>, ms: number): Promise<boolean> {
   let t: NodeJS.Timeout | undefined;
-  return Promise.race([p.then(() => undefined), new Promise<void>((r) => (t = setTimeout(r, ms)))]).finally(() =>
-    clearTimeout(t),
-  );
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((r) => (t = setTimeout(() => r(false), Math.max(0, ms)))),
+  ]).finally(() => clearTimeout(t));
 }

@@ -20,7 +20,8 @@ export interface LedgerEntry {
   /** The lisa process that created it; a group whose process is gone has leaked. */
   pid: number;
   at: string;
-  state: 'creating' | 'deleting' | 'deleted' | 'kept';
+  /** `still-deleting`: the run gave up waiting for the delete (`delete_timeout`); reap retries it. */
+  state: 'creating' | 'deleting' | 'still-deleting' | 'deleted' | 'kept';
 }
 
 /**

@@ -5,7 +5,7 @@ import { SshNode } from '../../node/ssh-node.js';
 import type { PlatformConfig } from '../../runbook/types.js';
 import type { Requirement } from '../../testing/types.js';
 import { ensureRunKey } from '../qemu/keys.js';
-import type { Environment, Match, Platform, PlatformContext } from '../types.js';
+import type { Environment, Leftover, Match, Platform, PlatformContext } from '../types.js';
 import type { AzureClients } from './clients.js';
 import { checkCredential, createCredential, type AzureConnection } from './credential.js';
 import { deployVms, ProvisioningError } from './deploy.js';
@@ -15,7 +15,7 @@ import { CAPACITY } from './errors.js';
 import { ResourceBusyError } from '../resource-busy.js';
 import { quotaVerdict, readUsages } from './quota.js';
 import { ExistingGroup } from './existing.js';
-import { GroupKeeper } from './groups.js';
+import { GroupKeeper, groupLeftovers } from './groups.js';
 import { resolveImage } from './image.js';
 import { imageName as nameOfImage } from './image-source.js';
 import { Ledger } from './ledger.js';
@@ -233,6 +233,8 @@ export class AzurePlatform implements Platform {
             }),
             masker: ctx.masker,
             connectTimeoutMs: 180_000,
+            // A VM this run just created runs nothing of a killed run: no sweep before the first command.
+            sweepOrphans: false,
             connection: {
               address: o.usePublicAddress ? vm.address : (vm.privateAddress ?? vm.address),
               port: 22,
@@ -324,8 +326,8 @@ export class AzurePlatform implements Platform {
     await this.groups!.delete(e.group, { wait: this.options.waitDelete, timeoutMs: this.options.deleteTimeoutMs });
   }
 
-  async dispose(ctx: PlatformContext): Promise<void> {
+  async dispose(ctx: PlatformContext): Promise<Leftover[]> {
     for (const env of [...this.envs]) await this.release(env, ctx, { failed: false });
-    await this.groups?.settle(this.options.deleteTimeoutMs);
+    return groupLeftovers((await this.groups?.settle(this.options.deleteTimeoutMs)) ?? [], this.options);
   }
 }

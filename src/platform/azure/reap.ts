@@ -2,8 +2,8 @@ import type { Logger } from '../../logging/logger.js';
 import type { PlatformConfig } from '../../runbook/types.js';
 import { createClients } from './clients.js';
 import { checkCredential, createCredential } from './credential.js';
-import { deleteGroup } from './groups.js';
-import { CREATED_BY, Ledger, processAlive, TAG } from './ledger.js';
+import { bounded, deleteGroup } from './groups.js';
+import { CREATED_BY, Ledger, processAlive, TAG, type LedgerEntry } from './ledger.js';
 import { parseAzureOptions } from './options.js';
 import { readFile } from 'node:fs/promises';
 
@@ -20,6 +20,8 @@ export interface ReapResult {
   deleted: string[];
   wouldDelete: string[];
   skipped: { group: string; why: string }[];
+  /** Deletes still running after `delete_timeout`: recorded as such, the next reap retries them. */
+  stillDeleting: string[];
 }
 
 /** `30m`, `2h`, `1d`, or a number of seconds. */
@@ -44,7 +46,8 @@ export async function reapAzure(config: PlatformConfig, o: ReapOptions): Promise
     .read()
     .filter((e) => e.endpoint === opts.armEndpoint && e.subscription === opts.subscriptionId);
   const byGroup = new Map(ledger.map((e) => [e.group.toLowerCase(), e]));
-  const result: ReapResult = { deleted: [], wouldDelete: [], skipped: [] };
+  const result: ReapResult = { deleted: [], wouldDelete: [], skipped: [], stillDeleting: [] };
+  const deletes: Promise<void>[] = [];
   const now = Date.now();
   for await (const g of c.resources.resourceGroups.list({
     filter: `tagName eq '${TAG.createdBy}'`,
@@ -76,24 +79,41 @@ export async function reapAzure(config: PlatformConfig, o: ReapOptions): Promise
       continue;
     }
     o.log.info(`reap: deleting ${name} (run ${tags[TAG.run] ?? '?'}, owner ${tags[TAG.owner] ?? '?'})`);
-    Ledger.forUser().append({
-      group: name,
-      subscription: opts.subscriptionId,
-      endpoint: opts.armEndpoint,
-      run: tags[TAG.run] ?? '',
-      pid: process.pid,
-      state: 'deleting',
-    });
-    await deleteGroup(c, name, o.log);
-    Ledger.forUser().append({
-      group: name,
-      subscription: opts.subscriptionId,
-      endpoint: opts.armEndpoint,
-      run: tags[TAG.run] ?? '',
-      pid: process.pid,
-      state: 'deleted',
-    });
-    result.deleted.push(name);
+    const record = (state: LedgerEntry['state']) =>
+      Ledger.forUser().append({
+        group: name,
+        subscription: opts.subscriptionId,
+        endpoint: opts.armEndpoint,
+        run: tags[TAG.run] ?? '',
+        pid: process.pid,
+        state,
+      });
+    record('deleting');
+    // All at once, each bounded: one delete that never finishes must not hold up the others.
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    o.signal.addEventListener('abort', onAbort, { once: true });
+    const done = deleteGroup(c, name, o.log, stop.signal);
+    deletes.push(
+      bounded(done, opts.deleteTimeoutMs)
+        .then(async (inTime) => {
+          if (!inTime) stop.abort();
+          try {
+            await done;
+            record('deleted');
+            result.deleted.push(name);
+          } catch (e) {
+            if (!stop.signal.aborted || o.signal.aborted) throw e;
+            record('still-deleting');
+            result.stillDeleting.push(name);
+            o.log.warn(
+              `reap: ${name} is still deleting after delete_timeout (${opts.deleteTimeoutMs / 1000} s); run \`lisa reap\` again later`,
+            );
+          }
+        })
+        .finally(() => o.signal.removeEventListener('abort', onAbort)),
+    );
   }
+  await Promise.all(deletes);
   return result;
 }

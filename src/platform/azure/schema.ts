@@ -95,7 +95,13 @@ export const azureSchema = z.strictObject({
     .optional()
     .describe('Minutes to wait for quota in use when the top-level wait_resource_timeout is not written'),
   provision_timeout: z.number().positive().optional().describe('Seconds for a VM to provision (default 1200)'),
-  delete_timeout: z.number().positive().optional().describe('Seconds to wait for deletes at the end (default 300)'),
+  delete_timeout: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      'Seconds each resource group delete may take from when it is asked for (default 300); a group still deleting then is listed in the summary and left to lisa reap',
+    ),
   expiry_hours: z.number().positive().optional().describe('The expiry tag: hours from creation (default 8)'),
   owner: z.string().optional().describe('The owner tag (default: $USER)'),
   admin_username: z.string().optional(),

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- ARM bodies are arbitrary JSON that this test endpoint stores and echoes, as ARM does. */
-import type { ArmStore, GroupState } from './store.js';
+import type { ArmStore, GroupState, Operation } from './store.js';
 import { armFail, ok, type Reply } from './http.js';
 
 export interface Ctx {
@@ -23,8 +23,22 @@ function groupBody(c: Ctx, g: GroupState): unknown {
   };
 }
 
+/** Group-level faults a test sets on the endpoint and may clear while a run waits. */
+export interface GroupFaults {
+  /**
+   * While set, a group DELETE is accepted (202, the group turns `Deleting`) but its long-running
+   * operation never completes and nothing is deleted. Once cleared, the next DELETE of such a group
+   * deletes it (and completes the stuck operations too), as a retried delete does on Azure.
+   */
+  stuckDelete: boolean;
+}
+
 /** Resource groups: PUT, GET, HEAD, DELETE (an LRO that stops the group's guests) and list with a tag filter. */
-export function resourceGroups(c: Ctx, deleteGroup: (g: GroupState) => Promise<void>): Reply | undefined {
+export function resourceGroups(
+  c: Ctx,
+  deleteGroup: (g: GroupState) => Promise<void>,
+  faults: GroupFaults = { stuckDelete: false },
+): Reply | undefined {
   const list = /^\/subscriptions\/[^/]+\/resourcegroups$/i.exec(c.path);
   if (list && c.method === 'GET') {
     const filter = c.url.searchParams.get('$filter') ?? '';
@@ -65,19 +79,29 @@ export function resourceGroups(c: Ctx, deleteGroup: (g: GroupState) => Promise<v
     }
     case 'DELETE': {
       if (!g) return notFound();
+      const location = (op: Operation) =>
+        `${c.base}/subscriptions/${c.sub}/operationresults/${op.id}?api-version=2025-04-01`;
+      // A delete in progress: a second DELETE follows the same operation.
+      if (g.deleteOp) return { status: 202, headers: { location: location(g.deleteOp), 'retry-after': '1' } };
       const op = c.store.startOperation();
-      if (!g.deleting) {
-        g.deleting = true;
-        void deleteGroup(g).then(
-          () => {
-            c.store.groups.delete(name.toLowerCase());
-            c.store.finish(op);
-          },
-          (e: Error) => c.store.finish(op, { code: 'InternalServerError', message: e.message }),
-        );
+      g.deleting = true;
+      if (faults.stuckDelete) {
+        (g.stuckDeletes ??= []).push(op);
+        return { status: 202, headers: { location: location(op), 'retry-after': '1' } };
       }
-      const location = `${c.base}/subscriptions/${c.sub}/operationresults/${op.id}?api-version=2025-04-01`;
-      return { status: 202, headers: { location, 'retry-after': '1' } };
+      g.deleteOp = op;
+      const ops = [op, ...(g.stuckDeletes ?? [])];
+      void deleteGroup(g).then(
+        () => {
+          c.store.groups.delete(name.toLowerCase());
+          for (const o of ops) c.store.finish(o);
+        },
+        (e: Error) => {
+          g.deleteOp = undefined;
+          for (const o of ops) c.store.finish(o, { code: 'InternalServerError', message: e.message });
+        },
+      );
+      return { status: 202, headers: { location: location(op), 'retry-after': '1' } };
     }
   }
   return undefined;

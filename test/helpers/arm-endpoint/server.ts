@@ -6,10 +6,11 @@ import { compute, releaseGroupVnet, stopGroupVms, type ComputeFaults, type Guest
 import { armFail, send, type Reply } from './http.js';
 import { bootDiagnosticsBlob } from './vm-actions.js';
 import { networkResources, releaseGroupAddresses } from './network.js';
-import { asyncOperations, operationResults, resourceGroups, type Ctx } from './resources.js';
+import { asyncOperations, operationResults, resourceGroups, type Ctx, type GroupFaults } from './resources.js';
 import { ArmStore, type GroupState } from './store.js';
 import { makeTestTls } from './tls.js';
 import { TokenService } from './tokens.js';
+import { startWatchdog } from './watchdog.js';
 
 /** A scripted failure: the next `times` requests matching `method` and `path` get this answer. */
 export interface FaultRule {
@@ -29,6 +30,8 @@ export interface ArmEndpointOptions {
   backend: GuestBackend;
   subscriptionId?: string;
   coresLimit?: number;
+  /** A watchdog process that kills this endpoint's QEMU guests if the endpoint dies. Default true. */
+  watchdog?: boolean;
 }
 
 export interface ArmEndpoint {
@@ -46,6 +49,10 @@ export interface ArmEndpoint {
   restricted: Set<string>;
   /** Quota held elsewhere, sizes out of capacity, provisioning failures: change them at any time. */
   computeFaults: ComputeFaults;
+  /** The pid of the watchdog process guarding this endpoint's guests, when there is one. */
+  watchdogPid: number | undefined;
+  /** Deletes that never finish: set and clear at any time (also `POST stateUrl/group-faults`). */
+  groupFaults: GroupFaults;
   close(): Promise<void>;
 }
 
@@ -67,6 +74,7 @@ const listen = (s: Server): Promise<number> =>
  */
 export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoint> {
   const tls = makeTestTls(join(o.dir, 'tls'));
+  const watchdog = o.watchdog === false ? undefined : startWatchdog(o.dir);
   const store = new ArmStore();
   const sub = o.subscriptionId ?? '00000000-0000-4000-8000-0000000000a1';
   const tokens = new TokenService({
@@ -78,6 +86,7 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
   const faults: FaultRule[] = [];
   const restricted = new Set<string>();
   const computeFaults: ComputeFaults = { reservedCores: 0, unavailable: new Set(), provisioning: [] };
+  const groupFaults: GroupFaults = { stuckDelete: false };
   const deleteGroup = async (g: GroupState): Promise<void> => {
     await stopGroupVms(g);
     releaseGroupAddresses(g.resources);
@@ -124,7 +133,7 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
         }
         const c: Ctx = { store, base, sub, method, path: url.pathname, url, body };
         reply =
-          resourceGroups(c, deleteGroup) ??
+          resourceGroups(c, deleteGroup, groupFaults) ??
           operationResults(c) ??
           asyncOperations(c) ??
           (await networkResources(c)) ??
@@ -151,6 +160,13 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
       });
       return;
     }
+    if (req.method === 'POST' && req.url === '/group-faults') {
+      void readBody(req).then((b) => {
+        Object.assign(groupFaults, JSON.parse(b) as Partial<GroupFaults>);
+        res.writeHead(204).end();
+      });
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(store.snapshot()));
   });
   const statePort = await listen(state);
@@ -168,12 +184,15 @@ export async function startArmEndpoint(o: ArmEndpointOptions): Promise<ArmEndpoi
     faults,
     restricted,
     computeFaults,
+    groupFaults,
+    watchdogPid: watchdog?.pid,
     async close() {
       await Promise.all([...store.groups.values()].map((g) => deleteGroup(g)));
       store.groups.clear();
       https.closeAllConnections();
       state.closeAllConnections();
       await Promise.all([new Promise((r) => https.close(r)), new Promise((r) => state.close(r))]);
+      watchdog?.stop();
     },
   };
 }

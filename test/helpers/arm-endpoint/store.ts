@@ -25,6 +25,10 @@ export interface GroupState {
   resources: Map<string, Record<string, any>>;
   vms: Map<string, VmState>;
   deleting: boolean;
+  /** The delete actually running (a DELETE while it runs follows it). */
+  deleteOp?: Operation;
+  /** DELETEs accepted while the `stuckDelete` fault was set: they never complete on their own. */
+  stuckDeletes?: Operation[];
   /** The group's virtual network as a QEMU multicast socket (`addr:port`), made at its first VM. */
   vnet?: { mcast: string; port: number; seed: number; nics: number };
 }
