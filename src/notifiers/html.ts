@@ -8,7 +8,8 @@ import { linkFrom } from './format.js';
 import { renderHtmlChunks, type ReportFiles } from './html-render.js';
 import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
-import { ResultsModel } from '../results/results-model.js';
+import type { ResultsReader } from '../results/results-model.js';
+import { ResultsFeed } from './results-feed.js';
 import type { Notifier, NotifierContext } from './types.js';
 import { defineNotifier } from './types.js';
 
@@ -20,7 +21,8 @@ import { defineNotifier } from './types.js';
 export class HtmlNotifier implements Notifier {
   readonly type = 'html';
   readonly path: string;
-  private readonly model = new ResultsModel();
+  private readonly feed: ResultsFeed;
+  private readonly model: ResultsReader;
   private readonly file: ReportFile;
 
   constructor(
@@ -28,11 +30,13 @@ export class HtmlNotifier implements Notifier {
     options: { path?: string; throttle_ms?: number } = {},
   ) {
     this.path = reportPath(options.path, ctx.runDir, 'report.html');
+    this.feed = new ResultsFeed(ctx);
+    this.model = this.feed.model;
     this.file = new ReportFile(this.path, () => this.render(), ctx.log, options.throttle_ms ?? 2000);
   }
 
   onEvent(event: RunEvent): void {
-    this.model.apply(event);
+    this.feed.apply(event);
     if (event.type === 'case.end' || event.type === 'transformer.end') this.file.update();
     else if (event.type === 'run.end') this.file.flush();
   }

@@ -3,7 +3,8 @@ import type { RunEvent } from '../results/events.js';
 import { cleanText, linkFrom, shortMessage } from './format.js';
 import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
-import { isFinal, ResultsModel, type CaseResult, type TransformerRecord } from '../results/results-model.js';
+import { isFinal, type CaseResult, type ResultsReader, type TransformerRecord } from '../results/results-model.js';
+import { ResultsFeed } from './results-feed.js';
 import type { Notifier, NotifierContext } from './types.js';
 import { defineNotifier } from './types.js';
 import { outputsText, transformerLabel } from './transformer-report.js';
@@ -36,7 +37,8 @@ import {
 export class JUnitNotifier implements Notifier {
   readonly type = 'junit';
   readonly path: string;
-  private readonly model = new ResultsModel();
+  private readonly feed: ResultsFeed;
+  private readonly model: ResultsReader;
   private readonly file: ReportFile;
   private finished = false;
 
@@ -45,11 +47,13 @@ export class JUnitNotifier implements Notifier {
     private readonly options: { path?: string; include_subtest?: boolean } = {},
   ) {
     this.path = reportPath(options.path, ctx.runDir, 'junit.xml');
+    this.feed = new ResultsFeed(ctx);
+    this.model = this.feed.model;
     this.file = new ReportFile(this.path, () => this.render(this.finished), ctx.log);
   }
 
   onEvent(event: RunEvent): void {
-    this.model.apply(event);
+    this.feed.apply(event);
     if (event.type === 'case.end' || event.type === 'transformer.end') this.file.update();
   }
 

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { RunEvent } from '../results/events.js';
-import { ResultsModel } from '../results/results-model.js';
+import type { ResultsReader } from '../results/results-model.js';
+import { ResultsFeed } from './results-feed.js';
 import { reportPath } from './options.js';
 import { ReportFile } from './report-file.js';
 import { defineNotifier, type Notifier, type NotifierContext } from './types.js';
@@ -16,7 +17,7 @@ const fileOption = z
   .describe('Report file name; relative to the working directory, default in the run directory');
 
 class ModelFileNotifier implements Notifier {
-  private readonly model = new ResultsModel();
+  private readonly feed: ResultsFeed;
   private readonly file: ReportFile;
   readonly path: string;
 
@@ -25,14 +26,15 @@ class ModelFileNotifier implements Notifier {
     ctx: NotifierContext,
     path: string | undefined,
     fallback: string,
-    render: (model: ResultsModel) => string,
+    render: (model: ResultsReader) => string,
   ) {
     this.path = reportPath(path, ctx.runDir, fallback);
-    this.file = new ReportFile(this.path, () => ctx.masker.mask(render(this.model)), ctx.log);
+    this.feed = new ResultsFeed(ctx);
+    this.file = new ReportFile(this.path, () => ctx.masker.mask(render(this.feed.model)), ctx.log);
   }
 
   onEvent(event: RunEvent): void {
-    this.model.apply(event);
+    this.feed.apply(event);
     if (event.type === 'case.end' || event.type === 'env.end') this.file.update();
     else if (event.type === 'run.end') this.file.flush();
   }
@@ -42,7 +44,7 @@ class ModelFileNotifier implements Notifier {
   }
 }
 
-export function textResult(model: ResultsModel, includeSubtest: boolean): string {
+export function textResult(model: ResultsReader, includeSubtest: boolean): string {
   const run = model.view();
   const lines = [`${run.name} ${run.status} ${run.summary.passed}/${run.summary.total} passed`];
   for (const c of run.cases) {
