@@ -7,7 +7,7 @@ import type { EnvironmentRecord } from '../results/results-model.js';
 import { linkFrom } from './format.js';
 import { renderHtmlChunks, type ReportFiles } from './html-render.js';
 import { reportPath } from './options.js';
-import { ReportFile } from './report-file.js';
+import { ReportFile, sharedWriteBudget } from './report-file.js';
 import type { ResultsReader } from '../results/results-model.js';
 import { ResultsFeed } from './results-feed.js';
 import type { Notifier, NotifierContext } from './types.js';
@@ -32,7 +32,13 @@ export class HtmlNotifier implements Notifier {
     this.path = reportPath(options.path, ctx.runDir, 'report.html');
     this.feed = new ResultsFeed(ctx);
     this.model = this.feed.model;
-    this.file = new ReportFile(this.path, () => this.render(), ctx.log, options.throttle_ms ?? 2000);
+    this.file = new ReportFile(
+      this.path,
+      () => this.render(),
+      ctx.log,
+      options.throttle_ms ?? 2000,
+      sharedWriteBudget(ctx),
+    );
   }
 
   onEvent(event: RunEvent): void {

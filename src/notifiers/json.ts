@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunEvent } from '../results/events.js';
 import { linkFrom } from './format.js';
 import { reportPath } from './options.js';
-import { ReportFile } from './report-file.js';
+import { ReportFile, sharedWriteBudget } from './report-file.js';
 import type { ResultsReader, RunResults } from '../results/results-model.js';
 import { ResultsFeed } from './results-feed.js';
 import type { Notifier, NotifierContext } from './types.js';
@@ -37,7 +37,7 @@ export class JsonNotifier implements Notifier {
     this.path = reportPath(options.path, ctx.runDir, 'results.json');
     this.feed = new ResultsFeed(ctx);
     this.model = this.feed.model;
-    this.file = new ReportFile(this.path, () => this.render(), ctx.log);
+    this.file = new ReportFile(this.path, () => this.render(), ctx.log, 0, sharedWriteBudget(ctx));
   }
 
   onEvent(event: RunEvent): void {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunEvent } from '../results/events.js';
 import { cleanText, linkFrom, shortMessage } from './format.js';
 import { reportPath } from './options.js';
-import { ReportFile } from './report-file.js';
+import { ReportFile, sharedWriteBudget } from './report-file.js';
 import { isFinal, type CaseResult, type ResultsReader, type TransformerRecord } from '../results/results-model.js';
 import { ResultsFeed } from './results-feed.js';
 import type { Notifier, NotifierContext } from './types.js';
@@ -49,7 +49,13 @@ export class JUnitNotifier implements Notifier {
     this.path = reportPath(options.path, ctx.runDir, 'junit.xml');
     this.feed = new ResultsFeed(ctx);
     this.model = this.feed.model;
-    this.file = new ReportFile(this.path, () => this.render(this.finished), ctx.log);
+    this.file = new ReportFile(
+      this.path,
+      () => this.render(this.finished),
+      ctx.log,
+      0,
+      sharedWriteBudget(ctx),
+    );
   }
 
   onEvent(event: RunEvent): void {
