@@ -18,9 +18,7 @@ import { ownerIsGone, ownerTag } from './owner-tag.js';
 
 /** Where lisa keeps per-user state: `$LISA_STATE_DIR`, `$XDG_STATE_HOME/lisa` or `~/.local/state/lisa`. */
 export function lisaStateDir(): string {
-  return (
-    process.env.LISA_STATE_DIR ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'lisa')
-  );
+  return process.env.LISA_STATE_DIR ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'lisa');
 }
 
 export function localChildrenDir(): string {

@@ -133,5 +133,6 @@ function reapOnce(log: Logger): void {
   if (reaped) return;
   reaped = true;
   const r = reapLocalChildren();
-  if (r.killed.length) log.info(`killed ${r.killed.length} local process(es) left by killed lisa runs: ${r.killed.join(' ')}`);
+  if (r.killed.length)
+    log.info(`killed ${r.killed.length} local process(es) left by killed lisa runs: ${r.killed.join(' ')}`);
 }

@@ -49,13 +49,7 @@ export class JUnitNotifier implements Notifier {
     this.path = reportPath(options.path, ctx.runDir, 'junit.xml');
     this.feed = new ResultsFeed(ctx);
     this.model = this.feed.model;
-    this.file = new ReportFile(
-      this.path,
-      () => this.render(this.finished),
-      ctx.log,
-      0,
-      sharedWriteBudget(ctx),
-    );
+    this.file = new ReportFile(this.path, () => this.render(this.finished), ctx.log, 0, sharedWriteBudget(ctx));
   }
 
   onEvent(event: RunEvent): void {

@@ -63,7 +63,7 @@ test('a notifier with the run’s results does not fold the events itself', asyn
     const json = new JsonNotifier({ ...makeContext(runDir), results: model });
     // The model is left behind at run.begin: the notifier sees every event, the model none of the cases.
     model.apply(events[0]!);
-    for (const e of events) await json.onEvent(e);
+    for (const e of events) json.onEvent(e);
     await json.finish();
     const doc = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as { cases: unknown[]; status: string };
     assert.deepEqual(doc.cases, [], 'one copy of the results: the shared one');
