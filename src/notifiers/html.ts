@@ -60,7 +60,14 @@ export class HtmlNotifier implements Notifier {
     const { cases, ...rest } = view;
     const run = { ...masker.maskDeep(rest), cases };
     const files = reportFiles(this.path, view.runDir || this.ctx.runDir, (t) => masker.mask(t));
-    for (const chunk of renderHtmlChunks(run, files, now, (c) => masker.maskDeep(c))) yield masker.mask(chunk);
+    const chunks = renderHtmlChunks(
+      run,
+      files,
+      now,
+      (c) => masker.maskDeep(c),
+      (c) => this.model.isRepeated(c),
+    );
+    for (const chunk of chunks) yield masker.mask(chunk);
   }
 }
 

@@ -66,6 +66,13 @@ export interface EnvironmentRecord {
 }
 type RunEventOfEnvBegin = Extract<RunEvent, { type: 'env.begin' }>;
 
+/** The cases of one combination and suite. */
+export interface CaseGroup {
+  combination: string;
+  suite: string;
+  cases: CaseResult[];
+}
+
 export type RunState = 'RUNNING' | 'PASSED' | 'FAILED' | 'INTERRUPTED';
 
 export interface RunResults {
@@ -109,6 +116,7 @@ export class ResultsModel {
   private readonly envs = new Map<string, EnvironmentRecord>();
   private readonly preparation = new PreparationRecords();
   private readonly byId = new Map<string, CaseResult>();
+  private readonly byGroup = new Map<string, CaseGroup>();
   /** Combination and case id of the cases that run more than once (`times`). */
   private readonly repeated = new Set<string>();
   /** Cases by report status, kept as events arrive: a summary per event must not walk every case. */
@@ -255,16 +263,12 @@ export class ResultsModel {
     return this.byId.get(runCaseId);
   }
 
-  /** Cases of one combination and suite, in queue order (the unit a JUnit testsuite reports). */
-  groups(): { combination: string; suite: string; cases: CaseResult[] }[] {
-    const groups = new Map<string, { combination: string; suite: string; cases: CaseResult[] }>();
-    for (const c of this.byId.values()) {
-      const key = `${c.combination}\u0000${c.suite}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { combination: c.combination, suite: c.suite, cases: [] }));
-      g.cases.push(c);
-    }
-    return [...groups.values()];
+  /**
+   * Cases of one combination and suite, in queue order (the unit a JUnit testsuite reports). Kept
+   * as cases arrive, so a report rewritten after every case does not regroup them all; read only.
+   */
+  groups(): readonly CaseGroup[] {
+    return [...this.byGroup.values()];
   }
 
   /** True when the same case runs more than once in its combination (`times`), so names need the iteration. */
@@ -339,6 +343,10 @@ export class ResultsModel {
     if (!c) {
       c = newCase(ref);
       this.byId.set(ref.runCaseId, c);
+      const key = `${ref.combination}\u0000${ref.suite}`;
+      const group = this.byGroup.get(key);
+      if (group) group.cases.push(c);
+      else this.byGroup.set(key, { combination: ref.combination, suite: ref.suite, cases: [c] });
       // Only a case run more than once (`times`) has an iteration above 1, so those are all a
       // repeat needs to know: no key per case is kept for the other 10,000.
       if (ref.iteration > 1) this.repeated.add(repeatKey(ref));
