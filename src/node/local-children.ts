@@ -27,6 +27,8 @@ export function localChildrenDir(): string {
 
 interface ProcStat {
   pid: number;
+  /** Z (zombie) and X (dead) are gone, whatever /proc still shows. */
+  state: string;
   ppid: number;
   pgrp: number;
   /** Start time in clock ticks after boot (field 22), as written. */
@@ -38,7 +40,7 @@ export function readStat(pid: number): ProcStat | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(f[1]), pgrp: Number(f[2]), start: f[19]! };
+    return { pid, state: f[0]!, ppid: Number(f[1]), pgrp: Number(f[2]), start: f[19]! };
   } catch {
     return undefined;
   }
@@ -126,7 +128,8 @@ function listProcesses(): ProcStat[] {
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
     const st = readStat(Number(e));
-    if (st) out.push(st);
+    // A zombie nobody reaps (a container's init may not) is not a process to kill or wait for.
+    if (st && st.state !== 'Z' && st.state !== 'X') out.push(st);
   }
   return out;
 }
