@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import { BaseNode, type RawResult, type RawRun } from './base-node.js';
 import { shellInvocation, stdinFor, type SudoMode } from './command-line.js';
 import { killTreeScript } from './kill-tree.js';
+import { localChildren, reapLocalChildren } from './local-children.js';
 
 export interface LocalNodeOptions {
   name?: string;
@@ -28,9 +29,14 @@ export class LocalNode extends BaseNode {
   }
 
   protected runRaw(run: RawRun): Promise<RawResult> {
+    reapOnce(this.log);
     const script = run.sudo && run.sudo.kind !== 'root' ? shellInvocation(run.body, run.sudo) : run.body;
     // detached: its own process group, so a kill reaches the command's children too.
     const child = spawn('sh', ['-c', script], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Recorded while it runs: a lisa killed with SIGKILL leaves it to the next lisa or `lisa reap`.
+    const ledger = localChildren();
+    const pid = child.pid;
+    if (pid) ledger.started(pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => stdout.push(d));
@@ -55,11 +61,13 @@ export class LocalNode extends BaseNode {
       };
       run.signal?.addEventListener('abort', onAbort, { once: true });
       child.once('error', (e) => {
+        if (pid) ledger.ended(pid);
         clearTimeout(timer);
         run.signal?.removeEventListener('abort', onAbort);
         reject(new Error(`cannot start sh on the local machine: ${e.message}`));
       });
       child.once('close', (code, signal) => {
+        if (pid) ledger.ended(pid);
         clearTimeout(timer);
         run.signal?.removeEventListener('abort', onAbort);
         const killed = timedOut || aborted;
@@ -116,4 +124,15 @@ export class LocalNode extends BaseNode {
   }
 
   async close(): Promise<void> {}
+}
+
+let reaped = false;
+
+/** The first local command of a process cleans up after lisa runs on this machine that were killed. */
+function reapOnce(log: Logger): void {
+  if (reaped) return;
+  reaped = true;
+  const r = reapLocalChildren();
+  if (r.killed.length)
+    log.info(`killed ${r.killed.length} local process(es) left by killed lisa runs: ${r.killed.join(' ')}`);
 }

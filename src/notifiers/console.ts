@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { isAbsolute, relative } from 'node:path';
 import type { LeftoverResource, RunEvent } from '../results/events.js';
 import { caseLabel, cleanText, formatDuration, shortMessage } from './format.js';
-import { ResultsModel, type CaseResult } from '../results/results-model.js';
+import type { CaseResult, ResultsReader } from '../results/results-model.js';
+import { ResultsFeed } from './results-feed.js';
 import type { Notifier, NotifierContext } from './types.js';
 import { reportStatus } from '../results/report-status.js';
 import { defineNotifier } from './types.js';
@@ -30,7 +31,8 @@ export type ProgressMode = 'auto' | 'live' | 'lines';
  */
 export class ConsoleNotifier implements Notifier {
   readonly type = 'console';
-  private readonly model = new ResultsModel();
+  private readonly feed: ResultsFeed;
+  private readonly model: ResultsReader;
   private readonly color: boolean;
   private summaryPrinted = false;
   /** What the platforms left behind (kept, still deleting), listed in the summary. */
@@ -57,10 +59,12 @@ export class ConsoleNotifier implements Notifier {
     const mode = options.color ?? 'auto';
     this.color = mode === 'always' || (mode === 'auto' && colorSupported(ctx.out));
     this.liveMode = liveWanted(options.progress ?? 'auto', ctx);
+    this.feed = new ResultsFeed(ctx);
+    this.model = this.feed.model;
   }
 
   onEvent(event: RunEvent): void {
-    const c = this.model.apply(event);
+    const c = this.feed.apply(event);
     if (this.liveMode && !this.summaryPrinted) {
       this.live ??= new LiveStatus(this.ctx.out, this.liveState, (style, text) => this.paint(style, text));
       this.track(event);

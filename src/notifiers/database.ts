@@ -5,7 +5,8 @@ import { openDatabase } from '../results/db/open.js';
 import { redactUrl } from '../results/db/postgres.js';
 import { environmentFacts, ResultsWriter } from '../results/db/writer.js';
 import { z } from 'zod';
-import { ResultsModel } from '../results/results-model.js';
+import type { ResultsReader } from '../results/results-model.js';
+import { ResultsFeed } from './results-feed.js';
 import { defineNotifier, type Notifier, type NotifierContext } from './types.js';
 
 /** Without `url`, one SQLite file beside the run directories, so that runs under one log path share a history. */
@@ -21,7 +22,8 @@ export function defaultDatabaseUrl(runDir: string): string {
 export class DatabaseNotifier implements Notifier {
   readonly type = 'database';
   readonly url: string;
-  private readonly model = new ResultsModel();
+  private readonly feed: ResultsFeed;
+  private readonly model: ResultsReader;
   private db: SqlDatabase | undefined;
   private writer: ResultsWriter | undefined;
   private failed = false;
@@ -32,6 +34,8 @@ export class DatabaseNotifier implements Notifier {
     options: { url?: string } = {},
   ) {
     this.url = options.url ?? defaultDatabaseUrl(ctx.runDir);
+    this.feed = new ResultsFeed(ctx);
+    this.model = this.feed.model;
   }
 
   async onEvent(raw: RunEvent): Promise<void> {
@@ -39,7 +43,7 @@ export class DatabaseNotifier implements Notifier {
     const text = JSON.stringify(raw);
     const masked = this.ctx.masker.mask(text);
     const event = masked === text ? raw : (JSON.parse(masked) as RunEvent);
-    const c = this.model.apply(event);
+    const c = this.feed.apply(event);
     if (this.failed) return;
     try {
       await this.write(event, c);
@@ -52,7 +56,7 @@ export class DatabaseNotifier implements Notifier {
     }
   }
 
-  private async write(event: RunEvent, c: ReturnType<ResultsModel['apply']>): Promise<void> {
+  private async write(event: RunEvent, c: ReturnType<ResultsFeed['apply']>): Promise<void> {
     switch (event.type) {
       case 'run.begin':
         this.db = await openDatabase(this.url);

@@ -32,6 +32,8 @@ export function* renderHtmlChunks(
   files: ReportFiles,
   generatedAt: Date,
   maskCase: (c: CaseResult) => CaseResult,
+  /** Whether a case runs more than once (`times`); the results model knows without a pass over the cases. */
+  isRepeated?: (c: CaseResult) => boolean,
 ): Generator<string> {
   const s = run.summary;
   const counts = new Map<string, number>();
@@ -44,9 +46,7 @@ export function* renderHtmlChunks(
     )
     .join('');
   const combos = run.combinations.length > 1 || run.combinations.some((c) => c.name !== 'default');
-  const perCase = new Map<string, number>();
-  for (const c of run.cases) perCase.set(repeatKey(c), (perCase.get(repeatKey(c)) ?? 0) + 1);
-  const repeated = (c: CaseResult) => (perCase.get(repeatKey(c)) ?? 0) > 1 || c.iteration > 1;
+  const repeated = isRepeated ?? repeatedIn(run.cases);
   const link = (p: string) => files.link(p) ?? '';
   const runLogs = [
     ['lisa.log', 'run log'],
@@ -100,10 +100,12 @@ ${esc(formatDuration(run.durationMs))} &middot; started ${esc(run.startedAt ?? '
   }
   const rank = (c: CaseResult) => (reportStatus(c) === 'FAILED' ? 0 : reportStatus(c) === 'ATTEMPTED' ? 1 : 2);
   for (const [name, cases] of groups) {
-    const failed = cases.filter((c) => reportStatus(c) === 'FAILED').length;
+    let failed = 0;
+    for (const c of cases) if (reportStatus(c) === 'FAILED') failed++;
     yield `<tbody class="group"><tr class="group-head"><th colspan="${combos ? 5 : 4}">${esc(name)} <span class="meta">${count(cases.length, 'case')}${failed ? `, <span class="FAILED">${failed} failed</span>` : ''}</span></th></tr>\n`;
-    for (const raw of [...cases].sort((a, b) => rank(a) - rank(b))) {
-      yield `${renderRow(maskCase(raw), combos, repeated(raw), files)}\n`;
+    // Failures, then attempted, then the rest, each in queue order: one pass per rank, no sorted copy.
+    for (const r of [0, 1, 2]) {
+      for (const raw of cases) if (rank(raw) === r) yield `${renderRow(maskCase(raw), combos, repeated(raw), files)}\n`;
     }
     yield '</tbody>\n';
   }
@@ -254,6 +256,13 @@ function renderRow(c: CaseResult, combos: boolean, repeated: boolean, files: Rep
 
 function repeatKey(c: CaseResult): string {
   return `${c.combination}\u0000${c.caseId}`;
+}
+
+/** Repeats counted from the cases themselves, for callers without a results model. */
+function repeatedIn(cases: CaseResult[]): (c: CaseResult) => boolean {
+  const perCase = new Map<string, number>();
+  for (const c of cases) perCase.set(repeatKey(c), (perCase.get(repeatKey(c)) ?? 0) + 1);
+  return (c) => c.iteration > 1 || (perCase.get(repeatKey(c)) ?? 0) > 1;
 }
 
 function count(n: number, word: string): string {

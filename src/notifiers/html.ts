@@ -7,8 +7,9 @@ import type { EnvironmentRecord } from '../results/results-model.js';
 import { linkFrom } from './format.js';
 import { renderHtmlChunks, type ReportFiles } from './html-render.js';
 import { reportPath } from './options.js';
-import { ReportFile } from './report-file.js';
-import { ResultsModel } from '../results/results-model.js';
+import { ReportFile, sharedWriteBudget } from './report-file.js';
+import type { ResultsReader } from '../results/results-model.js';
+import { ResultsFeed } from './results-feed.js';
 import type { Notifier, NotifierContext } from './types.js';
 import { defineNotifier } from './types.js';
 
@@ -20,7 +21,8 @@ import { defineNotifier } from './types.js';
 export class HtmlNotifier implements Notifier {
   readonly type = 'html';
   readonly path: string;
-  private readonly model = new ResultsModel();
+  private readonly feed: ResultsFeed;
+  private readonly model: ResultsReader;
   private readonly file: ReportFile;
 
   constructor(
@@ -28,11 +30,19 @@ export class HtmlNotifier implements Notifier {
     options: { path?: string; throttle_ms?: number } = {},
   ) {
     this.path = reportPath(options.path, ctx.runDir, 'report.html');
-    this.file = new ReportFile(this.path, () => this.render(), ctx.log, options.throttle_ms ?? 2000);
+    this.feed = new ResultsFeed(ctx);
+    this.model = this.feed.model;
+    this.file = new ReportFile(
+      this.path,
+      () => this.render(),
+      ctx.log,
+      options.throttle_ms ?? 2000,
+      sharedWriteBudget(ctx),
+    );
   }
 
   onEvent(event: RunEvent): void {
-    this.model.apply(event);
+    this.feed.apply(event);
     if (event.type === 'case.end' || event.type === 'transformer.end') this.file.update();
     else if (event.type === 'run.end') this.file.flush();
   }
@@ -50,7 +60,14 @@ export class HtmlNotifier implements Notifier {
     const { cases, ...rest } = view;
     const run = { ...masker.maskDeep(rest), cases };
     const files = reportFiles(this.path, view.runDir || this.ctx.runDir, (t) => masker.mask(t));
-    for (const chunk of renderHtmlChunks(run, files, now, (c) => masker.maskDeep(c))) yield masker.mask(chunk);
+    const chunks = renderHtmlChunks(
+      run,
+      files,
+      now,
+      (c) => masker.maskDeep(c),
+      (c) => this.model.isRepeated(c),
+    );
+    for (const chunk of chunks) yield masker.mask(chunk);
   }
 }
 

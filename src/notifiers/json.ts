@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { RunEvent } from '../results/events.js';
 import { linkFrom } from './format.js';
 import { reportPath } from './options.js';
-import { ReportFile } from './report-file.js';
-import { ResultsModel, type RunResults } from '../results/results-model.js';
+import { ReportFile, sharedWriteBudget } from './report-file.js';
+import type { ResultsReader, RunResults } from '../results/results-model.js';
+import { ResultsFeed } from './results-feed.js';
 import type { Notifier, NotifierContext } from './types.js';
 import { reportStatus, type ReportStatus } from '../results/report-status.js';
 import { defineNotifier } from './types.js';
@@ -25,7 +26,8 @@ export interface ResultsJson extends Omit<RunResults, 'cases'> {
 export class JsonNotifier implements Notifier {
   readonly type = 'json';
   readonly path: string;
-  private readonly model = new ResultsModel();
+  private readonly feed: ResultsFeed;
+  private readonly model: ResultsReader;
   private readonly file: ReportFile;
 
   constructor(
@@ -33,11 +35,13 @@ export class JsonNotifier implements Notifier {
     options: { path?: string } = {},
   ) {
     this.path = reportPath(options.path, ctx.runDir, 'results.json');
-    this.file = new ReportFile(this.path, () => this.render(), ctx.log);
+    this.feed = new ResultsFeed(ctx);
+    this.model = this.feed.model;
+    this.file = new ReportFile(this.path, () => this.render(), ctx.log, 0, sharedWriteBudget(ctx));
   }
 
   onEvent(event: RunEvent): void {
-    this.model.apply(event);
+    this.feed.apply(event);
     if (event.type === 'case.end' || event.type === 'transformer.end' || event.type === 'bisect.end')
       this.file.update();
     else if (event.type === 'run.end') this.file.flush();

@@ -1,12 +1,17 @@
 /**
  * LISA's plain-file notifiers, so that LISA runbooks naming them keep their reports:
- * `text_result` (one line per case, LISA's lisa.results.txt), `file` (every event, one JSON line each). Files are written whole by ReportFile.
+ * `text_result` (one line per case, LISA's lisa.results.txt, written whole by ReportFile), `file`
+ * (every event, one JSON line each, appended).
  */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fsErrorText } from '../logging/fs-errors.js';
 import { z } from 'zod';
 import type { RunEvent } from '../results/events.js';
-import { ResultsModel } from '../results/results-model.js';
+import type { ResultsReader } from '../results/results-model.js';
+import { ResultsFeed } from './results-feed.js';
 import { reportPath } from './options.js';
-import { ReportFile } from './report-file.js';
+import { ReportFile, sharedWriteBudget } from './report-file.js';
 import { defineNotifier, type Notifier, type NotifierContext } from './types.js';
 
 const fileOption = z
@@ -16,7 +21,7 @@ const fileOption = z
   .describe('Report file name; relative to the working directory, default in the run directory');
 
 class ModelFileNotifier implements Notifier {
-  private readonly model = new ResultsModel();
+  private readonly feed: ResultsFeed;
   private readonly file: ReportFile;
   readonly path: string;
 
@@ -25,14 +30,21 @@ class ModelFileNotifier implements Notifier {
     ctx: NotifierContext,
     path: string | undefined,
     fallback: string,
-    render: (model: ResultsModel) => string,
+    render: (model: ResultsReader) => string,
   ) {
     this.path = reportPath(path, ctx.runDir, fallback);
-    this.file = new ReportFile(this.path, () => ctx.masker.mask(render(this.model)), ctx.log);
+    this.feed = new ResultsFeed(ctx);
+    this.file = new ReportFile(
+      this.path,
+      () => ctx.masker.mask(render(this.feed.model)),
+      ctx.log,
+      0,
+      sharedWriteBudget(ctx),
+    );
   }
 
   onEvent(event: RunEvent): void {
-    this.model.apply(event);
+    this.feed.apply(event);
     if (event.type === 'case.end' || event.type === 'env.end') this.file.update();
     else if (event.type === 'run.end') this.file.flush();
   }
@@ -42,7 +54,7 @@ class ModelFileNotifier implements Notifier {
   }
 }
 
-export function textResult(model: ResultsModel, includeSubtest: boolean): string {
+export function textResult(model: ResultsReader, includeSubtest: boolean): string {
   const run = model.view();
   const lines = [`${run.name} ${run.status} ${run.summary.passed}/${run.summary.total} passed`];
   for (const c of run.cases) {
@@ -65,25 +77,41 @@ export const textResultNotifier = defineNotifier({
     ),
 });
 
-/** LISA's `file` notifier: every message, one JSON object a line. */
+/**
+ * LISA's `file` notifier: every message, one JSON object a line, appended as it comes (a line per
+ * event in memory and a rewrite of them all per event made a large run quadratic). The file is
+ * started afresh with the first event; a resumed run replays its past, so the file is whole again.
+ */
 class EventFileNotifier implements Notifier {
   readonly type = 'file';
-  private readonly lines: string[] = [];
-  private readonly file: ReportFile;
+  private readonly path: string;
+  private started = false;
+  private failing = false;
 
-  constructor(ctx: NotifierContext, path: string | undefined) {
-    this.file = new ReportFile(reportPath(path, ctx.runDir, 'messages.jsonl'), () => this.lines.join(''), ctx.log);
+  constructor(
+    private readonly ctx: NotifierContext,
+    path: string | undefined,
+  ) {
+    this.path = reportPath(path, ctx.runDir, 'messages.jsonl');
   }
 
   onEvent(event: RunEvent): void {
-    this.lines.push(`${JSON.stringify(event)}\n`);
-    if (event.type === 'run.end') this.file.flush();
-    else this.file.update();
+    const line = `${this.ctx.masker.mask(JSON.stringify(event))}\n`;
+    try {
+      if (!this.started) {
+        mkdirSync(dirname(this.path), { recursive: true });
+        writeFileSync(this.path, line);
+        this.started = true;
+      } else appendFileSync(this.path, line);
+      this.failing = false;
+    } catch (e) {
+      // Reported once (a full disk); the run goes on, events.jsonl keeps every event.
+      if (!this.failing) this.ctx.log.warn(`cannot write ${this.path}: ${fsErrorText(e)}`);
+      this.failing = true;
+    }
   }
 
-  async finish(): Promise<void> {
-    this.file.flush();
-  }
+  async finish(): Promise<void> {}
 }
 
 export const fileNotifier = defineNotifier({

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
 import type { SecretMasker } from '../logging/secrets.js';
 import type { RunEvent } from '../results/events.js';
+import type { ResultsReader } from '../results/results-model.js';
 
 export interface NotifierContext {
   runDir: string;
@@ -12,6 +13,13 @@ export interface NotifierContext {
   debug: boolean;
   /** Stream that console-like notifiers write to (stdout by default). */
   out: NodeJS.WritableStream;
+  /**
+   * The run's results (`ResultsModel`), folded from the same event stream: during a run each event
+   * is applied to it before any notifier receives that event, so a notifier reads it rather than
+   * folding a copy of its own; one model for the run, however many reports. Read only. Absent
+   * when a program feeds notifiers by hand; built-in notifiers then fold their own.
+   */
+  results?: ResultsReader;
 }
 
 /**

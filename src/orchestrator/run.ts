@@ -94,6 +94,7 @@ export async function runRunbook(runbook: LoadedRunbook, options: RunRunbookOpti
     masker,
     debug: options.debug,
     out: options.out,
+    results: summary,
   });
   for (const n of notifiers) bus.subscribe(n);
 

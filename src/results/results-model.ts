@@ -66,6 +66,13 @@ export interface EnvironmentRecord {
 }
 type RunEventOfEnvBegin = Extract<RunEvent, { type: 'env.begin' }>;
 
+/** The cases of one combination and suite. */
+export interface CaseGroup {
+  combination: string;
+  suite: string;
+  cases: CaseResult[];
+}
+
 export type RunState = 'RUNNING' | 'PASSED' | 'FAILED' | 'INTERRUPTED';
 
 export interface RunResults {
@@ -109,8 +116,9 @@ export class ResultsModel {
   private readonly envs = new Map<string, EnvironmentRecord>();
   private readonly preparation = new PreparationRecords();
   private readonly byId = new Map<string, CaseResult>();
-  /** How many cases share a combination and case id (more than one under `times`). */
-  private readonly repeats = new Map<string, number>();
+  private readonly byGroup = new Map<string, CaseGroup>();
+  /** Combination and case id of the cases that run more than once (`times`). */
+  private readonly repeated = new Set<string>();
   /** Cases by report status, kept as events arrive: a summary per event must not walk every case. */
   private readonly counts = new Map<ReportStatus, number>();
   private firstTime: string | undefined;
@@ -183,11 +191,11 @@ export class ResultsModel {
         const c = this.caseFor(event.case);
         const current = c.attempts.at(-1);
         // A new attempt starts clean; sub-results of the previous try stay with that try.
-        if (!current || current.attempt !== event.attempt) {
-          c.attempts.push(newAttempt(event.attempt));
-        }
-        const a = c.attempts.at(-1)!;
-        Object.assign(a, { status: 'RUNNING', envId: event.envId, logPath: event.logPath, startedAt: event.time });
+        const a = !current || current.attempt !== event.attempt ? addAttempt(c, event.attempt) : current;
+        a.status = 'RUNNING';
+        a.envId = event.envId;
+        a.logPath = event.logPath;
+        a.startedAt = event.time;
         this.mirror(c, a);
         return c;
       }
@@ -195,22 +203,25 @@ export class ResultsModel {
         const c = this.caseFor(event.case);
         const sub: SubResultRecord = { name: event.name, status: event.status };
         if (event.message !== undefined) sub.message = event.message;
-        this.currentAttempt(c).subResults.push(sub);
+        const a = this.currentAttempt(c);
+        if (a.subResults === NO_SUBRESULTS) a.subResults = [sub];
+        else a.subResults.push(sub);
+        c.subResults = a.subResults;
         return c;
       }
       case 'case.metric': {
         const c = this.caseFor(event.case);
         const { type: _t, time: _time, case: _c, ...metric } = event;
-        this.currentAttempt(c).metrics.push(metric);
+        const a = this.currentAttempt(c);
+        if (a.metrics === NO_METRICS) a.metrics = [metric];
+        else a.metrics.push(metric);
+        c.metrics = a.metrics;
         return c;
       }
       case 'case.end': {
         const c = this.caseFor(event.case);
         let a = c.attempts.at(-1);
-        if (!a || a.attempt !== event.attempt) {
-          a = newAttempt(event.attempt);
-          c.attempts.push(a);
-        }
+        if (!a || a.attempt !== event.attempt) a = addAttempt(c, event.attempt);
         a.status = event.status;
         a.message = event.message;
         a.durationMs = event.durationMs;
@@ -222,9 +233,8 @@ export class ResultsModel {
         // Waiting for its retry, the case has no result yet; reports must not count it as failed.
         if (event.willRetry) c.status = 'QUEUED';
         // A resumed run finishes what an interrupted one left unfinished.
-        // Deleting only when set: a delete on every case would turn each one into a slow, large dictionary object.
         if (event.unfinished) c.unfinished = true;
-        else if (!event.willRetry && c.unfinished) delete c.unfinished;
+        else if (!event.willRetry && c.unfinished) c.unfinished = undefined;
         return c;
       }
       case 'transformer.begin':
@@ -253,21 +263,17 @@ export class ResultsModel {
     return this.byId.get(runCaseId);
   }
 
-  /** Cases of one combination and suite, in queue order (the unit a JUnit testsuite reports). */
-  groups(): { combination: string; suite: string; cases: CaseResult[] }[] {
-    const groups = new Map<string, { combination: string; suite: string; cases: CaseResult[] }>();
-    for (const c of this.byId.values()) {
-      const key = `${c.combination}\u0000${c.suite}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { combination: c.combination, suite: c.suite, cases: [] }));
-      g.cases.push(c);
-    }
-    return [...groups.values()];
+  /**
+   * Cases of one combination and suite, in queue order (the unit a JUnit testsuite reports). Kept
+   * as cases arrive, so a report rewritten after every case does not regroup them all; read only.
+   */
+  groups(): readonly CaseGroup[] {
+    return [...this.byGroup.values()];
   }
 
   /** True when the same case runs more than once in its combination (`times`), so names need the iteration. */
   isRepeated(c: CaseResult): boolean {
-    return c.iteration > 1 || (this.repeats.get(repeatKey(c)) ?? 0) > 1;
+    return c.iteration > 1 || (this.repeated.size > 0 && this.repeated.has(repeatKey(c)));
   }
 
   /**
@@ -335,18 +341,15 @@ export class ResultsModel {
   private caseFor(ref: CaseRef): CaseResult {
     let c = this.byId.get(ref.runCaseId);
     if (!c) {
-      c = {
-        ...ref,
-        status: 'QUEUED',
-        message: '',
-        attempt: 0,
-        durationMs: 0,
-        subResults: [],
-        metrics: [],
-        attempts: [],
-      };
+      c = newCase(ref);
       this.byId.set(ref.runCaseId, c);
-      this.repeats.set(repeatKey(ref), (this.repeats.get(repeatKey(ref)) ?? 0) + 1);
+      const key = `${ref.combination}\u0000${ref.suite}`;
+      const group = this.byGroup.get(key);
+      if (group) group.cases.push(c);
+      else this.byGroup.set(key, { combination: ref.combination, suite: ref.suite, cases: [c] });
+      // Only a case run more than once (`times`) has an iteration above 1, so those are all a
+      // repeat needs to know: no key per case is kept for the other 10,000.
+      if (ref.iteration > 1) this.repeated.add(repeatKey(ref));
       if (!this.combos.has(ref.combination)) this.combos.set(ref.combination, { name: ref.combination, variables: {} });
     }
     return c;
@@ -355,8 +358,7 @@ export class ResultsModel {
   private currentAttempt(c: CaseResult): AttemptRecord {
     let a = c.attempts.at(-1);
     if (!a) {
-      a = newAttempt(1);
-      c.attempts.push(a);
+      a = addAttempt(c, 1);
       this.mirror(c, a);
     }
     return a;
@@ -381,9 +383,69 @@ function repeatKey(c: { combination: string; caseId: string }): string {
   return `${c.combination}\u0000${c.caseId}`;
 }
 
-function newAttempt(attempt: number): AttemptRecord {
-  return { attempt, status: 'RUNNING', message: '', durationMs: 0, subResults: [], metrics: [] };
+/*
+ * Records are built field by field in one fixed order, optional fields included (as undefined,
+ * which JSON leaves out): every case then shares one hidden class. Built by object spread of the
+ * CaseRef with fields added later, each of 10,000 cases had a hidden class of its own (heap
+ * snapshots: 50,000 maps and 24 MB of descriptor arrays for five models), most of a large run's heap.
+ */
+
+/** Shared by every case and attempt without sub-results or metrics (most); replaced, never written to. */
+const NO_SUBRESULTS: SubResultRecord[] = Object.freeze([]) as unknown as SubResultRecord[];
+const NO_METRICS: MetricRecord[] = Object.freeze([]) as unknown as MetricRecord[];
+
+function newCase(ref: CaseRef): CaseResult {
+  return {
+    runCaseId: ref.runCaseId,
+    caseId: ref.caseId,
+    name: ref.name,
+    suite: ref.suite,
+    area: ref.area,
+    priority: ref.priority,
+    tags: ref.tags,
+    combination: ref.combination,
+    iteration: ref.iteration,
+    status: 'QUEUED',
+    message: '',
+    attempt: 0,
+    durationMs: 0,
+    envId: undefined,
+    logPath: undefined,
+    startedAt: undefined,
+    endedAt: undefined,
+    unfinished: undefined,
+    subResults: NO_SUBRESULTS,
+    metrics: NO_METRICS,
+    attempts: [],
+  };
 }
+
+function newAttempt(attempt: number): AttemptRecord {
+  return {
+    attempt,
+    status: 'RUNNING',
+    message: '',
+    envId: undefined,
+    logPath: undefined,
+    startedAt: undefined,
+    endedAt: undefined,
+    durationMs: 0,
+    willRetry: undefined,
+    subResults: NO_SUBRESULTS,
+    metrics: NO_METRICS,
+  };
+}
+
+/** A new attempt at the end of the case's list; the first one in an array of exactly one slot. */
+function addAttempt(c: CaseResult, attempt: number): AttemptRecord {
+  const a = newAttempt(attempt);
+  if (c.attempts.length === 0) c.attempts = [a];
+  else c.attempts.push(a);
+  return a;
+}
+
+/** The model as readers see it: everything but `apply`, which only the model's owner calls. */
+export type ResultsReader = Omit<ResultsModel, 'apply'>;
 
 export function isFinal(status: CaseStatus): status is FinalStatus {
   return FINAL.has(status);

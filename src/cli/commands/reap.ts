@@ -5,12 +5,13 @@ import { loadRunbookAndSuites } from '../load.js';
 import { addRunbookOptions, runbookPath, type RunbookArgs } from '../options.js';
 import { UsageError } from '../errors.js';
 import { reapRemoteNodes } from './reap-remote.js';
+import { reapLocalChildren } from '../../node/local-children.js';
 
 /** `lisa reap`: deletes cloud resources that killed runs of this runbook left behind. */
 export function registerReap(program: Command): void {
   addRunbookOptions(program.command('reap'))
     .description(
-      "clean up after runs that were killed: delete leaked azure resource groups (from the run root's ledger and the tags), or kill the processes left running on the runbook's remote nodes",
+      "clean up after runs that were killed: kill the processes they left running on this machine and on the runbook's remote nodes, or delete leaked azure resource groups (from the run root's ledger and the tags)",
     )
     .option('--dry-run', 'list what would be deleted; delete nothing')
     .option('--older-than <duration>', 'only groups created longer ago than this, e.g. 2h or 1d')
@@ -26,12 +27,21 @@ export function registerReap(program: Command): void {
         },
       };
       const log = new Logger('reap', [stderr], masker);
+      // Local commands of killed runs (ledgers in the state directory), whatever the runbook.
+      const local = opts.dryRun ? undefined : reapLocalChildren();
+      const localLine = () => {
+        if (!local) return;
+        process.stdout.write(
+          `local: ${local.killed.length ? `killed ${local.killed.join(' ')}` : 'nothing left running'}\n`,
+        );
+      };
       if (rb.platform.type !== 'azure') {
         const remote = rb.environments.some((e) => e.nodes.some((n) => n.type === 'remote'));
         if (!remote) {
-          throw new UsageError(
-            `${file}: lisa reap works on azure runbooks and on runbooks that list remote nodes; this one has neither`,
-          );
+          if (!local) throw new UsageError(`${file}: --dry-run lists azure resource groups; this runbook has none`);
+          localLine();
+          process.stdout.write(`reap: ${local.killed.length} local process(es) left by killed runs killed\n`);
+          return;
         }
         const r = await reapRemoteNodes(rb, log, masker);
         for (const k of r.killed) {
@@ -40,6 +50,7 @@ export function registerReap(program: Command): void {
         for (const u of r.unreachable) process.stdout.write(masker.mask(`${u.node}: not reached: ${u.why}\n`));
         const total = r.killed.reduce((n, k) => n + k.pids.length, 0);
         process.stdout.write(`reap: ${total} process(es) left by killed runs killed on ${r.killed.length} node(s)\n`);
+        localLine();
         if (r.unreachable.length) process.exitCode = 1;
         return;
       }
@@ -60,6 +71,7 @@ export function registerReap(program: Command): void {
           (r.stillDeleting.length ? `, ${r.stillDeleting.length} still deleting (run it again later)` : '') +
           '\n',
       );
+      localLine();
       if (r.stillDeleting.length) process.exitCode = 1;
     });
 }
