@@ -53,8 +53,8 @@ function builderEnd(runRoot: string): RunEventOf<'transformer.end'> {
 }
 
 /**
- * Part of the default `npm test` (CI installs linux-source-6.1): about 900 files, 6-25 min on a
- * 2-core host depending on its load. The limits are hours so that a slow, busy machine still
+ * Part of the default `npm test` (CI installs linux-source-6.1): 914 files, 16 min on a 2-core
+ * host at load 10 (docs/transformers.md). The limits are hours so that a slow, busy machine still
  * finishes; the build's own limit (build_timeout, 2 h) names the step if it does not.
  */
 test(
