@@ -140,11 +140,13 @@ CONFIG_EXT4_FS_POSIX_ACL=y
 `;
 
 /**
- * On top of `builtin:qemu-guest`: ACPI, so that the guest sees every vCPU (from the MADT), powers
- * off on QMP `system_powerdown` (a clean, quick `stop` and reboot), and has the power button.
+ * On top of `builtin:qemu-guest`: ACPI, so that the guest sees every vCPU (from the MADT) and
+ * powers off on QMP `system_powerdown` (a clean, quick `stop` and reboot). ACPI declares fw_cfg
+ * itself: a second device from the command line would fail its probe with EBUSY in dmesg.
  */
 const QEMU_ACPI = `
 CONFIG_ACPI=y
+CONFIG_CMDLINE=""
 CONFIG_INPUT=y
 # CONFIG_INPUT_KEYBOARD is not set
 # CONFIG_INPUT_MOUSE is not set

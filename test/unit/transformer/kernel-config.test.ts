@@ -50,6 +50,8 @@ test('builtin:qemu-guest leaves ACPI out, so it declares fw_cfg on the built-in 
   const a = requested(acpi!.text);
   assert.equal(a.get('CONFIG_ACPI'), 'y');
   assert.equal(a.get('CONFIG_ACPI_BUTTON'), 'y');
+  // ACPI declares fw_cfg itself; a second device from the command line would fail its probe.
+  assert.equal(a.get('CONFIG_CMDLINE'), '""');
 });
 
 test('inline config lines come last; an unknown builtin fragment is an error naming the known ones', async () => {
