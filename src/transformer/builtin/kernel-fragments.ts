@@ -141,7 +141,8 @@ CONFIG_EXT4_FS_POSIX_ACL=y
 
 /**
  * On top of `builtin:qemu-guest`: ACPI, so that the guest sees every vCPU (from the MADT) and
- * powers off on QMP `system_powerdown` (a clean, quick `stop` and reboot). ACPI declares fw_cfg
+ * powers off on QMP `system_powerdown` (the power button reaches logind through evdev: a clean
+ * stop and reboot in seconds instead of the platform's 60 s wait and `quit`). ACPI declares fw_cfg
  * itself: a second device from the command line would fail its probe with EBUSY in dmesg.
  */
 const QEMU_ACPI = `
@@ -151,6 +152,7 @@ CONFIG_INPUT=y
 # CONFIG_INPUT_KEYBOARD is not set
 # CONFIG_INPUT_MOUSE is not set
 CONFIG_ACPI_BUTTON=y
+CONFIG_INPUT_EVDEV=y
 `;
 
 export const BUILTIN_FRAGMENTS: Readonly<Record<string, string>> = {

@@ -50,6 +50,7 @@ test('builtin:qemu-guest leaves ACPI out, so it declares fw_cfg on the built-in 
   const a = requested(acpi!.text);
   assert.equal(a.get('CONFIG_ACPI'), 'y');
   assert.equal(a.get('CONFIG_ACPI_BUTTON'), 'y');
+  assert.equal(a.get('CONFIG_INPUT_EVDEV'), 'y', 'logind reads the power button from evdev');
   // ACPI declares fw_cfg itself; a second device from the command line would fail its probe.
   assert.equal(a.get('CONFIG_CMDLINE'), '""');
 });
