@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunEventOf } from '../../src/results/events.js';
 import { onlyRunDir, readEvents, runCli, tempDir, writeRunbook } from '../helpers/cli.js';
-import { longTest } from '../helpers/long-tests.js';
 import { TEST_IMAGE_CACHE } from '../helpers/qemu.js';
 
 const TARBALL = '/usr/src/linux-source-6.1.tar.xz';
@@ -53,15 +52,20 @@ function builderEnd(runRoot: string): RunEventOf<'transformer.end'> {
   return end;
 }
 
+/**
+ * Part of the default `npm test` (CI installs linux-source-6.1): 914 files, 16 min on a 2-core
+ * host at load 10 (docs/transformers.md). The limits are hours so that a slow, busy machine still
+ * finishes; the build's own limit (build_timeout, 2 h) names the step if it does not.
+ */
 test(
   'kernel_builder builds linux-source-6.1 (tinyconfig + builtin:qemu-guest), the builtin guest boots it directly and a case passes over SSH; a second run takes the cached build',
   {
-    ...(existsSync(TARBALL) ? longTest('builds a kernel: 25-60 min on a busy 2-core host') : { skip: `no ${TARBALL}` }),
+    ...(existsSync(TARBALL) ? {} : { skip: `${TARBALL} is missing: apt-get install linux-source-6.1` }),
     timeout: 4 * 3600_000,
   },
   () => {
     const dir = tempDir('lisa-kbuild-');
-    const first = runCli(['run', runbook(dir, 'first')], { timeoutMs: 4 * 3600_000 });
+    const first = runCli(['run', runbook(dir, 'first')], { timeoutMs: 3 * 3600_000 });
     assert.equal(first.code, 0, first.stdout + first.stderr);
     const built = builderEnd(join(dir, 'first'));
     assert.equal(built.status, 'PASSED', built.message);

@@ -28,7 +28,9 @@ export const kernelBuilderSchema = z.object({
   fragments: z
     .array(z.string().min(1))
     .default([])
-    .describe('Config fragments merged in order: files (relative to the runbook) or builtin:qemu-guest'),
+    .describe(
+      'Config fragments merged in order: files (relative to the runbook), builtin:qemu-guest or builtin:qemu-acpi',
+    ),
   config: z
     .array(z.string().regex(/^(CONFIG_\w+=.*|# CONFIG_\w+ is not set)$/, 'a line like CONFIG_FOO=y'))
     .default([])

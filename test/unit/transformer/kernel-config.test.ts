@@ -36,6 +36,25 @@ test('the builtin qemu-guest fragment has what the builtin guest needs to boot w
   }
 });
 
+test('builtin:qemu-guest leaves ACPI out, so it declares fw_cfg on the built-in command line; builtin:qemu-acpi adds ACPI back', async () => {
+  const [guest, acpi] = await readFragments({
+    base: 'tinyconfig',
+    fragments: ['builtin:qemu-guest', 'builtin:qemu-acpi'],
+    lines: [],
+  });
+  const g = requested(guest!.text);
+  assert.equal(g.get('CONFIG_ACPI'), 'n');
+  assert.equal(g.get('CONFIG_FW_CFG_SYSFS_CMDLINE'), 'y');
+  assert.equal(g.get('CONFIG_CMDLINE'), '"qemu_fw_cfg.ioport=12@0x510:0:1:4"');
+  assert.equal(g.get('CONFIG_LOCALVERSION'), '"-lisa"');
+  const a = requested(acpi!.text);
+  assert.equal(a.get('CONFIG_ACPI'), 'y');
+  assert.equal(a.get('CONFIG_ACPI_BUTTON'), 'y');
+  assert.equal(a.get('CONFIG_INPUT_EVDEV'), 'y', 'logind reads the power button from evdev');
+  // ACPI declares fw_cfg itself; a second device from the command line would fail its probe.
+  assert.equal(a.get('CONFIG_CMDLINE'), '""');
+});
+
 test('inline config lines come last; an unknown builtin fragment is an error naming the known ones', async () => {
   const got = await readFragments({ base: 'tinyconfig', fragments: [], lines: ['CONFIG_X=y'] });
   assert.deepEqual(got, [{ from: 'config:', text: 'CONFIG_X=y\n' }]);

@@ -22,6 +22,11 @@ mkdir -p "$R/etc/systemd/network"
 printf '[Match]\\nName=en* eth*\\n\\n[Network]\\nDHCP=ipv4\\n' > "$R/etc/systemd/network/99-dhcp.network"
 # The private NIC sits in PCI slot 8 (ens8); the harness writes its static address at deploy time.
 printf '[Match]\\nName=ens8\\n\\n[Link]\\nUnmanaged=yes\\n' > "$R/etc/systemd/network/50-lisa-private.network"
+# The NICs are named after their fixed PCI slots (args.ts SLOT) by path, not by udev's slot policy:
+# that one needs the slot numbers from ACPI, and a kernel without ACPI (kernel_builder's
+# builtin:qemu-guest) would name them enp0s3/enp0s8. A kernel with ACPI gets the same names.
+printf '[Match]\\nPath=pci-0000:00:03.0\\n\\n[Link]\\nName=ens3\\n' > "$R/etc/systemd/network/10-lisa-ens3.link"
+printf '[Match]\\nPath=pci-0000:00:08.0\\n\\n[Link]\\nName=ens8\\n' > "$R/etc/systemd/network/10-lisa-ens8.link"
 chroot "$R" systemctl enable systemd-networkd.service systemd-network-generator.service
 chroot "$R" systemctl mask apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer \\
   fstrim.timer e2scrub_reap.service getty@tty1.service systemd-networkd-wait-online.service
