@@ -17,6 +17,8 @@ import { qemuPidsMatching, qemuTestContext } from '../helpers/qemu.js';
 function shapeOf(pid: number): { cores: number; memoryMiB: number } | undefined {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    // A guest that is exiting (a zombie) has an empty command line: no shape to read.
+    if (!args.includes('-smp')) return undefined;
     const at = (flag: string) => args[args.indexOf(flag) + 1] ?? '';
     return { cores: parseInt(at('-smp'), 10), memoryMiB: parseInt(at('-m'), 10) };
   } catch {
