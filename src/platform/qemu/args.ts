@@ -36,7 +36,7 @@ export interface VmSpec {
 
 export const DEFAULT_APPEND = 'root=/dev/vda rw console=ttyS0 systemd.show_status=1';
 
-/** PCI slots are fixed so that NIC names (ens3, ens8) are stable and warm snapshots match. */
+/** PCI slots are fixed so that NIC names (ens3, ens8: the image names them by PCI path, with or without ACPI) are stable and warm snapshots match. */
 export const SLOT = { nic: '0x3', disk: '0x4', rng: '0x5', esp: '0x6', privateNic: '0x8' } as const;
 
 /**
