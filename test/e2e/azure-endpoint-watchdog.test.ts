@@ -20,7 +20,7 @@ const until = async (pred: () => Promise<boolean> | boolean, ms: number): Promis
   return pred();
 };
 
-describe('arm-endpoint watchdog', { timeout: 10 * 60_000 }, () => {
+describe('arm-endpoint watchdog', { timeout: 20 * 60_000 }, () => {
   it('SIGKILL of the endpoint process: its QEMU guests are gone within seconds', async () => {
     const dir = tempDir('lisa-arm-wd-');
     const child = spawn(process.execPath, [join(repoRoot, 'dist/test/helpers/arm-endpoint/main.js')], {
@@ -67,9 +67,15 @@ describe('arm-endpoint watchdog', { timeout: 10 * 60_000 }, () => {
     };
     await platform.prepare(ctx);
     const deploying = platform.deploy({ nodes: 1 }, ctx).catch((e: Error) => e);
-    // A guest (or the warm-snapshot build that precedes it) is running under the endpoint's directory.
-    assert.ok(await until(async () => (await qemuPidsMatching(dir)).length > 0, 180_000), err);
+    // The VM's own guest is running (on a cold image cache the image and warm-snapshot builds come
+    // first: minutes, and they are not the endpoint's guests).
+    const vmPids = async (): Promise<number[]> => {
+      const state = (await (await fetch(env.STATE_URL!)).json()) as { vms: { pid?: number }[] };
+      return state.vms.flatMap((vm) => (vm.pid ? [vm.pid] : []));
+    };
+    assert.ok(await until(async () => (await vmPids()).length > 0, 12 * 60_000), err);
     const pids = await qemuPidsMatching(dir);
+    assert.ok(pids.length > 0, `the VM's QEMU is not under ${dir}`);
     child.kill('SIGKILL');
     await exited;
     const t0 = Date.now();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
 import { seedGroupWithVm } from '../helpers/arm-endpoint/seed.js';
-import { endpointState, startTestArmEndpoint, type EndpointState } from '../helpers/azure.js';
+import { endpointState, endpointVariables, startTestArmEndpoint, type EndpointState } from '../helpers/azure.js';
 import { onlyRunDir, readEvents, repoRoot, startCli, tempDir } from '../helpers/cli.js';
 import { qemuPidsMatching } from '../helpers/qemu.js';
 
@@ -40,13 +40,7 @@ describe(
         join(repoRoot, 'runbooks/azure-existing.yml'),
         '--log-path',
         join(dir, 'runs'),
-        ...v('subscription_id', ep.subscriptionId),
-        ...v('tenant_id', ep.tenantId),
-        ...v('client_id', ep.clientId),
-        ...v('client_secret', ep.clientSecret),
-        ...v('arm_endpoint', ep.armEndpoint),
-        ...v('authority_host', ep.authorityHost),
-        ...v('ca_file', ep.caFile),
+        ...endpointVariables(ep),
         ...v('resource_group_name', GROUP),
         ...v('admin_private_key_file', key),
       ]);

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
-import { endpointState, startTestArmEndpoint, type EndpointState } from '../helpers/azure.js';
+import { endpointState, endpointVariables, startTestArmEndpoint, type EndpointState } from '../helpers/azure.js';
 import { readEvents, repoRoot, startCli, tempDir } from '../helpers/cli.js';
 import { qemuPidsMatching } from '../helpers/qemu.js';
 
@@ -34,19 +34,12 @@ describe(
     before(async () => {
       ep = await startTestArmEndpoint();
       runRoot = join(tempDir('lisa-az-images-'), 'runs');
-      const v = (k: string, val: string) => ['-v', `${k}:${val}`];
       const cli = startCli([
         'run',
         join(repoRoot, 'runbooks/azure-images.yml'),
         '--log-path',
         runRoot,
-        ...v('subscription_id', ep.subscriptionId),
-        ...v('tenant_id', ep.tenantId),
-        ...v('client_id', ep.clientId),
-        ...v('client_secret', ep.clientSecret),
-        ...v('arm_endpoint', ep.armEndpoint),
-        ...v('authority_host', ep.authorityHost),
-        ...v('ca_file', ep.caFile),
+        ...endpointVariables(ep),
       ]);
       let done = false;
       const seen = new Set<string>();

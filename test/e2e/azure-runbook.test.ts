@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunEvent, RunEventOf } from '../../src/results/events.js';
-import { endpointState, startTestArmEndpoint, type EndpointState } from '../helpers/azure.js';
+import { endpointState, endpointVariables, startTestArmEndpoint, type EndpointState } from '../helpers/azure.js';
 import { onlyRunDir, readEvents, repoRoot, startCli, tempDir, writeRunbook } from '../helpers/cli.js';
 import { qemuPidsMatching } from '../helpers/qemu.js';
 
@@ -105,13 +105,7 @@ testcase:
     const cli = startCli([
       'run',
       file,
-      ...v('subscription_id', ep.subscriptionId),
-      ...v('tenant_id', ep.tenantId),
-      ...v('client_id', ep.clientId),
-      ...v('client_secret', ep.clientSecret),
-      ...v('arm_endpoint', ep.armEndpoint),
-      ...v('authority_host', ep.authorityHost),
-      ...v('ca_file', ep.caFile),
+      ...endpointVariables(ep),
       // The endpoint's guests have no internet: no public name resolves, and data_disk_io cannot
       // install parted with apt; data_disk_hotplug above attaches, uses and detaches a disk instead.
       ...v('exclude_cases', '^(dns_resolution|data_disk_io)$'),

@@ -14,6 +14,7 @@ import {
   writeRunbook,
 } from '../helpers/cli.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { waitFor } from '../helpers/wait.js';
 
 let node: Sshd;
 before(async () => {
@@ -22,14 +23,6 @@ before(async () => {
 after(async () => {
   await node.stop();
 });
-
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('Ctrl-C mid-run stops work, cleans up, writes every report and exits 130', async () => {
   const dir = tempDir();

@@ -17,6 +17,20 @@ export async function startTestArmEndpoint(o: { coresLimit?: number } = {}): Pro
   return { ...(await startArmEndpoint({ dir, backend, coresLimit: o.coresLimit })), dir };
 }
 
+/** `-v` arguments that point runbooks/azure*.yml (their subscription, credential and cloud variables) at the endpoint. */
+export function endpointVariables(ep: ArmEndpoint): string[] {
+  const pairs: [string, string][] = [
+    ['subscription_id', ep.subscriptionId],
+    ['tenant_id', ep.tenantId],
+    ['client_id', ep.clientId],
+    ['client_secret', ep.clientSecret],
+    ['arm_endpoint', ep.armEndpoint],
+    ['authority_host', ep.authorityHost],
+    ['ca_file', ep.caFile],
+  ];
+  return pairs.flatMap(([k, v]) => ['-v', `${k}:${v}`]);
+}
+
 export interface AzureRunbookOptions {
   runRoot: string;
   secret?: string;

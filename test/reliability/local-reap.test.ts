@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli, startCli, tempDir } from '../helpers/cli.js';
+import { killQuietly, waitFor } from '../helpers/wait.js';
 
 let dir: string;
 let stateDir: string;
@@ -37,8 +38,8 @@ before(() => {
   );
 });
 after(() => {
-  for (const pid of sleeps(HOLD)) kill(pid);
-  for (const pid of sleeps(UNRELATED)) kill(pid);
+  for (const pid of sleeps(HOLD)) killQuietly(pid);
+  for (const pid of sleeps(UNRELATED)) killQuietly(pid);
   delete process.env.LISA_STATE_DIR;
   rmSync(dir, { recursive: true, force: true });
 });
@@ -87,22 +88,6 @@ function alive(pid: number): boolean {
     return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!);
   } catch {
     return false;
-  }
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
-async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -179,5 +164,5 @@ test('a record whose pid now belongs to another process (another start time) is 
   assert.match(r.stdout, /^local: nothing left running$/m);
   assert.ok(alive(pid), 'the unrelated process was not touched');
   assert.ok(!existsSync(file), 'the dead lisa’s ledger was read and removed');
-  kill(pid);
+  killQuietly(pid);
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readyPlatformYaml, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { killQuietly, waitFor } from '../helpers/wait.js';
 
 let node: Sshd;
 let dir: string;
@@ -34,7 +35,7 @@ export default defineSuite({
   );
 });
 after(async () => {
-  for (const pid of holders()) kill(pid);
+  for (const pid of holders()) killQuietly(pid);
   await node.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -66,22 +67,6 @@ function holders(): number[] {
     }
   }
   return out;
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
-async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Starts a run whose case holds `sleep 317` on the node; resolves once it runs there. */

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { allFiles, onlyRunDir, startCli, tempDir } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
 
@@ -71,14 +72,6 @@ notifier:
 `,
   );
   return `${name}.yml`;
-}
-
-async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Every file of the run is whole: events record by record, JSON parses, no temporary files. */

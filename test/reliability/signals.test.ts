@@ -16,6 +16,7 @@ import {
   writeRunbook,
 } from '../helpers/cli.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { waitFor } from '../helpers/wait.js';
 
 let node: Sshd;
 /** Accepts TCP on loopback and never says a word: an SSH connect to it can only time out. */
@@ -37,14 +38,6 @@ after(async () => {
   blackhole.close();
   await node.stop();
 });
-
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function runbook(dir: string, platform: string, extra = ''): string {
   return writeRunbook(

@@ -3,7 +3,8 @@ import type { PlatformConfig } from '../../runbook/types.js';
 import { createClients } from './clients.js';
 import { checkCredential, createCredential } from './credential.js';
 import { bounded, deleteGroup } from './groups.js';
-import { CREATED_BY, Ledger, processAlive, TAG, type LedgerEntry } from './ledger.js';
+import { processAlive } from '../../process/alive.js';
+import { CREATED_BY, Ledger, TAG, type LedgerEntry } from './ledger.js';
 import { parseAzureOptions } from './options.js';
 import { readFile } from 'node:fs/promises';
 

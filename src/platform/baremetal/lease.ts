@@ -1,21 +1,13 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../../process/alive.js';
 
 export interface LeaseHolder {
   pid: number;
   host: string;
   runDir: string;
   since: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A machine held by this process; `release` removes the lock file. */
@@ -79,7 +71,7 @@ export async function acquireLease(
     }
     const holder = await readHolder(file);
     // A half-written file (holder between open and write) reads as undefined: wait for it.
-    if (holder && holder.host === hostname() && !alive(holder.pid)) {
+    if (holder && holder.host === hostname() && !processAlive(holder.pid)) {
       await takeOver(file, holder);
       continue;
     }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../../process/alive.js';
 
 /** What a run writes about each VM before starting it, so a later run can clean up after a crash. */
 export interface VmRecord {
@@ -48,15 +49,6 @@ export function readVmRecords(runDir: string): VmRecord[] {
   return out;
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** True when `pid` is still the QEMU we started (pids are reused): its command line names our QMP socket. */
 export function isOurQemu(rec: VmRecord): boolean {
   if (!rec.pid) return false;
@@ -95,7 +87,7 @@ export function reapStaleVms(runRoot: string, options: { includeKept?: boolean }
     if (!entry.isDirectory()) continue;
     const runDir = join(runRoot, entry.name);
     for (const rec of readVmRecords(runDir)) {
-      if (pidAlive(rec.ownerPid)) continue;
+      if (processAlive(rec.ownerPid)) continue;
       if (rec.kept && !options.includeKept) continue;
       if (killRecorded(rec)) result.killed.push({ runDir, id: rec.id, pid: rec.pid! });
       else result.cleaned++;

@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { processAlive } from '../../../src/process/alive.js';
 
 /** PIDs of live QEMU processes whose command line contains `marker`. */
 export function qemuProcessesOf(marker: string): number[] {
@@ -27,15 +28,6 @@ export function qemuProcessesOf(marker: string): number[] {
     }
   }
   return out;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface Watchdog {
@@ -91,7 +83,7 @@ function watch(owner: number, dir: string): void {
   process.stdin.resume();
   // The pipe is the fast path; the pid is checked too in case the pipe was inherited by someone.
   setInterval(() => {
-    if (!alive(owner)) reap();
+    if (!processAlive(owner)) reap();
   }, 1000);
   process.on('SIGTERM', () => process.exit(0));
 }

@@ -1,14 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../../../process/alive.js';
 
 /**
  * A cross-process lock (a directory with the owner's pid), because parallel test files and
@@ -24,7 +16,7 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, signal?: A
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(await readFile(join(path, 'pid'), 'utf8').catch(() => ''));
-      if (pid && !alive(pid)) {
+      if (pid && !processAlive(pid)) {
         await rm(path, { recursive: true, force: true });
         continue;
       }
