@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { serveSftp } from './sftp.js';
 import { TestVm, type GuestBoot } from './vms.js';
+import { ed25519KeyPair } from '../ssh-keys.js';
 
 /**
  * A loopback stand-in for a Windows Server Hyper-V host reached over SSH: it accepts
@@ -186,7 +187,7 @@ export async function startHypervTestHost(options: HostOptions): Promise<HypervT
     }
   }
 
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+  const hostKey = ed25519KeyPair().private;
   const server = new ssh2.Server({ hostKeys: [hostKey] }, (client) => {
     client.on('authentication', (ctx) => {
       if (ctx.method === 'password' && ctx.username === username && ctx.password === password) ctx.accept();
