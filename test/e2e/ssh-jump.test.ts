@@ -5,7 +5,6 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import ssh2 from 'ssh2';
 import { Logger, MemorySink } from '../../src/logging/logger.js';
 import { SecretMasker } from '../../src/logging/secrets.js';
 import { SshAuthError } from '../../src/node/ssh-errors.js';
@@ -26,6 +25,7 @@ import {
 import { descendants, freePort, killTree } from '../helpers/ssh-proc.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { NOPASSWD_USER } from '../helpers/ssh-users.js';
+import { ed25519KeyPair } from '../helpers/ssh-keys.js';
 
 /**
  * A private network namespace that only a jump host can reach. `target` is an OpenSSH sshd on the
@@ -49,14 +49,6 @@ interface IsolatedLab {
   stop(): void;
 }
 
-function keyPair(): { private: string; public: string } {
-  for (;;) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
-    if (!(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error))
-      return pair;
-  }
-}
-
 function sshdConfig(dir: string, extra: string): string {
   return `HostKey ${dir}/host_key
 PidFile none
@@ -75,8 +67,8 @@ ${extra}`;
 async function startIsolatedLab(): Promise<IsolatedLab> {
   const dir = mkdtempSync(join(tmpdir(), 'lisa-jumplab-'));
   chmodSync(dir, 0o755);
-  const host = keyPair();
-  const user = keyPair();
+  const host = ed25519KeyPair();
+  const user = ed25519KeyPair();
   writeFileSync(join(dir, 'host_key'), host.private, { mode: 0o600 });
   writeFileSync(join(dir, 'id_ed25519'), user.private, { mode: 0o600 });
   writeFileSync(join(dir, 'authorized_keys'), `${user.public}\n`, { mode: 0o644 });

@@ -7,15 +7,7 @@ import { NodeUnreachableError } from '../../src/node/types.js';
 import { freePort } from '../helpers/ssh-proc.js';
 import { sshNodeFor } from '../helpers/ssh-node.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
-
-/** ssh2 writes a malformed ed25519 key about 1 time in 256 (leading zero byte). */
-function validPair(): { private: string; public: string } {
-  for (;;) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
-    if (!(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error))
-      return pair;
-  }
-}
+import { ed25519KeyPair } from '../helpers/ssh-keys.js';
 
 describe('SshNode: authentication, host keys and connecting', () => {
   let sshd: Sshd;
@@ -60,7 +52,7 @@ describe('SshNode: authentication, host keys and connecting', () => {
   });
 
   it('a wrong key fails at once with a clear authentication error', async () => {
-    const other = validPair().private;
+    const other = ed25519KeyPair().private;
     const t = sshNodeFor(sshd, { privateKeyFile: undefined, privateKey: other });
     const started = performance.now();
     await assert.rejects(t.node.execute('true'), (e: unknown) => {
@@ -108,7 +100,7 @@ describe('SshNode: authentication, host keys and connecting', () => {
     assert.equal((await good.node.execute('echo ok')).stdout, 'ok\n');
     await good.node.close();
 
-    const wrongKey = ssh2.utils.parseKey(validPair().public);
+    const wrongKey = ssh2.utils.parseKey(ed25519KeyPair().public);
     if (wrongKey instanceof Error) throw wrongKey;
     const bad = sshNodeFor(sshd, { hostKey: wrongKey.getPublicSSH().toString('base64') });
     await assert.rejects(bad.node.execute('true'), (e: unknown) => {

@@ -20,6 +20,7 @@ import ssh2 from 'ssh2';
 import type { SshConnectionInfo } from '../../src/node/types.js';
 import { freePort, isRunning, killTree, signalTree, sshBanner } from './ssh-proc.js';
 import { NOPASSWD_USER, PASSWORD_SUDO_USER, ensureSudoers, ensureUser, requireRootAndTools } from './ssh-users.js';
+import { ed25519KeyPair } from './ssh-keys.js';
 
 export interface SshdOptions {
   /** Log in as a user whose sudo needs the password (default: passwordless sudo). */
@@ -92,8 +93,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   installExitHooks();
   // The user's side of sshd (authorized_keys, the fake boot id) reads files here.
   chmodSync(dir, 0o755);
-  const hostPair = keyPair();
-  const userPair = keyPair();
+  const hostPair = ed25519KeyPair();
+  const userPair = ed25519KeyPair();
   writeFileSync(join(dir, 'host_key'), hostPair.private, { mode: 0o600 });
   writeFileSync(join(dir, 'id_ed25519'), userPair.private, { mode: 0o600 });
   writeFileSync(join(dir, 'authorized_keys'), `${userPair.public}\n`, { mode: 0o644 });
@@ -198,19 +199,6 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       live.delete(cleanup);
     },
   };
-}
-
-/**
- * ssh2 1.17 drops a leading zero byte of the ed25519 public key (about 1 key in 256) and then
- * writes a malformed key: generate until both halves parse.
- */
-function keyPair(): { private: string; public: string } {
-  for (;;) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
-    if (!(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error)) {
-      return pair;
-    }
-  }
 }
 
 /**
