@@ -12,6 +12,7 @@
  * gone, members started no earlier than it: a pid used again by an unrelated process is never hit.
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { processAlive } from '../process/alive.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ownerIsGone, ownerTag } from './owner-tag.js';
@@ -109,12 +110,7 @@ export function localChildren(): Ledger {
 
 /** Signal 0 to the group: true while any process is still in it. */
 function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return processAlive(-pgid);
 }
 
 function listProcesses(): ProcStat[] {
