@@ -12,7 +12,6 @@
  * gone, members started no earlier than it: a pid used again by an unrelated process is never hit.
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { processAlive } from '../process/alive.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ownerIsGone, ownerTag } from './owner-tag.js';
@@ -110,7 +109,12 @@ export function localChildren(): Ledger {
 
 /** Signal 0 to the group: true while any process is still in it. */
 function groupAlive(pgid: number): boolean {
-  return processAlive(-pgid);
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function listProcesses(): ProcStat[] {
